@@ -1,0 +1,818 @@
+/**
+ * Benchmark orchestrator for `@libc/socket`: this library against `Deno.listen`
+ * / `Deno.connect`, C programs and (for ping-pong) python3, in one invocation.
+ *
+ *   deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d] [--write]
+ *                            [--competitors ours,deno,c,python]
+ *
+ * Sections:
+ *   a  echo: 64-byte closed loop at 10/100/1000 connections, driven by c/loadgen.c;
+ *      requests/s and server CPU µs per request
+ *   b  sync ping-pong round trips/s, TCP and AF_UNIX, 1 B and 64 B
+ *   c  bulk transfer over loopback TCP: GB/s and CPU s per GiB (both ends)
+ *   d  idle: server CPU ms while holding 1000 idle connections for 5 s
+ *
+ * Competitors alternate within each round (round 1: A B C, round 2: A B C, …);
+ * the table shows the median over the rounds, the min–max spread and the ratio
+ * of the median to the `Deno.*` and C medians. All traffic stays on 127.0.0.1 or
+ * Unix sockets in a private temp dir. Every child is started by this process,
+ * bounded by a timeout and killed by its pid at the end (also on errors and on
+ * SIGINT/SIGTERM).
+ *
+ * The C programs in bench/c are compiled with `gcc -O2` into
+ * `$XDG_CACHE_HOME/libc-socket-bench/<hash>` (or `~/.cache/…`).
+ *
+ * @module
+ */
+
+const BENCH_DIR = new URL(".", import.meta.url).pathname;
+const DENO = Deno.execPath();
+
+// ---------------------------------------------------------------- options --
+
+interface Options {
+  rounds: number;
+  quick: boolean;
+  only: Set<string>;
+  write: boolean;
+  competitors: Set<string> | null;
+}
+
+function usage(code: number): never {
+  console.error(
+    "usage: deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d] [--write]\n" +
+      "                               [--competitors ours,deno,c,python]\n" +
+      "  sections: a=echo b=pingpong c=bulk d=idle",
+  );
+  Deno.exit(code);
+}
+
+function parseOptions(args: string[]): Options {
+  const o: Options = {
+    rounds: 0,
+    quick: false,
+    only: new Set(["a", "b", "c", "d"]),
+    write: false,
+    competitors: null,
+  };
+  const aliases: Record<string, string> = { echo: "a", pingpong: "b", bulk: "c", idle: "d" };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, inline] = a.includes("=") ? a.split("=", 2) : [a, undefined];
+    const value = () => inline ?? args[++i] ?? usage(2);
+    if (flag === "--rounds") o.rounds = Number(value());
+    else if (flag === "--quick") o.quick = true;
+    else if (flag === "--write") o.write = true;
+    else if (flag === "--only") {
+      o.only = new Set(value().split(",").map((s) => aliases[s.trim()] ?? s.trim()));
+    } else if (flag === "--competitors") {
+      o.competitors = new Set(value().split(",").map((s) => s.trim()));
+    } else if (flag === "--help" || flag === "-h") usage(0);
+    else {
+      console.error(`unknown option ${a}`);
+      usage(2);
+    }
+  }
+  if (o.rounds === 0) o.rounds = o.quick ? 3 : 5;
+  if (!Number.isInteger(o.rounds) || o.rounds < 1 || o.rounds > 100) {
+    console.error("--rounds must be an integer in 1..100");
+    Deno.exit(2);
+  }
+  for (const s of o.only) {
+    if (!["a", "b", "c", "d"].includes(s)) {
+      console.error(`unknown section ${s}`);
+      usage(2);
+    }
+  }
+  return o;
+}
+
+const opts = parseOptions(Deno.args);
+
+/** Sizes of every phase; the full set, or tiny ones for `--quick`. */
+const P = opts.quick
+  ? {
+    echoConns: [10, 100, 1000],
+    echoWarmup: 0.1,
+    echoMeasure: 0.3,
+    ppCount: 3_000,
+    ppMaxS: 1,
+    bulkBytes: 64 * 2 ** 20,
+    bulkMaxS: 10,
+    idleConns: 1000,
+    idleSettle: 0.2,
+    idleSeconds: 0.5,
+  }
+  : {
+    echoConns: [10, 100, 1000],
+    echoWarmup: 1,
+    echoMeasure: 3,
+    ppCount: 200_000,
+    ppMaxS: 10,
+    bulkBytes: 2 ** 30,
+    bulkMaxS: 60,
+    idleConns: 1000,
+    idleSettle: 1,
+    idleSeconds: 5,
+  };
+
+/** Seconds allowed for a child to start and print its first line. */
+const STARTUP_S = 30;
+
+// -------------------------------------------------------------- processes --
+
+const live = new Set<Proc>();
+
+/** A child process with line-oriented stdout and a captured stderr tail. */
+class Proc {
+  readonly child: Deno.ChildProcess;
+  readonly pid: number;
+  readonly name: string;
+  exited = false;
+  #stdout: ReadableStreamDefaultReader<string>;
+  #buf = "";
+  #stderr = "";
+  #stdin: WritableStreamDefaultWriter<Uint8Array> | null;
+
+  constructor(name: string, cmd: string[]) {
+    this.name = name;
+    const child = new Deno.Command(cmd[0], {
+      args: cmd.slice(1),
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).spawn();
+    this.child = child;
+    this.pid = child.pid;
+    live.add(this);
+    this.#stdin = this.child.stdin.getWriter();
+    this.#stdout = this.child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    (async () => {
+      const r = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { value, done } = await r.read();
+        if (done) break;
+        this.#stderr = (this.#stderr + value).slice(-4000);
+      }
+    })().catch(() => {});
+    this.child.status.then(() => {
+      this.exited = true;
+      live.delete(this);
+    });
+  }
+
+  /** The last lines the child wrote to stderr. */
+  stderrTail(): string {
+    return this.#stderr.trim().split("\n").slice(-6).join("\n");
+  }
+
+  /** Next non-empty stdout line; throws on EOF or after `seconds`. */
+  async line(seconds: number, what: string): Promise<string> {
+    const read = async () => {
+      for (;;) {
+        const i = this.#buf.indexOf("\n");
+        if (i >= 0) {
+          const line = this.#buf.slice(0, i).trim();
+          this.#buf = this.#buf.slice(i + 1);
+          if (line) return line;
+          continue;
+        }
+        const { value, done } = await this.#stdout.read();
+        if (done) {
+          const line = this.#buf.trim();
+          this.#buf = "";
+          if (line) return line;
+          // Let the stderr reader catch up before reporting.
+          await withTimeout(this.child.status, 1, "exit").catch(() => {});
+          throw new Error(`${this.name} ended without printing ${what}` + this.#why());
+        }
+        this.#buf += value;
+      }
+    };
+    try {
+      return await withTimeout(read(), seconds, `${this.name}: ${what}`);
+    } catch (e) {
+      if (e instanceof TimeoutError) throw new Error(e.message + this.#why());
+      throw e;
+    }
+  }
+
+  /** Next stdout line parsed as JSON. */
+  async json(seconds: number, what: string): Promise<Record<string, number>> {
+    const line = await this.line(seconds, what);
+    try {
+      return JSON.parse(line);
+    } catch {
+      throw new Error(
+        `${this.name}: expected JSON ${what}, got ${JSON.stringify(line.slice(0, 200))}`,
+      );
+    }
+  }
+
+  /** Wait for the exit status; kill after `seconds`. */
+  async wait(seconds: number): Promise<Deno.CommandStatus | null> {
+    try {
+      return await withTimeout(this.child.status, seconds, "exit");
+    } catch {
+      await this.kill();
+      return null;
+    }
+  }
+
+  /** Close stdin, SIGKILL by pid if still running, and reap. */
+  async kill(): Promise<void> {
+    this.killSync();
+    await withTimeout(this.child.status, 5, `${this.name} exit`).catch(() => {});
+  }
+
+  killSync(): void {
+    try {
+      this.#stdin?.close().catch(() => {});
+    } catch { /* already closed */ }
+    this.#stdin = null;
+    if (!this.exited) {
+      try {
+        this.child.kill("SIGKILL");
+      } catch { /* raced with exit */ }
+    }
+  }
+
+  #why(): string {
+    const tail = this.stderrTail();
+    return tail ? `\n    stderr: ${tail.replaceAll("\n", "\n            ")}` : "";
+  }
+}
+
+function killAll(): void {
+  for (const p of [...live]) p.killSync();
+}
+
+class TimeoutError extends Error {}
+
+function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new TimeoutError(`timed out after ${seconds} s waiting for ${what}`)),
+      seconds * 1000,
+    );
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+// -------------------------------------------------------------- building --
+
+async function run(cmd: string[]): Promise<{ ok: boolean; out: string }> {
+  try {
+    const o = await new Deno.Command(cmd[0], {
+      args: cmd.slice(1),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    return { ok: o.success, out: (dec.decode(o.stdout) + dec.decode(o.stderr)).trim() };
+  } catch (e) {
+    return { ok: false, out: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+async function sha256hex(data: Uint8Array): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>));
+  return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Compile bench/c/*.c; returns binary paths by name, or null (with a message) without gcc. */
+async function buildC(): Promise<Record<string, string> | null> {
+  const gcc = await run(["gcc", "--version"]);
+  if (!gcc.ok) {
+    console.error(
+      "! gcc not found: the C competitors and the load generator need it " +
+        "(Debian/Ubuntu: apt-get install gcc). Sections a and d are skipped, C rows are missing.",
+    );
+    return null;
+  }
+  const cdir = BENCH_DIR + "c/";
+  const files = [...Deno.readDirSync(cdir)].map((e) => e.name).filter((n) => /\.[ch]$/.test(n))
+    .sort();
+  const enc = new TextEncoder();
+  const parts = [enc.encode(gcc.out.split("\n")[0])];
+  for (const f of files) parts.push(enc.encode(f), Deno.readFileSync(cdir + f));
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) all.set(p, (off += p.length) - p.length);
+  const hash = (await sha256hex(all)).slice(0, 16);
+  const home = Deno.env.get("HOME");
+  const base = Deno.env.get("XDG_CACHE_HOME") ?? (home ? `${home}/.cache` : null);
+  const outDir = base
+    ? `${base}/libc-socket-bench/${hash}`
+    : await Deno.makeTempDir({ prefix: "libc-socket-bench-bin-" });
+  Deno.mkdirSync(outDir, { recursive: true });
+  const bins: Record<string, string> = {};
+  for (const f of files.filter((n) => n.endsWith(".c"))) {
+    const name = f.slice(0, -2);
+    const out = `${outDir}/${name}`;
+    bins[name] = out;
+    try {
+      Deno.statSync(out);
+      continue; // cached
+    } catch { /* build it */ }
+    const tmp = `${out}.tmp${Deno.pid}`;
+    const r = await run(["gcc", "-O2", "-Wall", "-o", tmp, cdir + f]);
+    if (!r.ok) throw new Error(`gcc failed on ${f}:\n${r.out}`);
+    Deno.renameSync(tmp, out);
+  }
+  return bins;
+}
+
+// ------------------------------------------------------------ competitors --
+
+interface Comp {
+  id: string;
+  label: string;
+  group: "ours" | "deno" | "c" | "python";
+}
+
+const deno = (
+  file: string,
+  ...args: string[]
+) => [DENO, "run", "-A", "--quiet", BENCH_DIR + file, ...args];
+
+// ---------------------------------------------------------------- results --
+
+interface Row {
+  section: string;
+  test: string;
+  metric: string;
+  better: "higher" | "lower";
+  digits: number;
+  comp: Comp;
+  values: number[];
+  errors: string[];
+}
+
+const rows: Row[] = [];
+
+function rowFor(
+  section: string,
+  test: string,
+  metric: string,
+  better: Row["better"],
+  digits: number,
+  comp: Comp,
+): Row {
+  let r = rows.find((x) => x.test === test && x.metric === metric && x.comp.id === comp.id);
+  if (!r) {
+    r = { section, test, metric, better, digits, comp, values: [], errors: [] };
+    rows.push(r);
+  }
+  return r;
+}
+
+interface MetricDef {
+  key: string;
+  label: string;
+  better: Row["better"];
+  digits: number;
+}
+
+/**
+ * Run `rounds` rounds of one test; within a round every competitor runs once, in order.
+ * A competitor that fails is dropped from the remaining rounds of this test.
+ */
+async function measure(
+  section: string,
+  test: string,
+  comps: Comp[],
+  metrics: MetricDef[],
+  once: (c: Comp) => Promise<Record<string, number>>,
+): Promise<void> {
+  const failed = new Set<string>();
+  for (const m of metrics) {
+    for (const c of comps) rowFor(section, test, m.label, m.better, m.digits, c);
+  }
+  for (let r = 1; r <= opts.rounds; r++) {
+    for (const c of comps) {
+      if (failed.has(c.id)) continue;
+      const t0 = performance.now();
+      try {
+        const res = await once(c);
+        const shown: string[] = [];
+        for (const m of metrics) {
+          const v = res[m.key];
+          if (typeof v !== "number" || !Number.isFinite(v)) continue;
+          rowFor(section, test, m.label, m.better, m.digits, c).values.push(v);
+          shown.push(`${m.label} ${fmt(v, m.digits)}`);
+        }
+        log(
+          `  [${r}/${opts.rounds}] ${test} · ${c.label}: ${shown.join(", ")} (${
+            ((performance.now() - t0) / 1000).toFixed(1)
+          } s)`,
+        );
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        failed.add(c.id);
+        for (const m of metrics) {
+          rowFor(section, test, m.label, m.better, m.digits, c).errors.push(msg);
+        }
+        log(
+          `  [${r}/${opts.rounds}] ${test} · ${c.label}: FAILED, skipped for this test\n    ${msg}`,
+        );
+      } finally {
+        killAll(); // nothing of this run survives into the next one
+        await Promise.all([...live].map((p) => p.kill()));
+      }
+    }
+  }
+}
+
+function log(s: string): void {
+  console.error(s);
+}
+
+// ------------------------------------------------------------- section a/d --
+
+function echoServerCmd(c: Comp, bins: Record<string, string>): string[] {
+  if (c.id === "ours") return deno("ours_echo_server.ts");
+  if (c.id === "deno") return deno("deno_native_echo_server.ts");
+  return [bins.echo_epoll];
+}
+
+async function startEchoServer(c: Comp, bins: Record<string, string>): Promise<[Proc, number]> {
+  const server = new Proc(`${c.label} server`, echoServerCmd(c, bins));
+  const port = Number(await server.line(STARTUP_S, "its port"));
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`${c.label} server printed no port`);
+  return [server, port];
+}
+
+/** Highest CPU share of one core the load generator used in any echo run. */
+let loadgenBusiest = 0;
+
+async function sectionEcho(comps: Comp[], bins: Record<string, string>): Promise<void> {
+  log("\n== a: echo, 64-byte closed loop (c/loadgen.c) ==");
+  for (const conns of P.echoConns) {
+    await measure(
+      "a",
+      `echo 64 B, ${conns} conns`,
+      comps,
+      [
+        { key: "rps", label: "req/s", better: "higher", digits: 0 },
+        { key: "cpu_us", label: "server CPU µs/req", better: "lower", digits: 2 },
+      ],
+      async (c) => {
+        const [server, port] = await startEchoServer(c, bins);
+        const lg = new Proc("loadgen", [
+          bins.loadgen,
+          "127.0.0.1",
+          String(port),
+          String(conns),
+          String(P.echoWarmup),
+          String(P.echoMeasure),
+          "--server-pid",
+          String(server.pid),
+          "--setup-timeout",
+          "20",
+        ]);
+        const res = await lg.json(20 + P.echoWarmup + P.echoMeasure + 10, "its result");
+        if (res.errors > 0) {
+          throw new Error(`${res.errors} of ${conns} connections failed during the run`);
+        }
+        if (server.exited) throw new Error(`${c.label} server died` + server.stderrTail());
+        const busy = res.loadgen_cpu_s / res.seconds;
+        loadgenBusiest = Math.max(loadgenBusiest, busy);
+        return {
+          rps: res.rps,
+          cpu_us: res.requests > 0 ? (res.server_cpu_s / res.requests) * 1e6 : NaN,
+        };
+      },
+    );
+  }
+}
+
+async function sectionIdle(comps: Comp[], bins: Record<string, string>): Promise<void> {
+  log(`\n== d: idle, ${P.idleConns} connections for ${P.idleSeconds} s ==`);
+  await measure(
+    "d",
+    `idle ${P.idleConns} conns, ${P.idleSeconds} s`,
+    comps,
+    [{ key: "cpu_ms", label: "server CPU ms", better: "lower", digits: 0 }],
+    async (c) => {
+      const [server, port] = await startEchoServer(c, bins);
+      const lg = new Proc("loadgen", [
+        bins.loadgen,
+        "127.0.0.1",
+        String(port),
+        String(P.idleConns),
+        String(P.idleSettle),
+        String(P.idleSeconds),
+        "--server-pid",
+        String(server.pid),
+        "--idle",
+        "--setup-timeout",
+        "20",
+      ]);
+      const res = await lg.json(20 + P.idleSettle + P.idleSeconds + 10, "its result");
+      if (res.errors > 0) {
+        throw new Error(`${res.errors} of ${P.idleConns} connections failed while idle`);
+      }
+      if (server.exited) throw new Error(`${c.label} server died` + server.stderrTail());
+      return { cpu_ms: res.server_cpu_s * 1000 };
+    },
+  );
+}
+
+// -------------------------------------------------------------- section b --
+
+async function sectionPingpong(
+  comps: Comp[],
+  bins: Record<string, string> | null,
+  tmp: string,
+): Promise<void> {
+  log("\n== b: sync ping-pong ==");
+  const cmd = (c: Comp, ...args: string[]): string[] => {
+    if (c.id === "ours") return deno("ours_pingpong.ts", ...args);
+    if (c.id === "deno") return deno("deno_native_pingpong.ts", ...args);
+    if (c.id === "python") return ["python3", BENCH_DIR + "py_pingpong.py", ...args];
+    return [bins!.pingpong, ...args];
+  };
+  let seq = 0;
+  for (const kind of ["tcp", "unix"]) {
+    for (const size of [1, 64]) {
+      await measure(
+        "b",
+        `ping-pong ${kind === "tcp" ? "TCP" : "AF_UNIX"} ${size} B`,
+        comps,
+        [{ key: "rtps", label: "round trips/s", better: "higher", digits: 0 }],
+        async (c) => {
+          const path = `${tmp}/pp${seq++}.sock`;
+          const server = new Proc(
+            `${c.label} server`,
+            kind === "tcp" ? cmd(c, "server", "tcp") : cmd(c, "server", "unix", path),
+          );
+          const ready = await server.line(STARTUP_S, "its port");
+          const where = kind === "tcp" ? ready : path;
+          if (kind === "tcp" && !(Number(ready) > 0)) {
+            throw new Error(`${c.label} server printed ${ready}`);
+          }
+          const client = new Proc(
+            `${c.label} client`,
+            cmd(c, "client", kind, where, String(size), String(P.ppCount), String(P.ppMaxS)),
+          );
+          const res = await client.json(STARTUP_S + P.ppMaxS + 5, "its result");
+          if (!(res.roundtrips > 0)) throw new Error(`${c.label}: no round trips`);
+          await server.wait(5);
+          return res;
+        },
+      );
+    }
+  }
+}
+
+// -------------------------------------------------------------- section c --
+
+async function sectionBulk(comps: Comp[], bins: Record<string, string> | null): Promise<void> {
+  const mib = P.bulkBytes / 2 ** 20;
+  log(`\n== c: bulk ${mib >= 1024 ? `${mib / 1024} GiB` : `${mib} MiB`} over loopback TCP ==`);
+  const cmd = (c: Comp, ...args: string[]): string[] => {
+    if (c.id === "ours-sync") return deno("ours_bulk.ts", "sync", ...args);
+    if (c.id === "ours-async") return deno("ours_bulk.ts", "async", ...args);
+    if (c.id === "deno") return deno("deno_native_bulk.ts", ...args);
+    return [bins!.bulk, ...args];
+  };
+  await measure(
+    "c",
+    `bulk TCP ${mib >= 1024 ? `${mib / 1024} GiB` : `${mib} MiB`}`,
+    comps,
+    [
+      { key: "gbps", label: "GB/s", better: "higher", digits: 2 },
+      { key: "cpu_per_gib", label: "CPU s/GiB (both ends)", better: "lower", digits: 2 },
+    ],
+    async (c) => {
+      const recv = new Proc(`${c.label} receiver`, cmd(c, "recv"));
+      const port = await recv.line(STARTUP_S, "its port");
+      if (!(Number(port) > 0)) throw new Error(`${c.label} receiver printed ${port}`);
+      const send = new Proc(
+        `${c.label} sender`,
+        cmd(c, "send", port, String(P.bulkBytes), String(256 * 1024), String(P.bulkMaxS)),
+      );
+      const s = await send.json(STARTUP_S + P.bulkMaxS + 10, "its result");
+      const r = await recv.json(10, "its result");
+      if (r.bytes !== s.bytes) {
+        throw new Error(`${c.label}: sent ${s.bytes} B but received ${r.bytes} B`);
+      }
+      if (s.bytes < P.bulkBytes) {
+        log(`    (${c.label} stopped early after ${P.bulkMaxS} s: ${s.bytes} B)`);
+      }
+      return {
+        gbps: s.bytes / s.seconds / 1e9,
+        cpu_per_gib: (s.cpu_s + r.cpu_s) / (s.bytes / 2 ** 30),
+      };
+    },
+  );
+}
+
+// ----------------------------------------------------------------- report --
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function fmt(v: number, digits: number): string {
+  if (!Number.isFinite(v)) return "—";
+  return v.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+function ratio(v: number, base: Row | undefined): string {
+  if (!base || base.values.length === 0) return "—";
+  const b = median(base.values);
+  if (!(b > 0)) return "—";
+  return `${(v / b).toFixed(2)}×`;
+}
+
+function table(): string {
+  const out = [
+    "| Benchmark | Metric | Competitor | Median | Min – max | vs Deno | vs C |",
+    "| --- | --- | --- | ---: | ---: | ---: | ---: |",
+  ];
+  for (const r of rows) {
+    const arrow = r.better === "higher" ? "↑" : "↓";
+    const baseDeno = rows.find((x) =>
+      x.test === r.test && x.metric === r.metric && x.comp.group === "deno"
+    );
+    const baseC = rows.find((x) =>
+      x.test === r.test && x.metric === r.metric && x.comp.group === "c"
+    );
+    if (r.values.length === 0) {
+      const why = r.errors[0] ? `failed: ${r.errors[0].split("\n")[0].slice(0, 80)}` : "no data";
+      out.push(
+        `| ${r.test} | ${r.metric} ${arrow} | ${r.comp.label} | ${
+          why.replaceAll("|", "\\|")
+        } | | | |`,
+      );
+      continue;
+    }
+    const m = median(r.values);
+    const lo = Math.min(...r.values), hi = Math.max(...r.values);
+    const n = r.values.length < opts.rounds ? ` (n=${r.values.length})` : "";
+    out.push(
+      `| ${r.test} | ${r.metric} ${arrow} | ${r.comp.label} | ${fmt(m, r.digits)}${n} | ${
+        fmt(lo, r.digits)
+      } – ${fmt(hi, r.digits)} | ${r.comp.group === "deno" ? "1.00×" : ratio(m, baseDeno)} | ${
+        r.comp.group === "c" ? "1.00×" : ratio(m, baseC)
+      } |`,
+    );
+  }
+  return out.join("\n");
+}
+
+async function header(started: Date, notes: string[]): Promise<string> {
+  let cpu = "unknown CPU";
+  try {
+    cpu = /model name\s*:\s*(.*)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? cpu;
+  } catch { /* not Linux */ }
+  const git = await run(["git", "-C", BENCH_DIR, "rev-parse", "--short", "HEAD"]);
+  const py = await run(["python3", "--version"]);
+  const load = Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
+  return [
+    `# @libc/socket benchmarks`,
+    "",
+    `${started.toISOString()} · commit ${
+      git.ok ? git.out : "?"
+    } · Deno ${Deno.version.deno} (V8 ${Deno.version.v8})` +
+    ` · ${
+      py.ok ? py.out : "no python3"
+    } · Linux ${Deno.osRelease()} · ${cpu} × ${navigator.hardwareConcurrency}` +
+    ` · load average at start ${load}`,
+    "",
+    `${opts.rounds} rounds${
+      opts.quick ? " (--quick: tiny smoke-test sizes, numbers are not meaningful)" : ""
+    }; ` +
+    `echo ${P.echoWarmup} s warm-up + ${P.echoMeasure} s measured per run; ping-pong ${
+      P.ppCount.toLocaleString("en-US")
+    } round trips` +
+    ` (cap ${P.ppMaxS} s); bulk ${
+      P.bulkBytes / 2 ** 20
+    } MiB in 256 KiB writes; idle ${P.idleConns} conns for ${P.idleSeconds} s.` +
+    ` Ratios divide this row's median by the Deno (Deno.listen/Deno.connect) and C medians; ↑ higher is better, ↓ lower is better.` +
+    ` CPU times come from /proc/<pid>/stat (10 ms ticks) for Deno processes and getrusage for C.`,
+    ...notes.map((n) => `\n> ${n}`),
+    "",
+  ].join("\n");
+}
+
+// ------------------------------------------------------------------- main --
+
+async function main(): Promise<number> {
+  const started = new Date();
+  const notes: string[] = [];
+  const want = (group: string) => opts.competitors === null || opts.competitors.has(group);
+
+  let bins: Record<string, string> | null = null;
+  try {
+    bins = await buildC();
+  } catch (e) {
+    console.error(`! ${e instanceof Error ? e.message : e}`);
+    return 1;
+  }
+
+  // Is this library importable yet?
+  let oursWhy: string | null = null;
+  try {
+    const mod = await import(new URL("../mod.ts", import.meta.url).href);
+    if (typeof mod.socket !== "function") oursWhy = "../mod.ts exports no socket() function";
+  } catch (e) {
+    oursWhy = `cannot import ../mod.ts: ${
+      (e instanceof Error ? e.message : String(e)).split("\n")[0]
+    }`;
+  }
+  if (oursWhy && want("ours")) {
+    notes.push(`ours skipped: ${oursWhy}`);
+    log(`! ours skipped: ${oursWhy}`);
+  }
+  const pyOk = (await run(["python3", "--version"])).ok;
+  if (!pyOk && want("python")) {
+    notes.push("python3 skipped: not found");
+    log("! python3 not found: skipped");
+  }
+  if (!bins) {
+    notes.push("gcc not found: C competitors and the load generator (sections a, d) skipped");
+  }
+
+  const ok = (c: Comp) =>
+    want(c.group) && (c.group !== "ours" || !oursWhy) && (c.group !== "c" || bins !== null) &&
+    (c.group !== "python" || pyOk);
+  const serverComps: Comp[] = [
+    { id: "ours", label: "ours async", group: "ours" },
+    { id: "deno", label: "Deno.listen", group: "deno" },
+    { id: "c", label: "C epoll", group: "c" },
+  ].filter((c) => ok(c as Comp)) as Comp[];
+  const ppComps: Comp[] = [
+    { id: "ours", label: "ours sync", group: "ours" },
+    { id: "deno", label: "Deno.connect", group: "deno" },
+    { id: "c", label: "C", group: "c" },
+    { id: "python", label: "python3", group: "python" },
+  ].filter((c) => ok(c as Comp)) as Comp[];
+  const bulkComps: Comp[] = [
+    { id: "ours-sync", label: "ours sync", group: "ours" },
+    { id: "ours-async", label: "ours async", group: "ours" },
+    { id: "deno", label: "Deno.connect", group: "deno" },
+    { id: "c", label: "C", group: "c" },
+  ].filter((c) => ok(c as Comp)) as Comp[];
+
+  const tmp = await Deno.makeTempDir({ prefix: "libc-socket-bench-" });
+  try {
+    if (opts.only.has("a")) {
+      if (bins) await sectionEcho(serverComps, bins);
+      else log("! section a skipped: needs gcc for c/loadgen.c");
+    }
+    if (opts.only.has("b")) await sectionPingpong(ppComps, bins, tmp);
+    if (opts.only.has("c")) await sectionBulk(bulkComps, bins);
+    if (opts.only.has("d")) {
+      if (bins) await sectionIdle(serverComps, bins);
+      else log("! section d skipped: needs gcc for c/loadgen.c");
+    }
+  } finally {
+    killAll();
+    await Promise.all([...live].map((p) => p.kill()));
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+
+  if (loadgenBusiest >= 0.9) {
+    notes.push(
+      `the load generator used up to ${
+        (loadgenBusiest * 100).toFixed(0)
+      }% of a core in the echo runs: ` +
+        "the fastest servers may be capped by it (and it competes with the server for the cores).",
+    );
+  }
+  const report = (await header(started, notes)) + "\n" + table() + "\n";
+  console.log("\n" + report);
+  if (opts.write) {
+    Deno.writeTextFileSync(BENCH_DIR + "results.md", report);
+    log(`wrote ${BENCH_DIR}results.md`);
+  }
+  return 0;
+}
+
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  Deno.addSignalListener(sig, () => {
+    killAll();
+    Deno.exit(130);
+  });
+}
+globalThis.addEventListener("unload", killAll);
+
+let code = 1;
+try {
+  code = await main();
+} catch (e) {
+  console.error(e);
+} finally {
+  killAll();
+}
+Deno.exit(code);
