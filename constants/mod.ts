@@ -1,0 +1,136 @@
+/**
+ * Picks the generated table of the running platform
+ * (`${Deno.build.os}_${Deno.build.arch}`) and offers checked access to it.
+ *
+ * Importing this module on a platform without a generated table throws: a
+ * wrong struct layout would corrupt memory silently, so there is no default.
+ *
+ * @example Read a constant and a struct layout
+ * ```ts
+ * import { constants, field, struct } from "./mod.ts";
+ *
+ * const inet = constants.AF_INET; // 2 on Linux
+ * const sin = struct("sockaddr_in"); // size 16
+ * const port = field(sin, "sin_port"); // { offset: 2, size: 2 }
+ * ```
+ *
+ * @module
+ */
+
+import type { FieldLayout, PlatformTable, StructLayout } from "./types.ts";
+import { table as linux_x86_64 } from "./linux_x86_64.ts";
+import { table as linux_aarch64 } from "./linux_aarch64.ts";
+
+export type { FieldLayout, PlatformSizes, PlatformTable, StructLayout } from "./types.ts";
+
+const TABLES: Readonly<Record<string, PlatformTable>> = {
+  linux_x86_64,
+  linux_aarch64,
+};
+
+/** Struct layout object → its C tag, so `field()` errors can name it. */
+const STRUCT_NAMES = new WeakMap<StructLayout, string>();
+for (const t of Object.values(TABLES)) {
+  for (const [name, layout] of Object.entries(t.structs)) {
+    STRUCT_NAMES.set(layout, name);
+  }
+}
+
+/** The platforms that have a generated table, e.g. `linux_x86_64`. */
+export const SUPPORTED_PLATFORMS: readonly string[] = Object.keys(TABLES);
+
+/**
+ * Returns the generated table of a platform.
+ *
+ * @param platform `${os}_${arch}` as in `Deno.build`, e.g. `linux_aarch64`.
+ * @returns The table for that platform.
+ * @throws {Error} If no table was generated for `platform`; the message
+ * names the platform and the supported ones.
+ */
+export function tableFor(platform: string): PlatformTable {
+  const t = Object.hasOwn(TABLES, platform) ? TABLES[platform] : undefined;
+  if (!t) {
+    throw new Error(
+      `@libc/socket: no constants table for platform "${platform}" ` +
+        `(supported: ${SUPPORTED_PLATFORMS.join(", ")}); ` +
+        `add it with constants/_gen/gen.ts`,
+    );
+  }
+  return t;
+}
+
+/** The running platform's table, chosen at import (throws if unsupported). */
+export const table: PlatformTable = tableFor(
+  `${Deno.build.os}_${Deno.build.arch}`,
+);
+
+/**
+ * Every integer macro of the running platform by name, public families and
+ * internal names alike (`AF_INET`, `EPOLLIN`, `F_GETFL`, ...). A name the
+ * platform lacks is absent, never 0.
+ */
+export const constants: Readonly<Record<string, number>> = table.constants;
+
+/**
+ * Returns the layout of a C struct on the running platform.
+ *
+ * @param name The struct tag, e.g. `sockaddr_in6`.
+ * @returns Its size, alignment and field layouts.
+ * @throws {Error} If the table has no such struct.
+ */
+export function struct(name: string): StructLayout {
+  const s = Object.hasOwn(table.structs, name) ? table.structs[name] : undefined;
+  if (!s) {
+    throw new Error(
+      `@libc/socket: struct ${name} is not in the ${table.platform} table`,
+    );
+  }
+  return s;
+}
+
+/**
+ * Returns the offset and size of one field of a struct layout.
+ *
+ * @param layout A layout from {@linkcode struct}, or a struct tag.
+ * @param name The field name as in C, e.g. `sin6_scope_id`.
+ * @returns The field's offset and size in bytes.
+ * @throws {Error} If the struct or the field is not in the table.
+ */
+export function field(
+  layout: StructLayout | string,
+  name: string,
+): FieldLayout {
+  const s = typeof layout === "string" ? struct(layout) : layout;
+  const f = Object.hasOwn(s.fields, name) ? s.fields[name] : undefined;
+  if (!f) {
+    const tag = typeof layout === "string" ? layout : STRUCT_NAMES.get(s);
+    const which = tag === undefined
+      ? `the struct with fields ${Object.keys(s.fields).join(", ")}`
+      : `struct ${tag}`;
+    throw new Error(
+      `@libc/socket: field ${name} is not in ${which} (${table.platform})`,
+    );
+  }
+  return f;
+}
+
+/**
+ * Returns the symbolic name of an errno value, as Python's
+ * `errno.errorcode[n]` (`11` → `"EAGAIN"`, not `"EWOULDBLOCK"`).
+ *
+ * @param n An errno value.
+ * @returns Its primary name, or `undefined` if the platform has none.
+ */
+export function errnoName(n: number): string | undefined {
+  return Object.hasOwn(table.errno, n) ? table.errno[n][0] : undefined;
+}
+
+/**
+ * Returns the C-locale `strerror(n)` message of an errno value.
+ *
+ * @param n An errno value.
+ * @returns The message, or `Unknown error n` as glibc says for other values.
+ */
+export function errnoMessage(n: number): string {
+  return Object.hasOwn(table.errno, n) ? table.errno[n][1] : `Unknown error ${n}`;
+}
