@@ -1,0 +1,34 @@
+/**
+ * Local stand-in for `jsr:@std/path`: the functions this project uses,
+ * with upstream's names and signatures, from Node's `node:path` (POSIX).
+ *
+ * @module
+ */
+import nodePath from "node:path";
+
+/** Joins path segments (upstream `join`). */
+export function join(...paths: string[]): string {
+  return nodePath.posix.join(...paths);
+}
+
+/** Directory name of a path (upstream `dirname`). */
+export function dirname(path: string): string {
+  return nodePath.posix.dirname(path);
+}
+
+/** Last portion of a path (upstream `basename`). */
+export function basename(path: string, suffix = ""): string {
+  return nodePath.posix.basename(path, suffix);
+}
+
+/** Resolves segments to an absolute path (upstream `resolve`). */
+export function resolve(...paths: string[]): string {
+  return nodePath.posix.resolve(...paths);
+}
+
+/** Converts a `file:` URL to a path (upstream `fromFileUrl`). */
+export function fromFileUrl(url: string | URL): string {
+  const u = url instanceof URL ? url : new URL(url);
+  if (u.protocol !== "file:") throw new TypeError("Must be a file URL.");
+  return decodeURIComponent(u.pathname);
+}

@@ -1,0 +1,283 @@
+/**
+ * Python's exception classes for socket errors, and the one path by which
+ * a failing libc call becomes an exception.
+ *
+ * The Python hierarchy is real for `instanceof`: `ConnectionRefusedError`
+ * is a `ConnectionError` is an `error` (Python's `OSError`). Errors raised
+ * for an errno that Deno also knows are, in addition, instances of the
+ * matching `Deno.errors` class, so `e instanceof Deno.errors.ConnectionRefused`
+ * holds too, and `e.code` is `"ECONNREFUSED"` just as for Deno's own errors.
+ *
+ * @module
+ */
+import { table } from "./constants/mod.ts";
+import { errno as readErrno } from "./ffi/errno.ts";
+
+const PY_CLASS = Symbol("@libc/socket python class");
+type AnyClass = abstract new (...args: never[]) => unknown;
+
+/** The Python class behind a constructor (hybrid constructors map to theirs). */
+const pyOf = new WeakMap<AnyClass, AnyClass>();
+
+function pyIsInstance(value: unknown, cls: AnyClass): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  let k: unknown = (value as Record<symbol, unknown>)[PY_CLASS];
+  while (typeof k === "function") {
+    if (k === cls) return true;
+    k = Object.getPrototypeOf(k);
+  }
+  return false;
+}
+
+function errnoCode(n: number): string | null {
+  return table.errno[n]?.[0] ?? null;
+}
+
+/**
+ * `socket.error`, Python's `OSError`: raised for socket- and address-related
+ * failures of the operating system.
+ *
+ * `new error(errno, strerror?)` carries an errno; `new error(message)` a
+ * message only (errno `null`), as in Python. Errors thrown by this library
+ * for failed system calls also carry `syscall`, the libc function that failed.
+ *
+ * @example Catching a refused connection
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * try {
+ *   s.connect(["127.0.0.1", 1]);
+ * } catch (e) {
+ *   if (!(e instanceof socket.error)) throw e;
+ *   console.log(e.errno === socket.errnoOf("ECONNREFUSED"), e.code, e.strerror);
+ * } finally {
+ *   s.close();
+ * }
+ * ```
+ */
+export class error extends Error {
+  /** The errno value, or `null` when the error carries only a message. */
+  errno: number | null;
+  /** The message for `errno` (`strerror(errno)`), or `null`. */
+  strerror: string | null;
+  /** The symbolic errno name, e.g. `"ECONNREFUSED"`, or `null`. */
+  code: string | null;
+  /** The libc call that failed, when the error comes from one. */
+  syscall?: string;
+
+  /**
+   * @param errnoOrMessage An errno value, or a message.
+   * @param strerror The message for the errno; defaults to `strerror(errno)`.
+   */
+  constructor(errnoOrMessage?: number | string, strerror?: string) {
+    const hasErrno = typeof errnoOrMessage === "number";
+    const text = hasErrno
+      ? strerror ?? table.errno[errnoOrMessage]?.[1] ?? `Unknown error ${errnoOrMessage}`
+      : null;
+    super(hasErrno ? `[Errno ${errnoOrMessage}] ${text}` : (errnoOrMessage ?? ""));
+    this.errno = hasErrno ? errnoOrMessage : null;
+    this.strerror = text;
+    this.code = hasErrno ? errnoCode(errnoOrMessage) : null;
+    const cls = pyOf.get(new.target) ?? new.target;
+    Object.defineProperty(this, PY_CLASS, { value: cls });
+    Object.defineProperty(this, "name", {
+      value: cls.name,
+      configurable: true,
+      writable: true,
+    });
+  }
+
+  /** Python-style `isinstance`, so a subclass check sees through Deno hybrids. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return pyIsInstance(value, this);
+  }
+}
+
+/** Python's `ConnectionError`: the base of connection-related errors. */
+export class ConnectionError extends error {}
+/** Python's `BrokenPipeError`: EPIPE or ESHUTDOWN, writing to a closed peer. */
+export class BrokenPipeError extends ConnectionError {}
+/** Python's `ConnectionAbortedError`: ECONNABORTED. */
+export class ConnectionAbortedError extends ConnectionError {}
+/** Python's `ConnectionRefusedError`: ECONNREFUSED. */
+export class ConnectionRefusedError extends ConnectionError {}
+/** Python's `ConnectionResetError`: ECONNRESET. */
+export class ConnectionResetError extends ConnectionError {}
+/** Python's `BlockingIOError`: EAGAIN, EWOULDBLOCK, EALREADY, EINPROGRESS. */
+export class BlockingIOError extends error {}
+/** Python's `InterruptedError`: EINTR. */
+export class InterruptedError extends error {}
+/**
+ * Python's `TimeoutError` (also exported as `timeout`): ETIMEDOUT from the
+ * OS, or a socket timeout set with `settimeout` that expired.
+ */
+export class TimeoutError extends error {}
+/** Python's `PermissionError`: EACCES, EPERM. */
+export class PermissionError extends error {}
+/** Python's `FileNotFoundError`: ENOENT (e.g. connecting to a missing Unix path). */
+export class FileNotFoundError extends error {}
+/** Python's `FileExistsError`: EEXIST. */
+export class FileExistsError extends error {}
+/** Python's `IsADirectoryError`: EISDIR. */
+export class IsADirectoryError extends error {}
+/** Python's `NotADirectoryError`: ENOTDIR. */
+export class NotADirectoryError extends error {}
+/** Python's `ProcessLookupError`: ESRCH. */
+export class ProcessLookupError extends error {}
+/** Python's `ChildProcessError`: ECHILD. */
+export class ChildProcessError extends error {}
+
+/**
+ * `socket.herror`: a failed host-database lookup (`gethostbyaddr`,
+ * `gethostbyname_ex`). `errno` holds `h_errno`, `strerror` holds
+ * `hstrerror(h_errno)`.
+ */
+export class herror extends error {}
+
+/**
+ * `socket.gaierror`: a failed `getaddrinfo`/`getnameinfo`. `errno` holds the
+ * (negative on glibc) `EAI_*` code, `strerror` holds `gai_strerror(code)`, and
+ * `code` its name, e.g. `"EAI_NONAME"`.
+ */
+export class gaierror extends error {}
+
+/** Python's alias `socket.timeout` for {@linkcode TimeoutError}. */
+export const timeout: typeof TimeoutError = TimeoutError;
+
+const BY_ERRNO = new Map<number, typeof error>();
+const DENO_BY_ERRNO = new Map<number, AnyClass>();
+{
+  const n = table.errnoNames;
+  const py: [typeof error, string[]][] = [
+    [BlockingIOError, ["EAGAIN", "EWOULDBLOCK", "EALREADY", "EINPROGRESS"]],
+    [ChildProcessError, ["ECHILD"]],
+    [BrokenPipeError, ["EPIPE", "ESHUTDOWN"]],
+    [ConnectionAbortedError, ["ECONNABORTED"]],
+    [ConnectionRefusedError, ["ECONNREFUSED"]],
+    [ConnectionResetError, ["ECONNRESET"]],
+    [FileExistsError, ["EEXIST"]],
+    [FileNotFoundError, ["ENOENT"]],
+    [IsADirectoryError, ["EISDIR"]],
+    [NotADirectoryError, ["ENOTDIR"]],
+    [InterruptedError, ["EINTR"]],
+    [PermissionError, ["EACCES", "EPERM"]],
+    [ProcessLookupError, ["ESRCH"]],
+    [TimeoutError, ["ETIMEDOUT"]],
+  ];
+  for (const [cls, names] of py) {
+    for (const name of names) if (name in n) BY_ERRNO.set(n[name], cls);
+  }
+  const deno: [string, string[]][] = [
+    ["WouldBlock", ["EAGAIN", "EWOULDBLOCK"]],
+    ["BrokenPipe", ["EPIPE"]],
+    ["ConnectionAborted", ["ECONNABORTED"]],
+    ["ConnectionRefused", ["ECONNREFUSED"]],
+    ["ConnectionReset", ["ECONNRESET"]],
+    ["AlreadyExists", ["EEXIST"]],
+    ["NotFound", ["ENOENT"]],
+    ["IsADirectory", ["EISDIR"]],
+    ["NotADirectory", ["ENOTDIR"]],
+    ["Interrupted", ["EINTR"]],
+    ["PermissionDenied", ["EACCES", "EPERM"]],
+    ["TimedOut", ["ETIMEDOUT"]],
+    ["AddrInUse", ["EADDRINUSE"]],
+    ["AddrNotAvailable", ["EADDRNOTAVAIL"]],
+    ["NotConnected", ["ENOTCONN"]],
+    ["BadResource", ["EBADF"]],
+    ["NetworkUnreachable", ["ENETUNREACH"]],
+    ["Busy", ["EBUSY"]],
+    ["NotSupported", ["EOPNOTSUPP"]],
+    ["FilesystemLoop", ["ELOOP"]],
+  ];
+  const errors = Deno.errors as unknown as Record<string, AnyClass | undefined>;
+  for (const [denoName, names] of deno) {
+    const cls = errors[denoName];
+    if (cls === undefined) continue;
+    for (const name of names) if (name in n) DENO_BY_ERRNO.set(n[name], cls);
+  }
+}
+
+/** Cached constructors whose prototype chain runs through a Deno error class. */
+const hybrids = new Map<string, AnyClass>();
+
+function hybrid(py: typeof error, deno: AnyClass): AnyClass {
+  const key = `${py.name}/${deno.name}`;
+  let h = hybrids.get(key);
+  if (h === undefined) {
+    const proto = Object.create(deno.prototype, {
+      constructor: { value: py, writable: true, configurable: true },
+    });
+    h = function () {} as unknown as AnyClass;
+    Object.defineProperty(h, "prototype", { value: proto });
+    pyOf.set(h, py);
+    hybrids.set(key, h);
+  }
+  return h;
+}
+
+/**
+ * The Python class for an errno (`ConnectionRefusedError` for ECONNREFUSED,
+ * plain `error` when Python has no subclass for it).
+ */
+export function errorClassFor(errnum: number): typeof error {
+  return BY_ERRNO.get(errnum) ?? error;
+}
+
+/**
+ * Builds the exception for an errno: the right Python class, and also an
+ * instance of the matching `Deno.errors` class where there is one.
+ */
+export function fromErrno(
+  errnum: number,
+  syscall?: string,
+  cls: typeof error = errorClassFor(errnum),
+): error {
+  const deno = DENO_BY_ERRNO.get(errnum);
+  const e = deno ? Reflect.construct(cls, [errnum], hybrid(cls, deno)) as error : new cls(errnum);
+  if (syscall !== undefined) e.syscall = syscall;
+  return e;
+}
+
+/** The timeout error of an expired socket timeout, as CPython's `timed out`. */
+export function timedOut(syscall?: string): TimeoutError {
+  const e = fromErrno(
+    table.errnoNames.ETIMEDOUT,
+    syscall,
+    TimeoutError,
+  ) as TimeoutError;
+  e.message = "timed out";
+  e.strerror = "timed out";
+  return e;
+}
+
+/**
+ * The single path from a libc return value to an exception: returns `ret`
+ * unless it is -1, in which case errno is read at once and thrown as the
+ * matching class.
+ */
+export function check(ret: number, syscall: string): number {
+  if (ret === -1) throw fromErrno(readErrno(), syscall);
+  return ret;
+}
+
+/** The errno of the last failed call on this thread (read it immediately). */
+export const lastErrno: () => number = readErrno;
+
+/**
+ * Looks up an errno value by its symbolic name on this platform.
+ *
+ * @example
+ * ```ts
+ * import { errnoOf } from "@libc/socket";
+ * console.log(errnoOf("ECONNREFUSED")); // 111 on Linux
+ * ```
+ *
+ * @param name A name such as `"ECONNREFUSED"`.
+ * @returns The number.
+ * @throws {RangeError} When the platform has no such errno.
+ */
+export function errnoOf(name: string): number {
+  const v = table.errnoNames[name];
+  if (v === undefined) throw new RangeError(`unknown errno name ${name}`);
+  return v;
+}

@@ -1,0 +1,196 @@
+/**
+ * The one table of libc functions this library calls.
+ *
+ * Each entry carries the C prototype beside its parameters. Conventions:
+ * - `size_t` parameters are declared `usize` and always receive a `bigint`:
+ *   a JS number there falls off V8's fast-call path (see `bench/`).
+ * - `ssize_t` results that are bounded by a length we passed are declared
+ *   `i32`: the low 32 bits of the return register hold the whole value,
+ *   and -1 stays -1.
+ * - Pointers to memory the call only borrows are `buffer` (a Uint8Array);
+ *   pointers that libc returns are `pointer`.
+ * - Only waits are `nonblocking` (they run on another thread, where errno is
+ *   meaningless): `epoll_wait_nb` and `getaddrinfo_nb`.
+ *
+ * @module
+ */
+
+export const SYMBOLS = {
+  // int socket(int domain, int type, int protocol);
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  // int socketpair(int domain, int type, int protocol, int sv[2]);
+  socketpair: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  // int bind(int fd, const struct sockaddr *addr, socklen_t len);
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  // int connect(int fd, const struct sockaddr *addr, socklen_t len);
+  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  // int listen(int fd, int backlog);
+  listen: { parameters: ["i32", "i32"], result: "i32" },
+  // int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+  accept4: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
+  // int getsockname(int fd, struct sockaddr *addr, socklen_t *len);
+  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  // int getpeername(int fd, struct sockaddr *addr, socklen_t *len);
+  getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  // int getsockopt(int fd, int level, int name, void *val, socklen_t *len);
+  getsockopt: {
+    parameters: ["i32", "i32", "i32", "buffer", "buffer"],
+    result: "i32",
+  },
+  // int setsockopt(int fd, int level, int name, const void *val, socklen_t len);
+  setsockopt: {
+    parameters: ["i32", "i32", "i32", "buffer", "u32"],
+    result: "i32",
+  },
+  // ssize_t recv(int fd, void *buf, size_t len, int flags);
+  recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
+  // ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
+  //                  struct sockaddr *addr, socklen_t *addrlen);
+  recvfrom: {
+    parameters: ["i32", "buffer", "usize", "i32", "buffer", "buffer"],
+    result: "i32",
+  },
+  // ssize_t send(int fd, const void *buf, size_t len, int flags);
+  send: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
+  // ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+  //                const struct sockaddr *addr, socklen_t addrlen);
+  sendto: {
+    parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"],
+    result: "i32",
+  },
+  // ssize_t sendmsg(int fd, const struct msghdr *msg, int flags);
+  sendmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  // ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
+  recvmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  // ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count);
+  sendfile: { parameters: ["i32", "i32", "buffer", "usize"], result: "i32" },
+  // int shutdown(int fd, int how);
+  shutdown: { parameters: ["i32", "i32"], result: "i32" },
+  // int close(int fd);
+  close: { parameters: ["i32"], result: "i32" },
+  // int fcntl(int fd, int cmd, ... /* int arg */);
+  // Variadic in C. Called with exactly three int arguments, which happens to
+  // match the variadic convention on x86_64 and aarch64 Linux only.
+  fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  // ssize_t read(int fd, void *buf, size_t count);
+  read: { parameters: ["i32", "buffer", "usize"], result: "i32" },
+  // ssize_t write(int fd, const void *buf, size_t count);
+  write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
+  // int poll(struct pollfd *fds, nfds_t nfds, int timeout);
+  poll: { parameters: ["buffer", "usize", "i32"], result: "i32" },
+  // int epoll_create1(int flags);
+  epoll_create1: { parameters: ["i32"], result: "i32" },
+  // int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
+  epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  // int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout);
+  epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
+  // The same call on a worker thread, for waits that would block the loop.
+  epoll_wait_nb: {
+    name: "epoll_wait",
+    parameters: ["i32", "buffer", "i32", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
+  // int eventfd(unsigned int initval, int flags);
+  eventfd: { parameters: ["u32", "i32"], result: "i32" },
+  // int getaddrinfo(const char *node, const char *service,
+  //                 const struct addrinfo *hints, struct addrinfo **res);
+  getaddrinfo: {
+    parameters: ["buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  // The same call on a worker thread (getaddrinfo is thread-safe).
+  getaddrinfo_nb: {
+    name: "getaddrinfo",
+    parameters: ["buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+    nonblocking: true,
+  },
+  // void freeaddrinfo(struct addrinfo *res);
+  freeaddrinfo: { parameters: ["pointer"], result: "void" },
+  // const char *gai_strerror(int errcode);
+  gai_strerror: { parameters: ["i32"], result: "pointer" },
+  // int getnameinfo(const struct sockaddr *addr, socklen_t addrlen,
+  //                 char *host, socklen_t hostlen,
+  //                 char *serv, socklen_t servlen, int flags);
+  getnameinfo: {
+    parameters: ["buffer", "u32", "buffer", "u32", "buffer", "u32", "i32"],
+    result: "i32",
+  },
+  // int gethostname(char *name, size_t len);
+  gethostname: { parameters: ["buffer", "usize"], result: "i32" },
+  // int gethostbyname2_r(const char *name, int af, struct hostent *ret,
+  //                      char *buf, size_t buflen, struct hostent **result,
+  //                      int *h_errnop);
+  gethostbyname2_r: {
+    parameters: [
+      "buffer",
+      "i32",
+      "buffer",
+      "buffer",
+      "usize",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
+  // int gethostbyaddr_r(const void *addr, socklen_t len, int type,
+  //                     struct hostent *ret, char *buf, size_t buflen,
+  //                     struct hostent **result, int *h_errnop);
+  gethostbyaddr_r: {
+    parameters: [
+      "buffer",
+      "u32",
+      "i32",
+      "buffer",
+      "buffer",
+      "usize",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
+  // const char *hstrerror(int err);
+  hstrerror: { parameters: ["i32"], result: "pointer" },
+  // int getprotobyname_r(const char *name, struct protoent *ret,
+  //                      char *buf, size_t buflen, struct protoent **result);
+  getprotobyname_r: {
+    parameters: ["buffer", "buffer", "buffer", "usize", "buffer"],
+    result: "i32",
+  },
+  // int getservbyname_r(const char *name, const char *proto,
+  //                     struct servent *ret, char *buf, size_t buflen,
+  //                     struct servent **result);
+  getservbyname_r: {
+    parameters: ["buffer", "buffer", "buffer", "buffer", "usize", "buffer"],
+    result: "i32",
+  },
+  // int getservbyport_r(int port, const char *proto, struct servent *ret,
+  //                     char *buf, size_t buflen, struct servent **result);
+  getservbyport_r: {
+    parameters: ["i32", "buffer", "buffer", "buffer", "usize", "buffer"],
+    result: "i32",
+  },
+  // int inet_pton(int af, const char *src, void *dst);
+  inet_pton: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  // const char *inet_ntop(int af, const void *src, char *dst, socklen_t size);
+  inet_ntop: {
+    parameters: ["i32", "buffer", "buffer", "u32"],
+    result: "pointer",
+  },
+  // int inet_aton(const char *cp, struct in_addr *inp);
+  inet_aton: { parameters: ["buffer", "buffer"], result: "i32" },
+  // struct if_nameindex *if_nameindex(void);
+  if_nameindex: { parameters: [], result: "pointer" },
+  // void if_freenameindex(struct if_nameindex *ptr);
+  if_freenameindex: { parameters: ["pointer"], result: "void" },
+  // unsigned int if_nametoindex(const char *ifname);
+  if_nametoindex: { parameters: ["buffer"], result: "u32" },
+  // char *if_indextoname(unsigned int ifindex, char *ifname);
+  if_indextoname: { parameters: ["u32", "buffer"], result: "pointer" },
+  // int *__errno_location(void);   (glibc, musl; macOS calls it __error)
+  __errno_location: { parameters: [], result: "pointer" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** The typed handle to the symbols above. */
+export type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];

@@ -1,0 +1,107 @@
+/**
+ * # @libc/socket
+ *
+ * The BSD socket interface for Deno, with the names and semantics of
+ * Python's `socket` module, built by calling libc directly through
+ * `Deno.dlopen`: raw sockets, UDP broadcast and multicast, Unix datagram and
+ * seqpacket sockets, descriptor passing, any `setsockopt`, adopting inherited
+ * descriptors — everything `Deno.listen`/`Deno.connect` do not offer.
+ *
+ * Run with `--allow-ffi` (which, note, grants full access to the process and
+ * bypasses `--allow-net`).
+ *
+ * @example The seed's echo client and server, in one script
+ * ```ts
+ * import * as socket from "@libc/socket";
+ *
+ * using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * s.bind("127.0.0.1", 0);
+ * s.listen(1);
+ * using c = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * c.connect(s.getsockname());
+ * const [conn, addr] = s.accept();
+ * c.send("Hello, world");
+ * conn.send(conn.recv(1024));
+ * console.log("Received", new TextDecoder().decode(c.recv(1024)));
+ * conn.close();
+ * ```
+ *
+ * @module
+ */
+
+export {
+  CMSG_LEN,
+  CMSG_SPACE,
+  getdefaulttimeout,
+  packFds,
+  packUcred,
+  setdefaulttimeout,
+  Socket,
+  SocketType,
+  unpackFds,
+  unpackUcred,
+} from "./socket.ts";
+export type {
+  AncData,
+  AsyncOptions,
+  RecvMsgIntoResult,
+  RecvMsgResult,
+  SendfileSource,
+  Ucred,
+} from "./socket.ts";
+export { close, dup, fromfd, recv_fds, send_fds, socket, socketpair } from "./functions.ts";
+export { create_connection, create_server, has_dualstack_ipv6, has_ipv6 } from "./connection.ts";
+export type { CreateConnectionOptions, CreateServerOptions } from "./connection.ts";
+export {
+  getaddrinfo,
+  getaddrinfoAsync,
+  getfqdn,
+  gethostbyaddr,
+  gethostbyname,
+  gethostbyname_ex,
+  gethostname,
+  getnameinfo,
+  getprotobyname,
+  getservbyname,
+  getservbyport,
+} from "./resolver.ts";
+export type { AddrInfo, HostEntry } from "./resolver.ts";
+export { inet_aton, inet_ntoa, inet_ntop, inet_pton } from "./inet.ts";
+export { htonl, htons, ntohl, ntohs } from "./byteorder.ts";
+export { if_indextoname, if_nameindex, if_nametoindex } from "./interfaces.ts";
+export {
+  BlockingIOError,
+  BrokenPipeError,
+  ChildProcessError,
+  ConnectionAbortedError,
+  ConnectionError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  errnoOf,
+  error,
+  FileExistsError,
+  FileNotFoundError,
+  gaierror,
+  herror,
+  InterruptedError,
+  IsADirectoryError,
+  NotADirectoryError,
+  PermissionError,
+  ProcessLookupError,
+  timeout,
+  TimeoutError,
+} from "./errors.ts";
+export type {
+  Address,
+  AddressLike,
+  IPv4Address,
+  IPv6Address,
+  NetlinkAddress,
+  RawAddress,
+  UnixAddress,
+  VsockAddress,
+} from "./address.ts";
+export { SocketFile } from "./makefile.ts";
+export type { SocketFileOptions } from "./makefile.ts";
+export type { Data } from "./_util.ts";
+export * from "./constants/public.ts";

@@ -1,0 +1,1996 @@
+/**
+ * `socket()`: the socket object. One method ≈ one libc call, with Python's
+ * names and semantics; the `…Async` twins wait on this thread's reactor
+ * instead of blocking the event loop.
+ *
+ * @module
+ */
+import { constants as C, struct, table } from "./constants/mod.ts";
+import { libc } from "./ffi/library.ts";
+import { errno } from "./ffi/errno.ts";
+import { check, error, fromErrno, timedOut } from "./errors.ts";
+import {
+  type Address,
+  type AddressLike,
+  decodeAddress,
+  encodeAddress,
+  parseNumeric,
+  SOCKADDR_MAX,
+} from "./address.ts";
+import { getaddrinfoAsync } from "./resolver.ts";
+import { type Direction, reactor, READ, WRITE } from "./_reactor.ts";
+import {
+  cint,
+  type Data,
+  getSize,
+  int,
+  intIn,
+  LITTLE_ENDIAN,
+  setPointer,
+  setSize,
+  toBytes,
+  typeName,
+  writableBytes,
+} from "./_util.ts";
+import { SocketFile, type SocketFileOptions } from "./makefile.ts";
+
+const EAGAIN = C.EAGAIN;
+const EWOULDBLOCK = table.errnoNames.EWOULDBLOCK ?? EAGAIN;
+const EINTR = table.errnoNames.EINTR;
+const EINPROGRESS = table.errnoNames.EINPROGRESS;
+const EBADF = table.errnoNames.EBADF;
+const ECONNRESET = table.errnoNames.ECONNRESET;
+const MSG_DONTWAIT = C.MSG_DONTWAIT;
+const MSG_NOSIGNAL = C.MSG_NOSIGNAL ?? 0;
+const TYPE_MASK = ~((C.SOCK_NONBLOCK ?? 0) | (C.SOCK_CLOEXEC ?? 0));
+const POLL = struct("pollfd");
+const MSGHDR = struct("msghdr");
+const IOVEC = struct("iovec");
+const CMSG = struct("cmsghdr");
+const L = LITTLE_ENDIAN;
+
+/** Largest buffer a single call may request (fits the `i32` result). */
+const MAX_IO = 0x7fff_f000;
+/** Scratch space for synchronous `recv` (never held across an await). */
+const scratch = new Uint8Array(65536);
+
+function isAgain(e: number): boolean {
+  return e === EAGAIN || e === EWOULDBLOCK;
+}
+
+// ---------------------------------------------------------------------------
+// Default timeout (module-wide, as in Python)
+
+let defaultTimeout: number | null = null;
+
+function timeoutArg(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`Timeout value must be a number or null, not ${typeName(value)}`);
+  }
+  if (value < 0) throw new RangeError("Timeout value out of range");
+  if (!Number.isFinite(value)) throw new RangeError("Timeout value out of range");
+  return value;
+}
+
+/**
+ * Returns the default timeout in seconds (`null`: no timeout) for new
+ * sockets. A Python convenience: no libc call.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * console.log(socket.getdefaulttimeout()); // null
+ * ```
+ */
+export function getdefaulttimeout(): number | null {
+  return defaultTimeout;
+}
+
+/**
+ * Sets the default timeout in seconds for sockets created afterwards
+ * (`null`: blocking). A Python convenience: no libc call.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * socket.setdefaulttimeout(5);
+ * socket.setdefaulttimeout(null);
+ * ```
+ *
+ * @throws {RangeError} For a negative timeout.
+ */
+export function setdefaulttimeout(timeout: number | null): void {
+  defaultTimeout = timeoutArg(timeout);
+}
+
+// ---------------------------------------------------------------------------
+// Leaked sockets are closed when garbage-collected.
+
+interface Handle {
+  fd: number;
+}
+
+const finalizer = new FinalizationRegistry<Handle>((h) => {
+  if (h.fd >= 0) {
+    const fd = h.fd;
+    h.fd = -1;
+    reactor.forget(fd, () => new error(EBADF, "socket was garbage-collected"));
+    libc.close(fd);
+  }
+});
+
+/** Options of the async methods. */
+export interface AsyncOptions {
+  /** Rejects the operation with the signal's reason when aborted. */
+  signal?: AbortSignal;
+}
+
+/** One ancillary data item: `[cmsg_level, cmsg_type, cmsg_data]`. */
+export type AncData = [level: number, type: number, data: Uint8Array];
+
+/** What `recvmsg` returns: `[data, ancdata, msg_flags, address]`. */
+export type RecvMsgResult = [
+  data: Uint8Array,
+  ancdata: AncData[],
+  msg_flags: number,
+  address: Address | null,
+];
+
+/** What `recvmsg_into` returns: `[nbytes, ancdata, msg_flags, address]`. */
+export type RecvMsgIntoResult = [
+  nbytes: number,
+  ancdata: AncData[],
+  msg_flags: number,
+  address: Address | null,
+];
+
+/** A file whose descriptor `sendfile` can read, or a Deno file to read from. */
+export type SendfileSource = number | { fileno(): number } | Deno.FsFile;
+
+function getFlags(fd: number): number {
+  return check(libc.fcntl(fd, C.F_GETFL, 0), "fcntl");
+}
+
+function setNonblockFlag(fd: number, on: boolean): void {
+  const flags = getFlags(fd);
+  const want = on ? flags | C.O_NONBLOCK : flags & ~C.O_NONBLOCK;
+  if (want !== flags) check(libc.fcntl(fd, C.F_SETFL, want), "fcntl");
+}
+
+/** Sleeps in `poll(2)` until `fd` is ready for `dir` or `ms` pass (-1: forever). */
+function pollWait(fd: number, dir: Direction, ms: number, connect = false): boolean {
+  const pfd = new Uint8Array(POLL.size);
+  const v = new DataView(pfd.buffer);
+  v.setInt32(POLL.fields.fd.offset, fd, L);
+  const events = dir === READ ? C.POLLIN : C.POLLOUT;
+  v.setInt16(POLL.fields.events.offset, connect ? events | C.POLLERR : events, L);
+  const r = libc.poll(pfd, 1n, ms);
+  if (r === -1) {
+    const e = errno();
+    if (e === EINTR) return true; // let the caller retry (PEP 475)
+    throw fromErrno(e, "poll");
+  }
+  return r > 0;
+}
+
+/**
+ * A socket: Python's `socket.socket`, over one file descriptor.
+ *
+ * Create one with {@linkcode socket} (or `new Socket(...)`). Blocking methods
+ * (`recv`, `accept`, …) block the calling thread, as in Python; the `…Async`
+ * twins wait without blocking the event loop and may be mixed with them.
+ *
+ * @example An echo over a socket pair
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * const [a, b] = socket.socketpair();
+ * a.send("ping");
+ * console.log(new TextDecoder().decode(b.recv(1024))); // "ping"
+ * a.close();
+ * b.close();
+ * ```
+ */
+export class Socket {
+  #h: Handle;
+  #family: number;
+  #type: number;
+  #proto: number;
+  #timeout: number | null;
+  #closed = false;
+  /** Open makefile() objects; the descriptor closes only after the last. */
+  #ioRefs = 0;
+  #closePending = false;
+  #readable?: ReadableStream<Uint8Array>;
+  #writable?: WritableStream<Uint8Array>;
+
+  /**
+   * Creates a socket. Corresponds to `socket(2)` with `SOCK_CLOEXEC`, or,
+   * given `fileno`, adopts that descriptor (family, type and protocol are
+   * then read from it with `getsockopt(2)` where not given).
+   *
+   * @param family Address family, e.g. `AF_INET` (default), `AF_INET6`, `AF_UNIX`.
+   * @param type Socket type, e.g. `SOCK_STREAM` (default), `SOCK_DGRAM`;
+   *   may include `SOCK_NONBLOCK` and `SOCK_CLOEXEC`.
+   * @param proto Protocol number, usually 0.
+   * @param fileno An open socket descriptor to adopt (not duplicated).
+   */
+  constructor(family = -1, type = -1, proto = -1, fileno: number | null = null) {
+    family = int(family, "family");
+    type = int(type, "type");
+    proto = int(proto, "proto");
+    let fd: number;
+    if (fileno !== null && fileno !== undefined) {
+      fd = int(fileno, "fileno");
+      if (fd < 0) throw new RangeError(`negative file descriptor: ${fd}`);
+      const probe = (name: number) => {
+        const buf = new Int32Array(1);
+        const len = new Uint32Array([4]);
+        const r = libc.getsockopt(
+          fd,
+          C.SOL_SOCKET,
+          name,
+          new Uint8Array(buf.buffer),
+          new Uint8Array(len.buffer),
+        );
+        if (r === -1) throw fromErrno(errno(), "getsockopt");
+        return buf[0];
+      };
+      if (family === -1) family = probe(C.SO_DOMAIN);
+      if (type === -1) type = probe(C.SO_TYPE);
+      if (proto === -1) proto = probe(C.SO_PROTOCOL);
+    } else {
+      if (family === -1) family = C.AF_INET;
+      if (type === -1) type = C.SOCK_STREAM;
+      if (proto === -1) proto = 0;
+      cint(family, "family");
+      cint(type, "type");
+      cint(proto, "proto");
+      fd = check(libc.socket(family, type | C.SOCK_CLOEXEC, proto), "socket");
+    }
+    this.#h = { fd };
+    finalizer.register(this, this.#h, this);
+    this.#family = family;
+    this.#type = type & TYPE_MASK;
+    this.#proto = proto;
+    // As CPython: SOCK_NONBLOCK in the type means timeout 0; otherwise the
+    // default timeout applies.
+    if (C.SOCK_NONBLOCK && (type & C.SOCK_NONBLOCK)) {
+      this.#timeout = 0;
+    } else {
+      this.#timeout = defaultTimeout;
+    }
+    // As CPython, an adopted descriptor keeps its flags unless a timeout applies.
+    if (this.#timeout !== null && !(type & (C.SOCK_NONBLOCK ?? 0))) {
+      try {
+        setNonblockFlag(fd, true);
+      } catch (e) {
+        if (fileno === null) libc.close(this.#release());
+        throw e;
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Properties
+
+  /** The address family, e.g. `AF_INET`. */
+  get family(): number {
+    return this.#family;
+  }
+
+  /** The socket type without `SOCK_NONBLOCK`/`SOCK_CLOEXEC`, e.g. `SOCK_STREAM`. */
+  get type(): number {
+    return this.#type;
+  }
+
+  /** The protocol number. */
+  get proto(): number {
+    return this.#proto;
+  }
+
+  /** The timeout in seconds (`null`: blocking, 0: non-blocking), as `gettimeout()`. */
+  get timeout(): number | null {
+    return this.#timeout;
+  }
+
+  /** Whether `close()` (or `detach()`) has been called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  // -------------------------------------------------------------------------
+  // Descriptor plumbing
+
+  /** The live descriptor, or an EBADF error once closed. */
+  #fd(): number {
+    const fd = this.#h.fd;
+    if (fd < 0) throw new error(EBADF, "Bad file descriptor");
+    return fd;
+  }
+
+  #release(): number {
+    const fd = this.#h.fd;
+    this.#h.fd = -1;
+    this.#closed = true;
+    finalizer.unregister(this);
+    if (fd >= 0) {
+      reactor.forget(fd, () => {
+        const e = new error(EBADF, "socket closed while an operation was pending");
+        e.syscall = "close";
+        return e;
+      });
+    }
+    return fd;
+  }
+
+  /**
+   * Returns the file descriptor, or -1 once the socket is closed (as Python).
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * console.log(s.fileno() >= 0); // true
+   * ```
+   */
+  fileno(): number {
+    return this.#h.fd;
+  }
+
+  /**
+   * Closes the socket. Corresponds to `close(2)`. Idempotent: later calls do
+   * nothing, and every other method then throws EBADF without touching the
+   * old descriptor number. Pending async operations reject. While files from
+   * `makefile()` are open, the descriptor stays open until they close.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const s = socket.socket();
+   * s.close();
+   * s.close(); // no-op
+   * ```
+   */
+  close(): void {
+    if (this.#closed) return;
+    if (this.#ioRefs > 0) {
+      this.#closePending = true;
+      this.#closed = true;
+      return;
+    }
+    const fd = this.#release();
+    if (fd >= 0 && libc.close(fd) === -1) {
+      const e = errno();
+      // The descriptor is released either way; ECONNRESET is not an error
+      // worth reporting on close (as CPython).
+      if (e !== ECONNRESET && e !== EINTR) throw fromErrno(e, "close");
+    }
+  }
+
+  /** `using` support: closes the socket. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * Closes the socket object without closing the descriptor, and returns it.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const s = socket.socket();
+   * const fd = s.detach();
+   * socket.close(fd);
+   * ```
+   */
+  detach(): number {
+    if (this.#closed && !this.#closePending) return -1;
+    const fd = this.#release();
+    this.#closePending = false;
+    return fd;
+  }
+
+  /** @internal makefile() bookkeeping. */
+  _ioref(delta: 1 | -1): void {
+    this.#ioRefs += delta;
+    if (delta < 0 && this.#ioRefs === 0 && this.#closePending) {
+      this.#closePending = false;
+      this.#closed = false;
+      this.close();
+    }
+  }
+
+  /**
+   * Duplicates the socket. Corresponds to `fcntl(F_DUPFD_CLOEXEC)`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * using t = s.dup();
+   * console.log(t.fileno() !== s.fileno()); // true
+   * ```
+   */
+  dup(): Socket {
+    const fd = check(libc.fcntl(this.#fd(), C.F_DUPFD_CLOEXEC, 0), "fcntl");
+    const s = new Socket(this.#family, this.#type, this.#proto, fd);
+    s.#setTimeoutState(this.#timeout);
+    return s;
+  }
+
+  /**
+   * Whether the descriptor is inherited by child processes (no `FD_CLOEXEC`).
+   * Corresponds to `fcntl(F_GETFD)`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * console.log(s.get_inheritable()); // false
+   * ```
+   */
+  get_inheritable(): boolean {
+    return (check(libc.fcntl(this.#fd(), C.F_GETFD, 0), "fcntl") & C.FD_CLOEXEC) === 0;
+  }
+
+  /**
+   * Sets whether the descriptor is inherited by child processes.
+   * Corresponds to `fcntl(F_SETFD)`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * s.set_inheritable(true);
+   * ```
+   */
+  set_inheritable(inheritable: boolean): void {
+    const fd = this.#fd();
+    const flags = check(libc.fcntl(fd, C.F_GETFD, 0), "fcntl");
+    const want = inheritable ? flags & ~C.FD_CLOEXEC : flags | C.FD_CLOEXEC;
+    if (want !== flags) check(libc.fcntl(fd, C.F_SETFD, want), "fcntl");
+  }
+
+  // -------------------------------------------------------------------------
+  // Blocking, non-blocking and timeout modes
+
+  #setTimeoutState(t: number | null): void {
+    this.#timeout = t;
+    setNonblockFlag(this.#fd(), t !== null);
+  }
+
+  /**
+   * Sets blocking (`true`) or non-blocking (`false`) mode: the same as
+   * `settimeout(null)` and `settimeout(0)`. Sets or clears `O_NONBLOCK` with
+   * `fcntl(2)`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * s.setblocking(false);
+   * console.log(s.getblocking(), s.gettimeout()); // false 0
+   * ```
+   */
+  setblocking(flag: boolean | number): void {
+    this.#fd();
+    this.#setTimeoutState(flag ? null : 0);
+  }
+
+  /**
+   * Whether the socket is in blocking mode (timeout `null`).
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * console.log(s.getblocking()); // true
+   * ```
+   */
+  getblocking(): boolean {
+    this.#fd();
+    return this.#timeout === null;
+  }
+
+  /**
+   * Sets a timeout in seconds for blocking operations: `null` blocks
+   * forever, 0 makes the socket non-blocking, a positive number raises
+   * `TimeoutError` when an operation takes longer. Internally the descriptor
+   * is non-blocking whenever a timeout is set, as in CPython.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * s.settimeout(2.5);
+   * console.log(s.gettimeout()); // 2.5
+   * ```
+   *
+   * @throws {RangeError} For a negative timeout.
+   */
+  settimeout(value: number | null): void {
+    const t = timeoutArg(value);
+    this.#fd();
+    this.#setTimeoutState(t);
+  }
+
+  /**
+   * The timeout in seconds, or `null` in blocking mode.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * console.log(s.gettimeout()); // null
+   * ```
+   */
+  gettimeout(): number | null {
+    return this.#timeout;
+  }
+
+  /**
+   * Runs `attempt` (a syscall returning -1 on failure) with CPython's
+   * semantics: retry on EINTR; in timeout mode, wait for readiness on
+   * EAGAIN with a deadline; otherwise throw.
+   */
+  #io(dir: Direction, attempt: (fd: number) => number, syscall: string, deadline?: number): number {
+    for (;;) {
+      const fd = this.#fd();
+      const r = attempt(fd);
+      if (r !== -1) return r;
+      const e = errno();
+      if (e === EINTR) continue;
+      if (isAgain(e) && this.#timeout !== null && this.#timeout > 0) {
+        const end = deadline ?? performance.now() + this.#timeout * 1000;
+        deadline = end;
+        const remaining = end - performance.now();
+        if (remaining <= 0 || !pollWait(fd, dir, Math.ceil(remaining))) throw timedOut(syscall);
+        continue;
+      }
+      throw fromErrno(e, syscall);
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Connections
+
+  /**
+   * Binds the socket to `address`. Corresponds to `bind(2)`.
+   * The seed's two-argument form `bind(host, port)` is accepted too.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+   * s.bind(["127.0.0.1", 0]);
+   * console.log(s.getsockname()); // ["127.0.0.1", 41234]
+   * ```
+   */
+  bind(address: AddressLike): void;
+  bind(host: string, port: number): void;
+  bind(address: AddressLike | string, port?: number): void {
+    const sa = encodeAddress(this.#family, pairArgs(address, port, arguments.length), "bind(): ");
+    check(libc.bind(this.#fd(), sa, sa.length), "bind");
+  }
+
+  /**
+   * Listens for connections. Corresponds to `listen(2)`. `backlog` defaults
+   * to `min(SOMAXCONN, 128)`; a negative value counts as 0.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * s.bind(["127.0.0.1", 0]);
+   * s.listen(5);
+   * ```
+   */
+  listen(backlog?: number): void {
+    let b = backlog === undefined ? Math.min(C.SOMAXCONN, 128) : cint(backlog, "backlog");
+    if (b < 0) b = 0;
+    check(libc.listen(this.#fd(), b), "listen");
+  }
+
+  #acceptOnce(fd: number, sa: Uint8Array, len: Uint32Array): number {
+    len[0] = sa.length;
+    return libc.accept4(fd, sa, new Uint8Array(len.buffer), C.SOCK_CLOEXEC);
+  }
+
+  #adopt(newFd: number, sa: Uint8Array, len: number): [Socket, Address] {
+    // As CPython: the new socket gets the default timeout (accept4 without
+    // SOCK_NONBLOCK hands out a blocking descriptor).
+    return [new Socket(this.#family, this.#type, this.#proto, newFd), decodeAddress(sa, len)];
+  }
+
+  /**
+   * Accepts a connection. Corresponds to `accept4(2)` with `SOCK_CLOEXEC`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using srv = socket.socket();
+   * srv.bind(["127.0.0.1", 0]);
+   * srv.listen(1);
+   * using cli = socket.create_connection(srv.getsockname() as [string, number]);
+   * const [conn, addr] = srv.accept();
+   * console.log(addr); // ["127.0.0.1", 50312]
+   * conn.close();
+   * ```
+   *
+   * @returns `[conn, address]`: a new socket for the connection and the peer's address.
+   */
+  accept(): [Socket, Address] {
+    const sa = new Uint8Array(SOCKADDR_MAX);
+    const len = new Uint32Array(1);
+    const fd = this.#io(READ, (fd) => this.#acceptOnce(fd, sa, len), "accept");
+    return this.#adopt(fd, sa, len[0]);
+  }
+
+  /**
+   * Connects to a remote socket. Corresponds to `connect(2)`; with a
+   * timeout, waits for the connection with `poll(2)` and reads `SO_ERROR`.
+   * The seed's two-argument form `connect(host, port)` is accepted too.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using srv = socket.create_server(["127.0.0.1", 0]);
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+   * s.connect(srv.getsockname() as [string, number]);
+   * ```
+   */
+  connect(address: AddressLike): void;
+  connect(host: string, port: number): void;
+  connect(address: AddressLike | string, port?: number): void {
+    const err = this.#connect(pairArgs(address, port, arguments.length));
+    if (err !== 0) {
+      if (err === -1) throw timedOut("connect");
+      throw fromErrno(err, "connect");
+    }
+  }
+
+  /**
+   * Like `connect`, but returns the errno instead of raising it (0 on
+   * success), e.g. EINPROGRESS for a non-blocking socket. Address errors
+   * still raise.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * console.log(s.connect_ex(["127.0.0.1", 1])); // 111 (ECONNREFUSED)
+   * ```
+   */
+  connect_ex(address: AddressLike): number;
+  connect_ex(host: string, port: number): number;
+  connect_ex(address: AddressLike | string, port?: number): number {
+    const err = this.#connect(pairArgs(address, port, arguments.length));
+    return err === -1 ? table.errnoNames.EAGAIN : err;
+  }
+
+  /** 0, an errno, or -1 for a timeout. */
+  #connect(address: unknown): number {
+    const sa = encodeAddress(this.#family, address, "connect(): ");
+    const fd = this.#fd();
+    let r = libc.connect(fd, sa, sa.length);
+    if (r === 0) return 0;
+    let e = errno();
+    const timeout = this.#timeout;
+    if (e === EINTR || (e === EINPROGRESS && timeout !== 0)) {
+      // Blocking mode interrupted, or a timeout: wait for the outcome.
+      const deadline = timeout ? performance.now() + timeout * 1000 : Infinity;
+      for (;;) {
+        const remaining = deadline - performance.now();
+        if (remaining <= 0) return -1;
+        const ready = pollWait(
+          this.#fd(),
+          WRITE,
+          deadline === Infinity ? -1 : Math.ceil(remaining),
+          true,
+        );
+        if (!ready) return -1;
+        const so = new Int32Array(1);
+        const len = new Uint32Array([4]);
+        r = libc.getsockopt(
+          this.#fd(),
+          C.SOL_SOCKET,
+          C.SO_ERROR,
+          new Uint8Array(so.buffer),
+          new Uint8Array(len.buffer),
+        );
+        if (r === -1) return errno();
+        e = so[0];
+        if (e === EINTR) continue;
+        return e;
+      }
+    }
+    return e;
+  }
+
+  /**
+   * Shuts down one or both halves of the connection: `SHUT_RD` (0),
+   * `SHUT_WR` (1) or `SHUT_RDWR` (2). Corresponds to `shutdown(2)`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * a.shutdown(socket.SHUT_WR);
+   * console.log(b.recv(10).length); // 0: end of stream
+   * a.close();
+   * b.close();
+   * ```
+   */
+  shutdown(how: number): void {
+    check(libc.shutdown(this.#fd(), cint(how, "how")), "shutdown");
+  }
+
+  // -------------------------------------------------------------------------
+  // Names and options
+
+  /**
+   * The address of the peer. Corresponds to `getpeername(2)`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using srv = socket.create_server(["127.0.0.1", 0]);
+   * using c = socket.create_connection(srv.getsockname() as [string, number]);
+   * console.log(c.getpeername()); // ["127.0.0.1", port]
+   * ```
+   */
+  getpeername(): Address {
+    const sa = new Uint8Array(SOCKADDR_MAX);
+    const len = new Uint32Array([sa.length]);
+    check(libc.getpeername(this.#fd(), sa, new Uint8Array(len.buffer)), "getpeername");
+    return decodeAddress(sa, len[0]);
+  }
+
+  /**
+   * The socket's own address. Corresponds to `getsockname(2)`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * s.bind(["127.0.0.1", 0]);
+   * const [host, port] = s.getsockname() as [string, number];
+   * ```
+   */
+  getsockname(): Address {
+    const sa = new Uint8Array(SOCKADDR_MAX);
+    const len = new Uint32Array([sa.length]);
+    check(libc.getsockname(this.#fd(), sa, new Uint8Array(len.buffer)), "getsockname");
+    return decodeAddress(sa, len[0]);
+  }
+
+  /**
+   * Reads a socket option. Corresponds to `getsockopt(2)`. Without `buflen`
+   * the option is an `int` and its value is returned; with `buflen`
+   * (1–1024) the raw bytes are returned, to decode yourself (e.g.
+   * `SO_PEERCRED` with {@linkcode unpackUcred}).
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * console.log(s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)); // 1 (SOCK_STREAM)
+   * ```
+   *
+   * @throws {RangeError} When `buflen` is outside 1-1024.
+   */
+  getsockopt(level: number, optname: number): number;
+  getsockopt(level: number, optname: number, buflen: number): Uint8Array;
+  getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
+    cint(level, "level");
+    cint(optname, "optname");
+    if (buflen === undefined) {
+      const v = new Int32Array(1);
+      const len = new Uint32Array([4]);
+      check(
+        libc.getsockopt(
+          this.#fd(),
+          level,
+          optname,
+          new Uint8Array(v.buffer),
+          new Uint8Array(len.buffer),
+        ),
+        "getsockopt",
+      );
+      return v[0];
+    }
+    const n = int(buflen, "buflen");
+    if (n <= 0 || n > 1024) throw new RangeError("getsockopt buflen out of range");
+    const buf = new Uint8Array(n);
+    const len = new Uint32Array([n]);
+    check(
+      libc.getsockopt(this.#fd(), level, optname, buf, new Uint8Array(len.buffer)),
+      "getsockopt",
+    );
+    return buf.slice(0, len[0]);
+  }
+
+  /**
+   * Sets a socket option. Corresponds to `setsockopt(2)`. The value is an
+   * integer (or boolean) passed as a C `int`, or bytes passed as they are;
+   * `setsockopt(level, name, null, optlen)` passes NULL with a length.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
+   * ```
+   */
+  setsockopt(level: number, optname: number, value: number | boolean | Data): void;
+  setsockopt(level: number, optname: number, value: null, optlen: number): void;
+  setsockopt(
+    level: number,
+    optname: number,
+    value: number | boolean | Data | null,
+    optlen?: number,
+  ): void {
+    cint(level, "level");
+    cint(optname, "optname");
+    let buf: Uint8Array | null;
+    let len: number;
+    if (value === null) {
+      if (optlen === undefined) {
+        throw new TypeError("setsockopt(): optlen required with a null value");
+      }
+      buf = null;
+      len = intIn(optlen, 0, 0xffffffff, "optlen");
+    } else if (typeof value === "number" || typeof value === "boolean") {
+      buf = new Uint8Array(new Int32Array([cint(value, "value")]).buffer);
+      len = 4;
+    } else {
+      buf = toBytes(value, "value");
+      len = buf.length;
+    }
+    check(libc.setsockopt(this.#fd(), level, optname, buf, len), "setsockopt");
+  }
+
+  // -------------------------------------------------------------------------
+  // Receiving
+
+  /**
+   * Receives up to `bufsize` bytes. Corresponds to `recv(2)`. Returns an
+   * empty array at end of stream.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * a.send(new Uint8Array([1, 2, 3]));
+   * console.log(b.recv(1024)); // Uint8Array(3) [1, 2, 3]
+   * a.close();
+   * b.close();
+   * ```
+   *
+   * @throws {RangeError} For a negative `bufsize`.
+   */
+  recv(bufsize: number, flags = 0): Uint8Array {
+    const size = sizeArg(bufsize, "recv");
+    const f = cint(flags, "flags");
+    // Small receives land in a reused scratch buffer and are copied out:
+    // cheaper than zeroing a fresh bufsize-sized array every call.
+    const buf = size <= scratch.length ? scratch : new Uint8Array(size);
+    const big = BigInt(size);
+    const n = this.#io(READ, (fd) => libc.recv(fd, buf, big, f), "recv");
+    return buf === scratch || n < size ? buf.slice(0, n) : buf;
+  }
+
+  /**
+   * Receives into `buffer` (up to `nbytes`, default its length) and returns
+   * the number of bytes received. Corresponds to `recv(2)`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * a.send("hi");
+   * const buf = new Uint8Array(16);
+   * console.log(b.recv_into(buf)); // 2
+   * a.close();
+   * b.close();
+   * ```
+   */
+  recv_into(buffer: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): number {
+    const [view, big] = intoArgs(buffer, nbytes, "recv_into");
+    const f = cint(flags, "flags");
+    return this.#io(READ, (fd) => libc.recv(fd, view, big, f), "recv");
+  }
+
+  /**
+   * Receives up to `bufsize` bytes and the sender's address. Corresponds to
+   * `recvfrom(2)`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * using b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * b.bind(["127.0.0.1", 0]);
+   * a.sendto("hi", b.getsockname());
+   * const [data, addr] = b.recvfrom(1024);
+   * ```
+   *
+   * @returns `[data, address]`; the address is `null` when the kernel gave none.
+   */
+  recvfrom(bufsize: number, flags = 0): [Uint8Array, Address | null] {
+    const buf = new Uint8Array(sizeArg(bufsize, "recvfrom"));
+    const f = cint(flags, "flags");
+    const sa = new Uint8Array(SOCKADDR_MAX);
+    const len = new Uint32Array(1);
+    const lenBytes = new Uint8Array(len.buffer);
+    const big = BigInt(buf.length);
+    const n = this.#io(READ, (fd) => {
+      len[0] = sa.length;
+      return libc.recvfrom(fd, buf, big, f, sa, lenBytes);
+    }, "recvfrom");
+    return [n === buf.length ? buf : buf.slice(0, n), len[0] ? decodeAddress(sa, len[0]) : null];
+  }
+
+  /**
+   * Like `recvfrom`, into a caller's buffer. Corresponds to `recvfrom(2)`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * using b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * b.bind(["127.0.0.1", 0]);
+   * a.sendto("hi", b.getsockname());
+   * const [n, addr] = b.recvfrom_into(new Uint8Array(64));
+   * ```
+   *
+   * @returns `[nbytes, address]`.
+   */
+  recvfrom_into(
+    buffer: ArrayBufferView | ArrayBuffer,
+    nbytes = 0,
+    flags = 0,
+  ): [number, Address | null] {
+    const [view, big] = intoArgs(buffer, nbytes, "recvfrom_into");
+    const f = cint(flags, "flags");
+    const sa = new Uint8Array(SOCKADDR_MAX);
+    const len = new Uint32Array(1);
+    const lenBytes = new Uint8Array(len.buffer);
+    const n = this.#io(READ, (fd) => {
+      len[0] = sa.length;
+      return libc.recvfrom(fd, view, big, f, sa, lenBytes);
+    }, "recvfrom");
+    return [n, len[0] ? decodeAddress(sa, len[0]) : null];
+  }
+
+  /**
+   * Receives data and ancillary data. Corresponds to `recvmsg(2)`.
+   *
+   * @example Receiving a descriptor
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * a.sendmsg(["x"], [[socket.SOL_SOCKET, socket.SCM_RIGHTS, socket.packFds([a.fileno()])]]);
+   * const [data, ancdata] = b.recvmsg(16, socket.CMSG_SPACE(4));
+   * const [fd] = socket.unpackFds(ancdata[0][2]);
+   * socket.close(fd);
+   * a.close();
+   * b.close();
+   * ```
+   *
+   * @param bufsize Largest amount of data to receive.
+   * @param ancbufsize Size of the buffer for ancillary data (0: none).
+   * @returns `[data, ancdata, msg_flags, address]`.
+   */
+  recvmsg(bufsize: number, ancbufsize = 0, flags = 0): RecvMsgResult {
+    const buf = new Uint8Array(sizeArg(bufsize, "recvmsg"));
+    const msg = new MsgIn([buf], ancbufsize, "recvmsg");
+    const f = cint(flags, "flags");
+    const n = this.#io(READ, (fd) => msg.call(fd, f), "recvmsg");
+    return [n === buf.length ? buf : buf.slice(0, n), ...msg.result()];
+  }
+
+  /**
+   * Receives data into `buffers` (scatter) and ancillary data.
+   * Corresponds to `recvmsg(2)`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * a.send("abcdef");
+   * const x = new Uint8Array(2), y = new Uint8Array(8);
+   * const [n] = b.recvmsg_into([x, y]);
+   * console.log(n); // 6
+   * a.close();
+   * b.close();
+   * ```
+   *
+   * @returns `[nbytes, ancdata, msg_flags, address]`.
+   */
+  recvmsg_into(
+    buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+    ancbufsize = 0,
+    flags = 0,
+  ): RecvMsgIntoResult {
+    const views = [...buffers].map((b) => writableBytes(b));
+    const msg = new MsgIn(views, ancbufsize, "recvmsg_into");
+    const f = cint(flags, "flags");
+    const n = this.#io(READ, (fd) => msg.call(fd, f), "recvmsg");
+    return [n, ...msg.result()];
+  }
+
+  // -------------------------------------------------------------------------
+  // Sending
+
+  /**
+   * Sends data; returns the number of bytes sent (maybe fewer than given).
+   * Corresponds to `send(2)` (with `MSG_NOSIGNAL`: a vanished peer raises
+   * `BrokenPipeError` instead of killing the process).
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * console.log(a.send("Hello, world")); // 12
+   * a.close();
+   * b.close();
+   * ```
+   */
+  send(data: Data, flags = 0): number {
+    const bytes = toBytes(data);
+    const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    const big = BigInt(Math.min(bytes.length, MAX_IO));
+    return this.#io(WRITE, (fd) => libc.send(fd, bytes, big, f), "send");
+  }
+
+  /**
+   * Sends all of `data`, calling `send(2)` until done. With a timeout, the
+   * timeout bounds the whole call.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * a.sendall(new Uint8Array(1000));
+   * a.close();
+   * b.close();
+   * ```
+   */
+  sendall(data: Data, flags = 0): void {
+    const bytes = toBytes(data);
+    const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : undefined;
+    let off = 0;
+    do {
+      const chunk = bytes.subarray(off);
+      const big = BigInt(Math.min(chunk.length, MAX_IO));
+      off += this.#io(WRITE, (fd) => libc.send(fd, chunk, big, f), "send", deadline);
+    } while (off < bytes.length);
+  }
+
+  /**
+   * Sends data to `address` (for unconnected sockets). Corresponds to
+   * `sendto(2)`. Called as `sendto(data, address)` or
+   * `sendto(data, flags, address)`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * s.sendto("hello", ["127.0.0.1", 9]);
+   * ```
+   */
+  sendto(data: Data, address: AddressLike): number;
+  sendto(data: Data, flags: number, address: AddressLike): number;
+  sendto(data: Data, flagsOrAddress: number | AddressLike, address?: AddressLike): number {
+    const [f, sa, bytes] = this.#sendtoArgs(data, flagsOrAddress, address, arguments.length);
+    const big = BigInt(Math.min(bytes.length, MAX_IO));
+    return this.#io(WRITE, (fd) => libc.sendto(fd, bytes, big, f, sa, sa.length), "sendto");
+  }
+
+  #sendtoArgs(
+    data: Data,
+    flagsOrAddress: unknown,
+    address: unknown,
+    argc: number,
+  ): [number, Uint8Array, Uint8Array] {
+    let flags = 0;
+    let addr = flagsOrAddress;
+    if (argc >= 3) {
+      flags = cint(flagsOrAddress, "flags");
+      addr = address;
+    } else if (argc < 2) {
+      throw new TypeError("sendto() takes 2 or 3 arguments");
+    }
+    const bytes = toBytes(data);
+    const sa = encodeAddress(this.#family, addr, "sendto(): ");
+    return [flags | MSG_NOSIGNAL, sa, bytes];
+  }
+
+  /**
+   * Sends data gathered from `buffers`, with ancillary data, optionally to
+   * `address`. Corresponds to `sendmsg(2)`.
+   *
+   * @example Passing a descriptor
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * a.sendmsg(["fd"], [[socket.SOL_SOCKET, socket.SCM_RIGHTS, socket.packFds([0])]]);
+   * a.close();
+   * b.close();
+   * ```
+   *
+   * @param buffers Data to send, concatenated.
+   * @param ancdata `[level, type, data]` items.
+   * @param flags `MSG_*` flags.
+   * @param address Destination, for unconnected sockets.
+   * @returns The number of bytes sent.
+   */
+  sendmsg(
+    buffers: Iterable<Data>,
+    ancdata: Iterable<readonly [number, number, Data]> = [],
+    flags = 0,
+    address?: AddressLike | null,
+  ): number {
+    const msg = this.#msgOut(buffers, ancdata, address);
+    const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    return this.#io(WRITE, (fd) => libc.sendmsg(fd, msg, f), "sendmsg");
+  }
+
+  #msgOut(
+    buffers: Iterable<Data>,
+    ancdata: Iterable<readonly [number, number, Data]>,
+    address?: AddressLike | null,
+  ): Uint8Array {
+    const sa = address === undefined || address === null
+      ? null
+      : encodeAddress(this.#family, address, "sendmsg(): ");
+    return buildMsgOut([...buffers].map((b) => toBytes(b)), [...ancdata], sa);
+  }
+
+  /**
+   * Sends the contents of a file, zero-copy with `sendfile(2)` where the
+   * source has a descriptor, otherwise by reading it and calling `send`.
+   * Returns the number of bytes sent. As in Python the socket must be a
+   * blocking `SOCK_STREAM` socket (a timeout is fine), and afterwards the
+   * file position is `offset` + the bytes sent.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * using f = await Deno.open("deno.json");
+   * const sent = a.sendfile(f);
+   * a.close();
+   * b.close();
+   * ```
+   *
+   * @param file A descriptor, an object with `fileno()`, or a `Deno.FsFile`.
+   * @param offset Where to start reading.
+   * @param count How many bytes at most (`null`: to the end of the file).
+   */
+  sendfile(file: SendfileSource, offset = 0, count: number | null = null): number {
+    if (this.#type !== C.SOCK_STREAM) {
+      throw new TypeError("only SOCK_STREAM type sockets are supported");
+    }
+    if (this.#timeout === 0) throw new TypeError("non-blocking sockets are not supported");
+    const start = intIn(offset, 0, Number.MAX_SAFE_INTEGER, "offset");
+    const limit = count === null || count === undefined
+      ? Infinity
+      : intIn(count, 0, Number.MAX_SAFE_INTEGER, "count");
+    const fd = typeof file === "number"
+      ? file
+      : typeof (file as { fileno?: unknown }).fileno === "function"
+      ? (file as { fileno(): number }).fileno()
+      : -1;
+    if (fd < 0) return this.#sendfileByRead(file as Deno.FsFile, start, limit);
+    const off = new BigInt64Array([BigInt(start)]);
+    const offBytes = new Uint8Array(off.buffer);
+    const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : undefined;
+    let total = 0;
+    while (total < limit) {
+      const chunk = BigInt(Math.min(limit - total, 0x4000_0000));
+      const n = this.#io(WRITE, (s) => libc.sendfile(s, fd, offBytes, chunk), "sendfile", deadline);
+      if (n === 0) break;
+      total += n;
+    }
+    return total;
+  }
+
+  #sendfileByRead(file: Deno.FsFile, start: number, limit: number): number {
+    if (typeof file?.readSync !== "function") {
+      throw new TypeError(
+        `sendfile() needs a descriptor, an object with fileno() or a Deno.FsFile, not ${
+          typeName(file)
+        }`,
+      );
+    }
+    file.seekSync(start, Deno.SeekMode.Start);
+    const buf = new Uint8Array(Math.min(limit, 65536));
+    let total = 0;
+    while (total < limit) {
+      const want = Math.min(buf.length, limit - total);
+      const n = file.readSync(buf.subarray(0, want));
+      if (n === null || n === 0) break;
+      this.sendall(buf.subarray(0, n));
+      total += n;
+    }
+    file.seekSync(start + total, Deno.SeekMode.Start);
+    return total;
+  }
+
+  // -------------------------------------------------------------------------
+  // makefile
+
+  /**
+   * Returns a file object over the socket: `read`, `readline`, `readlines`,
+   * `write`, `flush`, `close` and line iteration. Modes `"r"`/`"w"` (and
+   * `"rw"`) are text (UTF-8 strings); `"rb"`/`"wb"`/`"rwb"` are bytes.
+   * Closing the file does not close the socket; closing the socket while a
+   * file is open defers the `close(2)` until the file closes, as in Python.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * const w = a.makefile("w");
+   * w.write("line one\nline two\n");
+   * w.flush();
+   * const r = b.makefile("r");
+   * console.log(r.readline()); // "line one\n"
+   * w.close(); r.close(); a.close(); b.close();
+   * ```
+   *
+   * @param mode `"r"`, `"w"`, `"rw"`, `"rb"`, `"wb"` or `"rwb"`.
+   * @param buffering Buffer size in bytes (0: unbuffered, binary only).
+   */
+  makefile(
+    mode = "r",
+    buffering: number | null = null,
+    options: SocketFileOptions = {},
+  ): SocketFile {
+    this.#fd();
+    return new SocketFile(this, mode, buffering, options);
+  }
+
+  // -------------------------------------------------------------------------
+  // Async twins
+
+  /** Waits for readiness on the reactor, honouring signal and timeout. */
+  #wait(
+    dir: Direction,
+    options: AsyncOptions | undefined,
+    deadline: number | undefined,
+    syscall: string,
+  ): Promise<void> {
+    const fd = this.#fd();
+    const signal = options?.signal;
+    if (deadline === undefined) return reactor.wait(fd, dir, signal);
+    return reactor.wait(fd, dir, signal, deadline - performance.now(), () => timedOut(syscall));
+  }
+
+  #deadline(): number | undefined {
+    const t = this.#timeout;
+    return t ? performance.now() + t * 1000 : undefined;
+  }
+
+  /** Runs a MSG_DONTWAIT-style attempt until it stops returning EAGAIN. */
+  async #ioAsync(
+    dir: Direction,
+    attempt: (fd: number) => number,
+    syscall: string,
+    options?: AsyncOptions,
+    deadline?: number,
+  ): Promise<number> {
+    options?.signal?.throwIfAborted();
+    deadline ??= this.#deadline();
+    for (;;) {
+      const r = attempt(this.#fd());
+      if (r !== -1) return r;
+      const e = errno();
+      if (isAgain(e)) {
+        await this.#wait(dir, options, deadline, syscall);
+      } else if (e !== EINTR) {
+        throw fromErrno(e, syscall);
+      }
+    }
+  }
+
+  /** Toggles O_NONBLOCK around `fn` when the descriptor is in blocking mode. */
+  #nonblocking(fd: number, fn: () => number): [number, number] {
+    if (this.#timeout !== null) {
+      const r = fn();
+      return [r, r === -1 ? errno() : 0];
+    }
+    const flags = check(libc.fcntl(fd, C.F_GETFL, 0), "fcntl");
+    check(libc.fcntl(fd, C.F_SETFL, flags | C.O_NONBLOCK), "fcntl");
+    const r = fn();
+    const e = r === -1 ? errno() : 0;
+    libc.fcntl(fd, C.F_SETFL, flags);
+    return [r, e];
+  }
+
+  /**
+   * Async `accept`: waits for a connection without blocking the event loop.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using srv = socket.create_server(["127.0.0.1", 0]);
+   * const pending = srv.acceptAsync();
+   * using c = await socket.socket().connectAsync(srv.getsockname()).then(() => null);
+   * const [conn] = await pending;
+   * conn.close();
+   * ```
+   */
+  async acceptAsync(options?: AsyncOptions): Promise<[Socket, Address]> {
+    options?.signal?.throwIfAborted();
+    const sa = new Uint8Array(SOCKADDR_MAX);
+    const len = new Uint32Array(1);
+    const deadline = this.#deadline();
+    for (;;) {
+      const fd = this.#fd();
+      const [r, e] = this.#nonblocking(fd, () => this.#acceptOnce(fd, sa, len));
+      if (r !== -1) return this.#adopt(r, sa, len[0]);
+      if (isAgain(e)) await this.#wait(READ, options, deadline, "accept");
+      else if (e !== EINTR) throw fromErrno(e, "accept");
+    }
+  }
+
+  /**
+   * Async `connect`: host names are resolved with `getaddrinfoAsync`, and
+   * the connection completes without blocking the event loop.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using srv = socket.create_server(["127.0.0.1", 0]);
+   * using s = socket.socket();
+   * await s.connectAsync(srv.getsockname());
+   * ```
+   */
+  async connectAsync(address: AddressLike, options?: AsyncOptions): Promise<void> {
+    options?.signal?.throwIfAborted();
+    const deadline = this.#deadline();
+    address = await this.#resolveAsync(address, options);
+    const sa = encodeAddress(this.#family, address, "connect(): ");
+    for (;;) {
+      const fd = this.#fd();
+      const [r, e] = this.#nonblocking(fd, () => libc.connect(fd, sa, sa.length));
+      if (r === 0) return;
+      if (e === EINPROGRESS || e === EINTR) {
+        await this.#wait(WRITE, options, deadline, "connect");
+        const err = this.getsockopt(C.SOL_SOCKET, C.SO_ERROR);
+        if (err === 0) return;
+        throw fromErrno(err, "connect");
+      }
+      if (isAgain(e)) {
+        // AF_UNIX with a full backlog: wait, then try again.
+        await this.#wait(WRITE, options, deadline, "connect");
+        continue;
+      }
+      throw fromErrno(e, "connect");
+    }
+  }
+
+  async #resolveAsync(address: AddressLike, options?: AsyncOptions): Promise<AddressLike> {
+    const fam = this.#family;
+    if ((fam !== C.AF_INET && fam !== C.AF_INET6) || !Array.isArray(address)) return address;
+    const [host, port] = address;
+    if (
+      typeof host !== "string" || host === "" || host === "<broadcast>" ||
+      typeof port !== "number" || parseNumeric(fam, host.split("%")[0]) !== null
+    ) {
+      return address;
+    }
+    const infos = await getaddrinfoAsync(host, port, fam, this.#type, 0, 0, options);
+    const sockaddr = infos[0][4] as unknown[];
+    return fam === C.AF_INET6 && address.length > 2
+      ? [sockaddr[0], port, ...address.slice(2)] as AddressLike
+      : sockaddr as AddressLike;
+  }
+
+  /**
+   * Async `recv`: resolves with up to `bufsize` bytes (empty at end of stream).
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * setTimeout(() => a.send("later"), 10);
+   * console.log(await b.recvAsync(100)); // the 5 bytes of "later"
+   * a.close();
+   * b.close();
+   * ```
+   */
+  async recvAsync(bufsize: number, flags = 0, options?: AsyncOptions): Promise<Uint8Array> {
+    const buf = new Uint8Array(sizeArg(bufsize, "recv"));
+    const f = cint(flags, "flags") | MSG_DONTWAIT;
+    const big = BigInt(buf.length);
+    const n = await this.#ioAsync(READ, (fd) => libc.recv(fd, buf, big, f), "recv", options);
+    return n === buf.length ? buf : buf.slice(0, n);
+  }
+
+  /**
+   * Async `recv_into`: resolves with the number of bytes received into `buffer`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * a.send("abc");
+   * console.log(await b.recv_intoAsync(new Uint8Array(8))); // 3
+   * a.close();
+   * b.close();
+   * ```
+   */
+  recv_intoAsync(
+    buffer: ArrayBufferView | ArrayBuffer,
+    nbytes = 0,
+    flags = 0,
+    options?: AsyncOptions,
+  ): Promise<number> {
+    const [view, big] = intoArgs(buffer, nbytes, "recv_into");
+    const f = cint(flags, "flags") | MSG_DONTWAIT;
+    // Fast path: data already there costs one syscall and no reactor turn.
+    if (options?.signal?.aborted !== true && this.#h.fd >= 0) {
+      const r = libc.recv(this.#h.fd, view, big, f);
+      if (r !== -1) return Promise.resolve(r);
+      const e = errno();
+      if (!isAgain(e) && e !== EINTR) return Promise.reject(fromErrno(e, "recv"));
+    }
+    return this.#ioAsync(READ, (fd) => libc.recv(fd, view, big, f), "recv", options);
+  }
+
+  /**
+   * Async `recvfrom`: resolves with `[data, address]`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * u.bind(["127.0.0.1", 0]);
+   * const p = u.recvfromAsync(100);
+   * socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto("x", u.getsockname());
+   * const [data, addr] = await p;
+   * ```
+   */
+  async recvfromAsync(
+    bufsize: number,
+    flags = 0,
+    options?: AsyncOptions,
+  ): Promise<[Uint8Array, Address | null]> {
+    const buf = new Uint8Array(sizeArg(bufsize, "recvfrom"));
+    const f = cint(flags, "flags") | MSG_DONTWAIT;
+    const sa = new Uint8Array(SOCKADDR_MAX);
+    const len = new Uint32Array(1);
+    const lenBytes = new Uint8Array(len.buffer);
+    const big = BigInt(buf.length);
+    const n = await this.#ioAsync(
+      READ,
+      (fd) => {
+        len[0] = sa.length;
+        return libc.recvfrom(fd, buf, big, f, sa, lenBytes);
+      },
+      "recvfrom",
+      options,
+    );
+    return [n === buf.length ? buf : buf.slice(0, n), len[0] ? decodeAddress(sa, len[0]) : null];
+  }
+
+  /**
+   * Async `recvmsg`: resolves with `[data, ancdata, msg_flags, address]`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * a.send("x");
+   * const [data] = await b.recvmsgAsync(16);
+   * a.close();
+   * b.close();
+   * ```
+   */
+  async recvmsgAsync(
+    bufsize: number,
+    ancbufsize = 0,
+    flags = 0,
+    options?: AsyncOptions,
+  ): Promise<RecvMsgResult> {
+    const buf = new Uint8Array(sizeArg(bufsize, "recvmsg"));
+    const msg = new MsgIn([buf], ancbufsize, "recvmsg");
+    const f = cint(flags, "flags") | MSG_DONTWAIT;
+    const n = await this.#ioAsync(READ, (fd) => msg.call(fd, f), "recvmsg", options);
+    return [n === buf.length ? buf : buf.slice(0, n), ...msg.result()];
+  }
+
+  /**
+   * Async `send`: resolves with the number of bytes sent.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * console.log(await a.sendAsync("hi")); // 2
+   * a.close();
+   * b.close();
+   * ```
+   */
+  sendAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<number> {
+    const bytes = toBytes(data);
+    const f = cint(flags, "flags") | MSG_NOSIGNAL | MSG_DONTWAIT;
+    const big = BigInt(Math.min(bytes.length, MAX_IO));
+    return this.#ioAsync(WRITE, (fd) => libc.send(fd, bytes, big, f), "send", options);
+  }
+
+  /**
+   * Async `sendall`: resolves once every byte is sent. The socket's timeout
+   * bounds the whole call.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * await a.sendallAsync(new Uint8Array(100_000)).catch(() => {});
+   * a.close();
+   * b.close();
+   * ```
+   */
+  sendallAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<void> {
+    const bytes = toBytes(data);
+    const f = cint(flags, "flags") | MSG_NOSIGNAL | MSG_DONTWAIT;
+    // Fast path: a send that completes at once needs no async machinery.
+    if (options?.signal?.aborted !== true && this.#h.fd >= 0) {
+      const r = libc.send(this.#h.fd, bytes, BigInt(Math.min(bytes.length, MAX_IO)), f);
+      if (r === bytes.length) return Promise.resolve();
+      if (r === -1) {
+        const e = errno();
+        if (!isAgain(e) && e !== EINTR) return Promise.reject(fromErrno(e, "send"));
+        return this.#sendallRest(bytes, 0, f, options);
+      }
+      return this.#sendallRest(bytes, r, f, options);
+    }
+    return this.#sendallRest(bytes, 0, f, options);
+  }
+
+  async #sendallRest(
+    bytes: Uint8Array,
+    off: number,
+    f: number,
+    options?: AsyncOptions,
+  ): Promise<void> {
+    const deadline = this.#deadline();
+    while (off < bytes.length) {
+      const chunk = bytes.subarray(off);
+      const big = BigInt(Math.min(chunk.length, MAX_IO));
+      off += await this.#ioAsync(
+        WRITE,
+        (fd) => libc.send(fd, chunk, big, f),
+        "send",
+        options,
+        deadline,
+      );
+    }
+  }
+
+  /**
+   * Async `sendto`: `sendtoAsync(data, address)` or `sendtoAsync(data, flags, address)`,
+   * plus an optional final `{ signal }`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * await s.sendtoAsync("hi", ["127.0.0.1", 9]);
+   * ```
+   */
+  sendtoAsync(data: Data, address: AddressLike, options?: AsyncOptions): Promise<number>;
+  sendtoAsync(
+    data: Data,
+    flags: number,
+    address: AddressLike,
+    options?: AsyncOptions,
+  ): Promise<number>;
+  sendtoAsync(
+    data: Data,
+    a: number | AddressLike,
+    b?: AddressLike | AsyncOptions,
+    c?: AsyncOptions,
+  ): Promise<number> {
+    const threeArg = typeof a === "number";
+    const options = (threeArg ? c : b) as AsyncOptions | undefined;
+    const [f, sa, bytes] = threeArg
+      ? this.#sendtoArgs(data, a, b, 3)
+      : this.#sendtoArgs(data, a, undefined, 2);
+    const big = BigInt(Math.min(bytes.length, MAX_IO));
+    return this.#ioAsync(
+      WRITE,
+      (fd) => libc.sendto(fd, bytes, big, f | MSG_DONTWAIT, sa, sa.length),
+      "sendto",
+      options,
+    );
+  }
+
+  /**
+   * Async `sendmsg`: resolves with the number of bytes sent.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * await a.sendmsgAsync(["a", "b"]);
+   * a.close();
+   * b.close();
+   * ```
+   */
+  sendmsgAsync(
+    buffers: Iterable<Data>,
+    ancdata: Iterable<readonly [number, number, Data]> = [],
+    flags = 0,
+    address?: AddressLike | null,
+    options?: AsyncOptions,
+  ): Promise<number> {
+    const msg = this.#msgOut(buffers, ancdata, address);
+    const f = cint(flags, "flags") | MSG_NOSIGNAL | MSG_DONTWAIT;
+    return this.#ioAsync(WRITE, (fd) => libc.sendmsg(fd, msg, f), "sendmsg", options);
+  }
+
+  // -------------------------------------------------------------------------
+  // Web Streams
+
+  /**
+   * A `ReadableStream` of the bytes the socket receives (a byte stream:
+   * BYOB readers read straight into their buffer). It ends at end of stream;
+   * cancelling it shuts down the read half.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * a.sendall("hello");
+   * a.close();
+   * const text = await new Response(b.readable).text(); // "hello"
+   * b.close();
+   * ```
+   */
+  get readable(): ReadableStream<Uint8Array> {
+    this.#readable ??= new ReadableStream({
+      type: "bytes",
+      autoAllocateChunkSize: 65536,
+      pull: async (controller) => {
+        const req = controller.byobRequest!;
+        const view = req.view as Uint8Array;
+        const n = await this.recv_intoAsync(view);
+        if (n === 0) {
+          controller.close();
+          req.respond(0);
+        } else {
+          req.respond(n);
+        }
+      },
+      cancel: () => {
+        if (!this.#closed) {
+          try {
+            this.shutdown(C.SHUT_RD);
+          } catch { /* already disconnected */ }
+        }
+      },
+    });
+    return this.#readable;
+  }
+
+  /**
+   * A `WritableStream` that sends each chunk (strings as UTF-8) with
+   * `sendallAsync`. Closing it shuts down the write half (`SHUT_WR`).
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * const w = a.writable.getWriter();
+   * await w.write(new TextEncoder().encode("hi"));
+   * await w.close();
+   * a.close();
+   * b.close();
+   * ```
+   */
+  get writable(): WritableStream<Uint8Array> {
+    this.#writable ??= new WritableStream<Uint8Array>({
+      write: (chunk) => this.sendallAsync(chunk),
+      close: () => {
+        if (!this.#closed) this.shutdown(C.SHUT_WR);
+      },
+    });
+    return this.#writable;
+  }
+
+  /** A readable description, as Python's repr. */
+  toString(): string {
+    let laddr = "";
+    let raddr = "";
+    if (this.#h.fd >= 0) {
+      try {
+        laddr = `, laddr=${JSON.stringify(this.getsockname())}`;
+      } catch { /* not bound */ }
+      try {
+        raddr = `, raddr=${JSON.stringify(this.getpeername())}`;
+      } catch { /* not connected */ }
+    }
+    return `<socket fd=${this.#h.fd}, family=${this.#family}, type=${this.#type}, proto=${this.#proto}${laddr}${raddr}>`;
+  }
+}
+
+/** Python's `socket.SocketType`: the class of socket objects. */
+export const SocketType: typeof Socket = Socket;
+
+/** The seed's `(host, port)` two-argument form → one address value. */
+function pairArgs(address: unknown, port: unknown, argc: number): unknown {
+  return argc >= 2 && port !== undefined ? [address, port] : address;
+}
+
+function sizeArg(bufsize: unknown, fn: string): number {
+  const n = int(bufsize, "bufsize");
+  if (n < 0) throw new RangeError(`negative buffersize in ${fn}`);
+  if (n > MAX_IO) throw new RangeError(`buffersize too large in ${fn}: ${n}`);
+  return n;
+}
+
+function intoArgs(buffer: unknown, nbytes: unknown, fn: string): [Uint8Array, bigint] {
+  const view = writableBytes(buffer);
+  const n = int(nbytes, "nbytes");
+  if (n < 0) throw new RangeError(`negative buffersize in ${fn}`);
+  if (n > view.length) throw new RangeError(`buffer too small for requested bytes`);
+  const len = Math.min(n === 0 ? view.length : n, MAX_IO);
+  return [view, BigInt(len)];
+}
+
+// ---------------------------------------------------------------------------
+// msghdr plumbing (sendmsg/recvmsg)
+
+function ptr(buf: Uint8Array | null): Deno.PointerValue {
+  return buf === null || buf.length === 0
+    ? null
+    : Deno.UnsafePointer.of(buf as Uint8Array<ArrayBuffer>);
+}
+
+function cmsgAlign(n: number): number {
+  const a = table.sizes.cmsgAlign;
+  return (n + a - 1) & ~(a - 1);
+}
+
+/**
+ * `CMSG_LEN(length)`: the `cmsg_len` of an item carrying `length` bytes.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * console.log(socket.CMSG_LEN(4)); // 20 on 64-bit Linux
+ * ```
+ *
+ * @throws {RangeError} For a negative or too large length.
+ */
+export function CMSG_LEN(length: number): number {
+  const n = int(length, "length");
+  if (n < 0 || n > 0x7fffffff - table.sizes.cmsgHeader) {
+    throw new RangeError("CMSG_LEN() argument out of range");
+  }
+  return table.sizes.cmsgHeader + n;
+}
+
+/**
+ * `CMSG_SPACE(length)`: the buffer space an item carrying `length` bytes
+ * takes, padding included.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * console.log(socket.CMSG_SPACE(4)); // 24 on 64-bit Linux
+ * ```
+ *
+ * @throws {RangeError} For a negative or too large length.
+ */
+export function CMSG_SPACE(length: number): number {
+  const n = int(length, "length");
+  if (n < 0 || n > 0x7fffffff - 2 * table.sizes.cmsgHeader) {
+    throw new RangeError("CMSG_SPACE() argument out of range");
+  }
+  return cmsgAlign(table.sizes.cmsgHeader) + cmsgAlign(n);
+}
+
+/** Keeps the buffers a msghdr points at alive as long as the msghdr. */
+const keepAlive = new WeakMap<Uint8Array, unknown[]>();
+
+function buildMsgOut(
+  bufs: Uint8Array[],
+  anc: (readonly [number, number, Data])[],
+  sa: Uint8Array | null,
+): Uint8Array {
+  const msg = new Uint8Array(MSGHDR.size);
+  const v = new DataView(msg.buffer);
+  const F = MSGHDR.fields;
+  const iov = new Uint8Array(Math.max(1, bufs.length) * IOVEC.size);
+  const iv = new DataView(iov.buffer);
+  bufs.forEach((b, i) => {
+    setPointer(iv, i * IOVEC.size + IOVEC.fields.iov_base.offset, ptr(b));
+    setSize(iv, i * IOVEC.size + IOVEC.fields.iov_len.offset, b.length);
+  });
+  let control: Uint8Array | null = null;
+  if (anc.length > 0) {
+    const items = anc.map((item) => {
+      if (!Array.isArray(item) || item.length !== 3) {
+        throw new TypeError("ancillary data items must be [level, type, data]");
+      }
+      return [
+        cint(item[0], "cmsg_level"),
+        cint(item[1], "cmsg_type"),
+        toBytes(item[2], "cmsg_data"),
+      ] as const;
+    });
+    const total = items.reduce((s, [, , d]) => s + CMSG_SPACE(d.length), 0);
+    control = new Uint8Array(total);
+    const cv = new DataView(control.buffer);
+    let at = 0;
+    for (const [level, type, data] of items) {
+      setSize(cv, at + CMSG.fields.cmsg_len.offset, CMSG_LEN(data.length));
+      cv.setInt32(at + CMSG.fields.cmsg_level.offset, level, L);
+      cv.setInt32(at + CMSG.fields.cmsg_type.offset, type, L);
+      control.set(data, at + table.sizes.cmsgHeader);
+      at += CMSG_SPACE(data.length);
+    }
+  }
+  setPointer(v, F.msg_name.offset, ptr(sa));
+  v.setUint32(F.msg_namelen.offset, sa ? sa.length : 0, L);
+  setPointer(v, F.msg_iov.offset, ptr(iov));
+  setSize(v, F.msg_iovlen.offset, bufs.length);
+  setPointer(v, F.msg_control.offset, ptr(control));
+  setSize(v, F.msg_controllen.offset, control ? control.length : 0);
+  keepAlive.set(msg, [bufs, iov, control, sa]);
+  return msg;
+}
+
+/** A reusable msghdr for receiving into `bufs`. */
+class MsgIn {
+  msg: Uint8Array;
+  #v: DataView;
+  #sa = new Uint8Array(SOCKADDR_MAX);
+  #control: Uint8Array | null;
+  #keep: unknown[];
+
+  constructor(bufs: Uint8Array[], ancbufsize: number, fn: string) {
+    const anc = int(ancbufsize, "ancbufsize");
+    if (anc < 0 || anc > MAX_IO) {
+      throw new RangeError(`${fn}: invalid ancillary data buffer length`);
+    }
+    this.msg = new Uint8Array(MSGHDR.size);
+    this.#v = new DataView(this.msg.buffer);
+    const iov = new Uint8Array(Math.max(1, bufs.length) * IOVEC.size);
+    const iv = new DataView(iov.buffer);
+    bufs.forEach((b, i) => {
+      setPointer(iv, i * IOVEC.size + IOVEC.fields.iov_base.offset, ptr(b));
+      setSize(iv, i * IOVEC.size + IOVEC.fields.iov_len.offset, b.length);
+    });
+    this.#control = anc > 0 ? new Uint8Array(anc) : null;
+    const F = MSGHDR.fields;
+    setPointer(this.#v, F.msg_name.offset, ptr(this.#sa));
+    setPointer(this.#v, F.msg_iov.offset, ptr(iov));
+    setSize(this.#v, F.msg_iovlen.offset, bufs.length);
+    setPointer(this.#v, F.msg_control.offset, ptr(this.#control));
+    this.#keep = [bufs, iov];
+  }
+
+  call(fd: number, flags: number): number {
+    const F = MSGHDR.fields;
+    this.#v.setUint32(F.msg_namelen.offset, this.#sa.length, L);
+    setSize(this.#v, F.msg_controllen.offset, this.#control ? this.#control.length : 0);
+    this.#v.setInt32(F.msg_flags.offset, 0, L);
+    const r = libc.recvmsg(fd, this.msg, flags);
+    void this.#keep;
+    return r;
+  }
+
+  result(): [AncData[], number, Address | null] {
+    const F = MSGHDR.fields;
+    const namelen = this.#v.getUint32(F.msg_namelen.offset, L);
+    const flags = this.#v.getInt32(F.msg_flags.offset, L);
+    const controllen = Math.min(
+      getSize(this.#v, F.msg_controllen.offset),
+      this.#control?.length ?? 0,
+    );
+    const anc: AncData[] = [];
+    if (this.#control && controllen > 0) {
+      const c = this.#control;
+      const cv = new DataView(c.buffer);
+      const hdr = table.sizes.cmsgHeader;
+      for (let at = 0; at + hdr <= controllen;) {
+        const len = getSize(cv, at + CMSG.fields.cmsg_len.offset);
+        if (len < hdr) break;
+        const level = cv.getInt32(at + CMSG.fields.cmsg_level.offset, L);
+        const type = cv.getInt32(at + CMSG.fields.cmsg_type.offset, L);
+        const end = Math.min(at + len, controllen);
+        anc.push([level, type, c.slice(at + hdr, end)]);
+        at += cmsgAlign(len);
+      }
+    }
+    return [anc, flags, namelen > 0 ? decodeAddress(this.#sa, namelen) : null];
+  }
+}
+
+/**
+ * Packs descriptors as `SCM_RIGHTS` data (an array of C `int`s).
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * console.log(socket.packFds([0, 1]).length); // 8
+ * ```
+ */
+export function packFds(fds: Iterable<number>): Uint8Array {
+  const list = [...fds].map((fd) => intIn(fd, 0, 0x7fffffff, "fd"));
+  return new Uint8Array(new Int32Array(list).buffer);
+}
+
+/**
+ * Unpacks `SCM_RIGHTS` data into descriptors (whole `int`s only).
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * console.log(socket.unpackFds(socket.packFds([3, 4]))); // [3, 4]
+ * ```
+ */
+export function unpackFds(data: Uint8Array): number[] {
+  const n = Math.floor(data.length / 4);
+  const copy = data.slice(0, n * 4);
+  return [...new Int32Array(copy.buffer)];
+}
+
+/** Process credentials, as in `struct ucred`: `[pid, uid, gid]`. */
+export type Ucred = [pid: number, uid: number, gid: number];
+
+/**
+ * Packs `[pid, uid, gid]` as a `struct ucred` (for `SCM_CREDENTIALS`).
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * const data = socket.packUcred([Deno.pid, Deno.uid() ?? 0, Deno.gid() ?? 0]);
+ * ```
+ */
+export function packUcred([pid, uid, gid]: Ucred): Uint8Array {
+  const U = struct("ucred");
+  const buf = new Uint8Array(U.size);
+  const v = new DataView(buf.buffer);
+  v.setInt32(U.fields.pid.offset, cint(pid, "pid"), L);
+  v.setUint32(U.fields.uid.offset, intIn(uid, 0, 0xffffffff, "uid"), L);
+  v.setUint32(U.fields.gid.offset, intIn(gid, 0, 0xffffffff, "gid"), L);
+  return buf;
+}
+
+/**
+ * Unpacks a `struct ucred` (from `SCM_CREDENTIALS` or `SO_PEERCRED`).
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * const [a, b] = socket.socketpair();
+ * const [pid, uid, gid] = socket.unpackUcred(a.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12));
+ * a.close();
+ * b.close();
+ * ```
+ *
+ * @throws {RangeError} When `data` is shorter than a `struct ucred`.
+ */
+export function unpackUcred(data: Uint8Array): Ucred {
+  const U = struct("ucred");
+  if (data.length < U.size) {
+    throw new RangeError(`struct ucred needs ${U.size} bytes, got ${data.length}`);
+  }
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return [
+    v.getInt32(U.fields.pid.offset, L),
+    v.getUint32(U.fields.uid.offset, L),
+    v.getUint32(U.fields.gid.offset, L),
+  ];
+}
