@@ -66,6 +66,8 @@ export class error extends Error {
   syscall?: string;
 
   /**
+   * Creates an error from an errno (and optional message) or a message alone.
+   *
    * @param errnoOrMessage An errno value, or a message.
    * @param strerror The message for the errno; defaults to `strerror(errno)`.
    */

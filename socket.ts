@@ -568,6 +568,7 @@ export class Socket {
    * ```
    */
   bind(address: AddressLike): void;
+  /** The seed's form: `bind(host, port)`, the same as `bind([host, port])`. */
   bind(host: string, port: number): void;
   bind(address: AddressLike | string, port?: number): void {
     const sa = encodeAddress(this.#family, pairArgs(address, port, arguments.length), "bind(): ");
@@ -641,6 +642,7 @@ export class Socket {
    * ```
    */
   connect(address: AddressLike): void;
+  /** The seed's form: `connect(host, port)`, the same as `connect([host, port])`. */
   connect(host: string, port: number): void;
   connect(address: AddressLike | string, port?: number): void {
     const err = this.#connect(pairArgs(address, port, arguments.length));
@@ -663,6 +665,7 @@ export class Socket {
    * ```
    */
   connect_ex(address: AddressLike): number;
+  /** `connect_ex(host, port)`, the same as `connect_ex([host, port])`. */
   connect_ex(host: string, port: number): number;
   connect_ex(address: AddressLike | string, port?: number): number {
     const err = this.#connect(pairArgs(address, port, arguments.length));
@@ -781,6 +784,7 @@ export class Socket {
    * @throws {RangeError} When `buflen` is outside 1-1024.
    */
   getsockopt(level: number, optname: number): number;
+  /** Reads an option of up to `buflen` bytes (1-1024) and returns its raw bytes. */
   getsockopt(level: number, optname: number, buflen: number): Uint8Array;
   getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
     cint(level, "level");
@@ -824,6 +828,7 @@ export class Socket {
    * ```
    */
   setsockopt(level: number, optname: number, value: number | boolean | Data): void;
+  /** Passes a NULL option value with length `optlen` (e.g. `ALG_SET_AEAD_AUTHSIZE`). */
   setsockopt(level: number, optname: number, value: null, optlen: number): void;
   setsockopt(
     level: number,
@@ -1083,6 +1088,7 @@ export class Socket {
    * ```
    */
   sendto(data: Data, address: AddressLike): number;
+  /** `sendto(data, flags, address)`: with `MSG_*` flags. */
   sendto(data: Data, flags: number, address: AddressLike): number;
   sendto(data: Data, flagsOrAddress: number | AddressLike, address?: AddressLike): number {
     const [f, sa, bytes] = this.#sendtoArgs(data, flagsOrAddress, address, arguments.length);
@@ -1587,6 +1593,7 @@ export class Socket {
    * ```
    */
   sendtoAsync(data: Data, address: AddressLike, options?: AsyncOptions): Promise<number>;
+  /** `sendtoAsync(data, flags, address, options?)`: with `MSG_*` flags. */
   sendtoAsync(
     data: Data,
     flags: number,
