@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { constants as C } from "./constants/mod.ts";
+import { constants as C, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
 import { error } from "./errors.ts";
 import { formatIPv4, formatIPv6 } from "./address.ts";
@@ -20,13 +20,16 @@ import { cstr, int, toBytes, typeName } from "./_util.ts";
  * console.log(inet_aton("127.1")); // Uint8Array(4) [127, 0, 0, 1]
  * ```
  * @throws {error} "illegal IP address string passed to inet_aton".
+ * @throws {RangeError} For an embedded NUL (Python's ValueError).
  */
 export function inet_aton(ip_string: string): Uint8Array {
   if (typeof ip_string !== "string") {
     throw new TypeError(`inet_aton() argument must be str, not ${typeName(ip_string)}`);
   }
+  // As CPython: an embedded NUL is a ValueError (RangeError), not an OSError.
+  if (ip_string.includes("\0")) throw new RangeError("embedded null character");
   const out = new Uint8Array(4);
-  if (ip_string.includes("\0") || libc.inet_aton(cstr(ip_string), out) === 0) {
+  if (libc.inet_aton(cstr(ip_string), out) === 0) {
     throw new error("illegal IP address string passed to inet_aton");
   }
   return out;
@@ -61,15 +64,17 @@ export function inet_ntoa(packed_ip: Uint8Array): string {
  * console.log(socket.inet_pton(socket.AF_INET6, "::1").length); // 16
  * ```
  * @throws {error} For an illegal string, or EAFNOSUPPORT for another family.
+ * @throws {RangeError} For an embedded NUL (Python's ValueError).
  */
 export function inet_pton(address_family: number, ip_string: string): Uint8Array {
   const af = int(address_family, "address_family");
   if (typeof ip_string !== "string") {
     throw new TypeError(`inet_pton() argument 2 must be str, not ${typeName(ip_string)}`);
   }
-  if (af !== C.AF_INET && af !== C.AF_INET6) throw new error(C.EAFNOSUPPORT);
+  if (ip_string.includes("\0")) throw new RangeError("embedded null character");
+  if (af !== C.AF_INET && af !== C.AF_INET6) throw new error(table.errnoNames.EAFNOSUPPORT);
   const out = new Uint8Array(af === C.AF_INET6 ? 16 : 4);
-  if (ip_string.includes("\0") || libc.inet_pton(af, cstr(ip_string), out) !== 1) {
+  if (libc.inet_pton(af, cstr(ip_string), out) !== 1) {
     throw new error("illegal IP address string passed to inet_pton");
   }
   return out;
