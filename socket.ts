@@ -34,7 +34,7 @@ import {
 } from "./_util.ts";
 import { SocketFile, type SocketFileOptions } from "./makefile.ts";
 
-const EAGAIN = C.EAGAIN;
+const EAGAIN = table.errnoNames.EAGAIN;
 const EWOULDBLOCK = table.errnoNames.EWOULDBLOCK ?? EAGAIN;
 const EINTR = table.errnoNames.EINTR;
 const EINPROGRESS = table.errnoNames.EINPROGRESS;
