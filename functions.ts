@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { constants as C } from "./constants/mod.ts";
+import { constants as C, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
 import { check, fromErrno, lastErrno } from "./errors.ts";
 import { type Address, type AddressLike } from "./address.ts";
@@ -108,7 +108,7 @@ export function close(fd: number): void {
   if (n < 0) throw new RangeError(`negative file descriptor: ${n}`);
   if (libc.close(n) === -1) {
     const e = lastErrno();
-    if (e !== C.ECONNRESET) throw fromErrno(e, "close");
+    if (e !== table.errnoNames.ECONNRESET) throw fromErrno(e, "close");
   }
 }
 
