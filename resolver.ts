@@ -363,7 +363,7 @@ function hostentCall(
     const result = new Uint8Array(PTR);
     const herr = new Int32Array(1);
     const rc = call(ret, buf, BigInt(size), result, new Uint8Array(herr.buffer));
-    if (rc === C.ERANGE || (rc === -1 && table.errnoNames.ERANGE === lastErrno())) {
+    if (rc === table.errnoNames.ERANGE) {
       if (size >= 1 << 24) throw fromErrno(table.errnoNames.ERANGE, syscall);
       size *= 4;
       continue;
