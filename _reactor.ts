@@ -11,7 +11,7 @@
 //   has settled. Cancelled waiters are settled only after an in-flight
 //   thread wait has returned (an eventfd wakes it), so no FFI call is ever
 //   left pending behind a settled promise.
-import { constants as C, struct } from "./constants/mod.ts";
+import { constants as C, struct, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
 import { errno } from "./ffi/errno.ts";
 import { fromErrno } from "./errors.ts";
@@ -99,7 +99,7 @@ class Reactor {
     const token = this.#nextToken;
     this.#nextToken = token >= 0xfffffffe ? 1 : token + 1;
     let err = this.#control(C.EPOLL_CTL_ADD, fd, INTEREST, token);
-    if (err === C.EEXIST) err = this.#control(C.EPOLL_CTL_MOD, fd, INTEREST, token);
+    if (err === table.errnoNames.EEXIST) err = this.#control(C.EPOLL_CTL_MOD, fd, INTEREST, token);
     if (err !== 0) throw fromErrno(err, "epoll_ctl");
     reg = { fd, token, readers: [], writers: [] };
     this.#byFd.set(fd, reg);
