@@ -107,7 +107,7 @@ const P = opts.quick
     echoConns: [10, 100, 1000],
     echoWarmup: 1,
     echoMeasure: 3,
-    ppCount: 200_000,
+    ppCount: 50_000,
     ppMaxS: 10,
     bulkBytes: 2 ** 30,
     bulkMaxS: 60,
