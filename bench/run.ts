@@ -800,8 +800,11 @@ async function main(): Promise<number> {
 }
 
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  Deno.addSignalListener(sig, () => {
+  Deno.addSignalListener(sig, async () => {
+    const children = [...live];
     killAll();
+    // reap them, so no zombie is left behind
+    await withTimeout(Promise.all(children.map((p) => p.child.status)), 2, "children").catch(() => {});
     Deno.exit(130);
   });
 }
