@@ -804,7 +804,9 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     const children = [...live];
     killAll();
     // reap them, so no zombie is left behind
-    await withTimeout(Promise.all(children.map((p) => p.child.status)), 2, "children").catch(() => {});
+    await withTimeout(Promise.all(children.map((p) => p.child.status)), 2, "children").catch(
+      () => {},
+    );
     Deno.exit(130);
   });
 }
