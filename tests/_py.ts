@@ -89,8 +89,20 @@ export function pySpawn<T = unknown>(code: string): { result(): Promise<T> } {
   };
 }
 
-/** Reports an exception thrown by our code in the `PyExc` shape, for side-by-side checks. */
-export function excOf(f: () => unknown): PyExc | { ok: unknown } {
+/** What a call gave: a value, or an exception in python's vocabulary. */
+export type Outcome = { ok: unknown } | PyExc;
+
+/** Python's exception class names → ours (Python's ValueError/OverflowError are RangeError). */
+export function ourClassFor(pyName: string): string {
+  return {
+    OSError: "error",
+    ValueError: "RangeError",
+    OverflowError: "RangeError",
+  }[pyName] ?? pyName;
+}
+
+/** Runs `f` and reports its value, or its exception as `{ exc, errno, strerror, msg }`. */
+export function outcomeOf(f: () => unknown): Outcome {
   try {
     return { ok: f() };
   } catch (e) {
@@ -102,4 +114,29 @@ export function excOf(f: () => unknown): PyExc | { ok: unknown } {
       msg: String((e as Error).message),
     };
   }
+}
+
+function norm(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => x instanceof Uint8Array ? { bytes: [...x] } : x);
+}
+
+/**
+ * Compares python's outcome with ours: equal values, or the corresponding
+ * exception class with the same errno and strerror. Returns a description
+ * of the difference, or null.
+ */
+export function mismatch(want: Outcome, got: Outcome, what: string): string | null {
+  if ("ok" in want) {
+    return "ok" in got && norm(got.ok) === norm(want.ok)
+      ? null
+      : `${what}: python ${norm(want.ok)}, ours ${norm(got)}`;
+  }
+  const cls = ourClassFor(want.exc);
+  if (
+    "exc" in got && got.exc === cls && got.errno === want.errno &&
+    (want.strerror === null || got.strerror === want.strerror)
+  ) return null;
+  return `${what}: python ${want.exc}(${want.errno}, ${want.strerror}: ${want.msg}), ours ${
+    norm(got)
+  }`;
 }
