@@ -4,7 +4,8 @@
  * `call(f, *args)`) as `{ exc, errno, strerror, msg }`.
  *
  * The snippet runs with `socket`, `os`, `errno`, `json` and `sys` imported,
- * `LC_ALL=C` (English messages, as libc gives us). `pySync` blocks: use it
+ * `LC_ALL=C` (English messages, as libc gives us). `outcome(f, *args)` gives
+ * `{ "ok": value }` or the exception, the shape `mismatch` compares. `pySync` blocks: use it
  * only where the test does not need to run anything meanwhile.
  */
 
@@ -28,6 +29,11 @@ def _enc(o):
 def call(f, *a, **k):
     try:
         return f(*a, **k)
+    except Exception as e:
+        return e
+def outcome(f, *a, **k):
+    try:
+        return {"ok": f(*a, **k)}
     except Exception as e:
         return e
 out = None
