@@ -65,9 +65,11 @@ let defaultTimeout: number | null = null;
 
 function timeoutArg(value: unknown): number | null {
   if (value === null || value === undefined) return null;
-  if (typeof value !== "number" || Number.isNaN(value)) {
+  if (typeof value !== "number") {
     throw new TypeError(`Timeout value must be a number or null, not ${typeName(value)}`);
   }
+  // As CPython: NaN is a ValueError (RangeError here), not a TypeError.
+  if (Number.isNaN(value)) throw new RangeError("Invalid value NaN (not a number)");
   if (value < 0) throw new RangeError("Timeout value out of range");
   if (!Number.isFinite(value)) throw new RangeError("Timeout value out of range");
   return value;
