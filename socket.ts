@@ -1178,16 +1178,19 @@ export class Socket {
    * @param file A descriptor, an object with `fileno()`, or a `Deno.FsFile`.
    * @param offset Where to start reading.
    * @param count How many bytes at most (`null`: to the end of the file).
+   * @throws {RangeError} For a socket that is not `SOCK_STREAM` or is
+   *   non-blocking, or a `count` below 1 (CPython's ValueError).
    */
   sendfile(file: SendfileSource, offset = 0, count: number | null = null): number {
+    // CPython raises ValueError (RangeError here) for these three.
     if (this.#type !== C.SOCK_STREAM) {
-      throw new TypeError("only SOCK_STREAM type sockets are supported");
+      throw new RangeError("only SOCK_STREAM type sockets are supported");
     }
-    if (this.#timeout === 0) throw new TypeError("non-blocking sockets are not supported");
+    if (this.#timeout === 0) throw new RangeError("non-blocking sockets are not supported");
     const start = intIn(offset, 0, Number.MAX_SAFE_INTEGER, "offset");
     const limit = count === null || count === undefined
       ? Infinity
-      : intIn(count, 0, Number.MAX_SAFE_INTEGER, "count");
+      : intIn(count, 1, Number.MAX_SAFE_INTEGER, "count");
     const fd = typeof file === "number"
       ? file
       : typeof (file as { fileno?: unknown }).fileno === "function"
