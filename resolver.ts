@@ -210,6 +210,9 @@ export async function getaddrinfoAsync(
     });
     try {
       rc = await Promise.race([pending, aborted]);
+      // A quick lookup can settle before an abort that came first in JS
+      // order (e.g. right after this call): the abort still wins.
+      signal.throwIfAborted();
     } catch (e) {
       // Free the result once the thread is done, then report the abort.
       pending.then((code) => {
