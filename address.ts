@@ -219,7 +219,10 @@ export function encodeAddress(
       );
     }
     const off = SUN.fields.sun_path.offset;
-    const [buf] = newSockaddr(off + path.length + (abstract ? 0 : 1), family);
+    // An empty path is just the family: Linux then autobinds to a fresh
+    // abstract name (as CPython passes it). Paths get their NUL counted.
+    const nul = abstract || path.length === 0 ? 0 : 1;
+    const [buf] = newSockaddr(off + path.length + nul, family);
     buf.set(path, off);
     return buf;
   }
