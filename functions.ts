@@ -24,17 +24,19 @@ import { cint, type Data, int } from "./_util.ts";
  * console.log(s.family === socket.AF_INET, s.type === socket.SOCK_STREAM); // true true
  * ```
  *
- * @param family Address family (default `AF_INET`).
- * @param type Socket type (default `SOCK_STREAM`).
- * @param proto Protocol (default 0).
+ * @param family Address family (default `AF_INET`, or the descriptor's with `fileno`).
+ * @param type Socket type (default `SOCK_STREAM`, or the descriptor's with `fileno`).
+ * @param proto Protocol (default 0, or the descriptor's with `fileno`).
  * @param fileno Adopt this descriptor instead of creating one.
  */
 export function socket(
-  family: number = C.AF_INET,
-  type: number = C.SOCK_STREAM,
-  proto = 0,
+  family: number = -1,
+  type: number = -1,
+  proto = -1,
   fileno: number | null = null,
 ): Socket {
+  // -1 (the default, as in Python's signature): AF_INET, SOCK_STREAM and 0
+  // for a new socket; for `fileno`, read from the descriptor itself.
   return new Socket(family, type, proto, fileno);
 }
 
