@@ -5,7 +5,7 @@
  */
 import { constants as C, struct } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
-import { fromErrno, lastErrno } from "./errors.ts";
+import { error, fromErrno, lastErrno } from "./errors.ts";
 import { cstr, fromCBytes, intIn, readCString, typeName } from "./_util.ts";
 
 /**
@@ -52,11 +52,8 @@ export function if_nametoindex(if_name: string): number {
     throw new TypeError(`if_nametoindex() argument must be str, not ${typeName(if_name)}`);
   }
   const index = libc.if_nametoindex(cstr(if_name, "if_name"));
-  if (index === 0) {
-    const e = fromErrno(lastErrno(), "if_nametoindex");
-    e.message = "no interface with this name";
-    throw e;
-  }
+  // As CPython: a message only, errno None (whatever errno libc left).
+  if (index === 0) throw new error("no interface with this name");
   return index;
 }
 
