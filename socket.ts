@@ -54,6 +54,9 @@ const MAX_IO = 0x7fff_f000;
 /** Scratch space for synchronous `recv` (never held across an await). */
 const scratch = new Uint8Array(65536);
 
+/** The "timer expired" outcome of `#retryLater`'s wait: not an error. */
+const RETRY = Symbol("retry");
+
 function isAgain(e: number): boolean {
   return e === EAGAIN || e === EWOULDBLOCK;
 }
@@ -1367,6 +1370,7 @@ export class Socket {
     const deadline = this.#deadline();
     address = await this.#resolveAsync(address, options);
     const sa = encodeAddress(this.#family, address, "connect(): ");
+    let backoff = 1;
     for (;;) {
       const fd = this.#fd();
       const [r, e] = this.#nonblocking(fd, () => libc.connect(fd, sa, sa.length));
@@ -1378,11 +1382,32 @@ export class Socket {
         throw fromErrno(err, "connect");
       }
       if (isAgain(e)) {
-        // AF_UNIX with a full backlog: wait, then try again.
-        await this.#wait(WRITE, options, deadline, "connect");
+        // AF_UNIX with a full backlog. No readiness event announces room in
+        // the listener's queue (a blocking connect sleeps on the listener,
+        // and an unconnected socket is already "writable", so an
+        // edge-triggered wait would never wake again): retry on a timer,
+        // backing off from 1 ms to 50 ms. Signal, timeout and close() apply.
+        await this.#retryLater(backoff, options, deadline, "connect");
+        backoff = Math.min(backoff * 2, 50);
         continue;
       }
       throw fromErrno(e, "connect");
+    }
+  }
+
+  /** Waits `ms` (at most until `deadline`) before a retry; rejects like `#wait`. */
+  async #retryLater(
+    ms: number,
+    options: AsyncOptions | undefined,
+    deadline: number | undefined,
+    syscall: string,
+  ): Promise<void> {
+    const left = deadline === undefined ? ms : deadline - performance.now();
+    if (left <= 0) throw timedOut(syscall);
+    try {
+      await reactor.wait(this.#fd(), WRITE, options?.signal, Math.min(ms, left), () => RETRY);
+    } catch (e) {
+      if (e !== RETRY) throw e;
     }
   }
 
