@@ -258,6 +258,63 @@ Deno.test("async: AF_UNIX stream server and async clients in one process", async
   }
 });
 
+Deno.test("async: AF_UNIX connectAsync waits out a full backlog", async () => {
+  // A unix stream connect to a listener whose queue is full fails with
+  // EAGAIN, and no readiness event announces room: connectAsync retries.
+  const path = tmpUnixPath();
+  try {
+    using srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+    srv.bind(path);
+    srv.listen(1);
+    const N = 12;
+    const clients = Array.from({ length: N }, async () => {
+      const c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+      await c.connectAsync(path);
+      return c;
+    });
+    await sleep(20); // the queue fills up before anything is accepted
+    for (let i = 0; i < N; i++) (await srv.acceptAsync())[0].close();
+    for (const c of await Promise.all(clients)) {
+      assertEquals(c.getpeername(), path);
+      c.close();
+    }
+
+    // With the queue kept full: timeout, abort and close() still apply.
+    const fillers: Socket[] = [];
+    try {
+      for (;;) {
+        const f = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+        fillers.push(f);
+        f.setblocking(false);
+        if (f.connect_ex(path) !== 0) break; // EAGAIN: full
+      }
+      using t = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+      t.settimeout(0.2);
+      const t0 = performance.now();
+      await assertRejects(() => t.connectAsync(path), socket.TimeoutError);
+      assertGreaterOrEqual(performance.now() - t0, 150);
+
+      using u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+      const reason = new Error("give up");
+      const ac = new AbortController();
+      const p = u.connectAsync(path, { signal: ac.signal }).catch((e) => e);
+      await sleep(20);
+      ac.abort(reason);
+      assert((await p) === reason);
+
+      const v = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+      const q = v.connectAsync(path).catch((e) => e);
+      await sleep(20);
+      v.close();
+      assertEquals((await q).errno, socket.EBADF);
+    } finally {
+      for (const f of fillers) f.close();
+    }
+  } finally {
+    removeUnixPath(path);
+  }
+});
+
 Deno.test("async: AF_UNIX datagrams and descriptor passing", async () => {
   const path = tmpUnixPath();
   const path2 = path + "2";
