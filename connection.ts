@@ -37,7 +37,7 @@ export interface CreateConnectionOptions {
  * @param timeout Seconds for the connect and later operations; `null` for
  *   blocking; omitted (`undefined`): the default timeout.
  * @param source_address `[host, port]` to bind to before connecting.
- * @throws {error} The first attempt's error (or `AggregateError` with `all_errors`).
+ * @throws {error} The last attempt's error, as CPython (or `AggregateError` of all with `all_errors`).
  */
 export function create_connection(
   address: readonly [string, number | string],
@@ -65,7 +65,7 @@ export function create_connection(
   }
   if (errors.length === 0) throw new error("getaddrinfo returns an empty list");
   if (options.all_errors) throw new AggregateError(errors, "create_connection failed");
-  throw errors[0];
+  throw errors[errors.length - 1];
 }
 
 /** Keyword-only options of {@linkcode create_server}. */
