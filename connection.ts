@@ -40,7 +40,7 @@ export interface CreateConnectionOptions {
  * @throws {error} The last attempt's error, as CPython (or `AggregateError` of all with `all_errors`).
  */
 export function create_connection(
-  address: readonly [string, number | string],
+  address: readonly [string | null, number | string],
   timeout?: number | null,
   source_address: AddressLike | null = null,
   options: CreateConnectionOptions = {},
