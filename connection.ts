@@ -5,7 +5,7 @@
  * @module
  */
 import { constants as C } from "./constants/mod.ts";
-import { error } from "./errors.ts";
+import { error, fromErrno } from "./errors.ts";
 import type { Address, AddressLike } from "./address.ts";
 import { getaddrinfo } from "./resolver.ts";
 import type { Socket } from "./socket.ts";
@@ -120,13 +120,14 @@ export function create_server(address: AddressLike, options: CreateServerOptions
       sock.bind(address);
     } catch (e) {
       if (e instanceof error && e.errno !== null) {
-        const wrapped = new (e.constructor as typeof error)(
-          e.errno,
-          `${e.strerror} (while attempting to bind on address ${
-            JSON.stringify(address as Address)
-          })`,
-        );
-        wrapped.syscall = "bind";
+        // Same class (and Deno class, e.g. AddrInUse) and errno, with the
+        // address in the message, as CPython's.
+        const wrapped = fromErrno(e.errno, "bind", e.constructor as typeof error);
+        wrapped.strerror = `${e.strerror} (while attempting to bind on address ${
+          JSON.stringify(address as Address)
+        })`;
+        wrapped.message = `[Errno ${e.errno}] ${wrapped.strerror}`;
+        wrapped.code = e.code;
         throw wrapped;
       }
       throw e;
