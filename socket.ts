@@ -883,6 +883,8 @@ export class Socket {
   recv(bufsize: number, flags = 0): Uint8Array {
     const size = sizeArg(bufsize, "recv");
     const f = cint(flags, "flags");
+    // As CPython: 0 bytes requested, nothing to do (recv(2) with len 0 may block).
+    if (size === 0 && this.#fd() >= 0) return new Uint8Array(0);
     // Small receives land in a reused scratch buffer and are copied out:
     // cheaper than zeroing a fresh bufsize-sized array every call.
     const buf = size <= scratch.length ? scratch : new Uint8Array(size);
@@ -909,6 +911,7 @@ export class Socket {
   recv_into(buffer: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): number {
     const [view, big] = intoArgs(buffer, nbytes, "recv_into");
     const f = cint(flags, "flags");
+    if (big === 0n && this.#fd() >= 0) return 0; // as CPython: nothing requested
     return this.#io(READ, (fd) => libc.recv(fd, view, big, f), "recv");
   }
 
