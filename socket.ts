@@ -1447,6 +1447,7 @@ export class Socket {
   async recvAsync(bufsize: number, flags = 0, options?: AsyncOptions): Promise<Uint8Array> {
     const buf = new Uint8Array(sizeArg(bufsize, "recv"));
     const f = cint(flags, "flags") | MSG_DONTWAIT;
+    if (buf.length === 0 && this.#fd() >= 0) return buf; // as recv(0): nothing to wait for
     const big = BigInt(buf.length);
     const n = await this.#ioAsync(READ, (fd) => libc.recv(fd, buf, big, f), "recv", options);
     return n === buf.length ? buf : buf.slice(0, n);
@@ -1473,6 +1474,7 @@ export class Socket {
   ): Promise<number> {
     const [view, big] = intoArgs(buffer, nbytes, "recv_into");
     const f = cint(flags, "flags") | MSG_DONTWAIT;
+    if (big === 0n && this.#h.fd >= 0) return Promise.resolve(0); // nothing requested
     // Fast path: data already there costs one syscall and no reactor turn.
     if (options?.signal?.aborted !== true && this.#h.fd >= 0) {
       const r = libc.recv(this.#h.fd, view, big, f);
