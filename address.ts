@@ -184,6 +184,9 @@ export function encodeAddress(
     }
     let scope = a.length > 3 ? intIn(a[3], 0, 0xffffffff, `${fn}scope_id`) : 0;
     const [bytes, resolvedScope] = ipv6Host(h);
+    // Deliberately unlike CPython, which overwrites the scope parsed from
+    // "fe80::1%lo" with the tuple's scope_id even when that is 0: a parsed
+    // scope is kept unless the tuple gives a non-zero one.
     if (scope === 0) scope = resolvedScope;
     const [buf, view] = newSockaddr(SIN6.size, family);
     view.setUint16(SIN6.fields.sin6_port.offset, p, false);
