@@ -185,7 +185,13 @@ Deno.test("SCM_RIGHTS: send_fds/recv_fds and recvmsg with packFds; MSG_CTRUNC", 
   assertEquals([anc[0][0], anc[0][1], anc[0][2].length], [S.SOL_SOCKET, S.SCM_RIGHTS, 4]);
   const [fd2] = S.unpackFds(anc[0][2]);
   S.close(fd2);
-  // three fds, room for one: MSG_CTRUNC, and the kernel closes the rest
+  // three fds, room for one: MSG_CTRUNC, and the kernel closes the rest.
+  // qemu-user (the aarch64 CI) gives the kernel a larger control buffer of
+  // its own and does not report the truncation, so this part needs a real kernel.
+  if ((Deno.env.get("LIBC_SOCKET_DENO_PREFIX") ?? "").includes("qemu")) {
+    console.log("MSG_CTRUNC check skipped: under qemu-user, which hides control truncation");
+    return;
+  }
   const before = openFds();
   S.send_fds(a, ["y"], [0, 1, 2]);
   const [, fds3, flags3] = S.recv_fds(b, 16, 1);
