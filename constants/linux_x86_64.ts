@@ -1175,6 +1175,13 @@ export const table: PlatformTable = {
         ai_next: { offset: 40, size: 8 },
       },
     },
+    af_alg_iv: {
+      size: 4,
+      align: 4,
+      fields: {
+        ivlen: { offset: 0, size: 4 },
+      },
+    },
     cmsghdr: {
       size: 16,
       align: 8,
@@ -1328,6 +1335,19 @@ export const table: PlatformTable = {
         salg_name: { offset: 24, size: 64 },
       },
     },
+    sockaddr_can: {
+      size: 24,
+      align: 8,
+      fields: {
+        can_family: { offset: 0, size: 2 },
+        can_ifindex: { offset: 4, size: 4 },
+        "can_addr.j1939.name": { offset: 8, size: 8 },
+        "can_addr.tp.rx_id": { offset: 8, size: 4 },
+        "can_addr.tp.tx_id": { offset: 12, size: 4 },
+        "can_addr.j1939.pgn": { offset: 16, size: 4 },
+        "can_addr.j1939.addr": { offset: 20, size: 1 },
+      },
+    },
     sockaddr_in: {
       size: 16,
       align: 4,
@@ -1370,11 +1390,37 @@ export const table: PlatformTable = {
         nl_groups: { offset: 8, size: 4 },
       },
     },
+    sockaddr_qrtr: {
+      size: 12,
+      align: 4,
+      fields: {
+        sq_family: { offset: 0, size: 2 },
+        sq_node: { offset: 4, size: 4 },
+        sq_port: { offset: 8, size: 4 },
+      },
+    },
     sockaddr_storage: {
       size: 128,
       align: 8,
       fields: {
         ss_family: { offset: 0, size: 2 },
+      },
+    },
+    sockaddr_tipc: {
+      size: 16,
+      align: 4,
+      fields: {
+        family: { offset: 0, size: 2 },
+        addrtype: { offset: 2, size: 1 },
+        scope: { offset: 3, size: 1 },
+        "addr.id.ref": { offset: 4, size: 4 },
+        "addr.name.name.type": { offset: 4, size: 4 },
+        "addr.nameseq.type": { offset: 4, size: 4 },
+        "addr.id.node": { offset: 8, size: 4 },
+        "addr.name.name.instance": { offset: 8, size: 4 },
+        "addr.nameseq.lower": { offset: 8, size: 4 },
+        "addr.name.domain": { offset: 12, size: 4 },
+        "addr.nameseq.upper": { offset: 12, size: 4 },
       },
     },
     sockaddr_un: {
