@@ -184,6 +184,9 @@ const FIXED_SIZES: Record<string, number> = {
   sockaddr_ll: 20,
   sockaddr_vm: 16,
   sockaddr_alg: 88,
+  sockaddr_can: 24,
+  sockaddr_tipc: 16,
+  sockaddr_qrtr: 12,
   ip_mreq: 8,
   ip_mreqn: 12,
   ipv6_mreq: 20,
@@ -201,18 +204,28 @@ function checkLayout(platform: string, name: string, s: StructLayout): string[] 
   if (s.size % s.align !== 0) errs.push(`${where}: size ${s.size} not a multiple of ${s.align}`);
   const fields = Object.entries(s.fields).sort((a, b) => a[1].offset - b[1].offset);
   if (fields.length === 0) errs.push(`${where}: no fields`);
-  let end = 0;
-  let prev = "";
   for (const [f, l] of fields) {
     if (l.size <= 0) errs.push(`${where}.${f}: size ${l.size}`);
-    if (l.offset < end) errs.push(`${where}.${f} (at ${l.offset}) overlaps ${prev} (ends ${end})`);
     if (l.offset + l.size > s.size) {
       errs.push(`${where}.${f}: ${l.offset}+${l.size} beyond size ${s.size}`);
     }
-    end = l.offset + l.size;
-    prev = f;
   }
-  return errs;
+  // Nested fields ("can_addr.tp.rx_id") may sit in unions, so overlaps are
+  // checked among siblings (same parent path) and against top-level fields.
+  const parent = (f: string) => f.slice(0, Math.max(0, f.lastIndexOf(".")));
+  for (const p of new Set(fields.map(([f]) => parent(f)))) {
+    let end = 0;
+    let prev = "";
+    for (const [f, l] of fields) {
+      if (parent(f) !== p && parent(f) !== "") continue;
+      if (l.offset < end) {
+        errs.push(`${where}.${f} (at ${l.offset}) overlaps ${prev} (ends ${end})`);
+      }
+      end = l.offset + l.size;
+      prev = f;
+    }
+  }
+  return [...new Set(errs)];
 }
 
 Deno.test("each table: struct layouts are self-consistent", () => {
