@@ -5,10 +5,19 @@
  *
  * @module
  */
-import { constants as C, struct } from "./constants/mod.ts";
-import { error } from "./errors.ts";
+import { constants as C, type FieldLayout, struct, table } from "./constants/mod.ts";
+import { error, fromErrno, lastErrno } from "./errors.ts";
 import { libc } from "./ffi/library.ts";
-import { cstr, fromCBytes, int, intIn, LITTLE_ENDIAN, typeName } from "./_util.ts";
+import {
+  cstr,
+  type Data,
+  fromCBytes,
+  int,
+  intIn,
+  LITTLE_ENDIAN,
+  toBytes,
+  typeName,
+} from "./_util.ts";
 import { resolveFirst } from "./resolver.ts";
 
 /** An AF_INET address: `[host, port]`. */
@@ -29,6 +38,45 @@ export type UnixAddress = string | Uint8Array;
 export type NetlinkAddress = [pid: number, groups: number];
 /** An AF_VSOCK address: `[cid, port]`. */
 export type VsockAddress = [cid: number, port: number];
+/**
+ * An AF_PACKET address: `[ifname, proto, pkttype, hatype, addr]`, `proto`
+ * being the Ethernet protocol number in host order (e.g. `ETH_P_IP`).
+ * Where an address is given, `[ifname, proto, pkttype?, hatype?, addr?]`.
+ */
+export type PacketAddress = [
+  ifname: string,
+  proto: number,
+  pkttype: number,
+  hatype: number,
+  addr: Uint8Array,
+];
+/** An AF_ALG address: `[type, name, feat, mask]` (`[type, name]` accepted). */
+export type AlgAddress = [type: string, name: string, feat: number, mask: number];
+/**
+ * An AF_CAN address, whose form depends on the socket's protocol:
+ * `[ifname]` for CAN_RAW and CAN_BCM, `[ifname, rx_addr, tx_addr]` for
+ * CAN_ISOTP, `[ifname, name, pgn, addr]` for CAN_J1939 (the 64-bit `name` is
+ * returned as a `bigint`; a `number` is accepted). `""` means any interface.
+ */
+export type CanAddress =
+  | [ifname: string]
+  | [ifname: string, rx_addr: number, tx_addr: number]
+  | [ifname: string, name: bigint, pgn: number, addr: number];
+/**
+ * An AF_TIPC address: `[addr_type, v1, v2, v3, scope]`; by `addr_type`,
+ * `TIPC_ADDR_NAMESEQ`: `[type, lower, upper]`, `TIPC_ADDR_NAME`:
+ * `[type, instance, (ignored)]`, `TIPC_ADDR_ID`: `[node, ref, (ignored)]`.
+ * `scope` defaults to `TIPC_CLUSTER_SCOPE` where an address is given.
+ */
+export type TipcAddress = [
+  addr_type: number,
+  v1: number,
+  v2: number,
+  v3: number,
+  scope: number,
+];
+/** An AF_QIPCRTR address: `[node, port]`. */
+export type QipcrtrAddress = [node: number, port: number];
 /** An address of a family this library has no codec for: `[family, bytes]`. */
 export type RawAddress = [family: number, data: Uint8Array];
 
@@ -39,6 +87,11 @@ export type Address =
   | UnixAddress
   | NetlinkAddress
   | VsockAddress
+  | PacketAddress
+  | AlgAddress
+  | CanAddress
+  | TipcAddress
+  | QipcrtrAddress
   | RawAddress;
 
 /** What methods accept as an address (IPv6 may be given as a pair). */
@@ -140,13 +193,16 @@ function tupleArg(
   max: number,
   fn: string,
   what: string,
+  form?: string,
 ): readonly unknown[] {
   if (!Array.isArray(address)) {
     throw new TypeError(`${fn}${what} address must be an array, not ${typeName(address)}`);
   }
   if (address.length < min || address.length > max) {
     throw new TypeError(
-      min === max
+      form !== undefined
+        ? `${fn}${what} address must be ${form}`
+        : min === max
         ? `${what} address must be a pair (host, port)`
         : `${what} address must be [host, port, flowinfo?, scope_id?]`,
     );
@@ -154,16 +210,178 @@ function tupleArg(
   return address;
 }
 
+const IFNAMSIZ = C.IF_NAMESIZE ?? 16;
+
+/** The index of the interface `name`, as the SIOCGIFINDEX CPython issues. */
+function interfaceIndex(name: Uint8Array | string, fn: string): number {
+  const index = libc.if_nametoindex(
+    typeof name === "string" ? cstr(name, `${fn}interface name`) : name,
+  );
+  if (index === 0) throw fromErrno(lastErrno() || table.errnoNames.ENODEV, "if_nametoindex");
+  return index;
+}
+
+/** The name of interface `index`, or `""` (none, or no longer there). */
+function interfaceName(index: number): string {
+  if (index === 0) return "";
+  const buf = new Uint8Array(IFNAMSIZ + 1);
+  return libc.if_indextoname(index, buf) === null ? "" : fromCBytes(buf);
+}
+
+/** `[ifname, proto, pkttype=0, hatype=0, addr=b""]` → sockaddr_ll. */
+function encodePacket(address: unknown, fn: string): Uint8Array {
+  const a = tupleArg(
+    address,
+    2,
+    5,
+    fn,
+    "AF_PACKET",
+    "[ifname, proto, pkttype?, hatype?, addr?]",
+  );
+  if (typeof a[0] !== "string") {
+    throw new TypeError(`${fn}AF_PACKET interface name must be a string, not ${typeName(a[0])}`);
+  }
+  const ifname = a[0];
+  const proto = intIn(a[1], 0, 0xffff, `${fn}proto`);
+  const pkttype = a.length > 2 ? intIn(a[2], 0, 0xff, `${fn}pkttype`) : 0;
+  const hatype = a.length > 3 ? intIn(a[3], 0, 0xffff, `${fn}hatype`) : 0;
+  const haddr = a.length > 4 ? toBytes(a[4] as Data, `${fn}addr`) : new Uint8Array(0);
+  const ll = struct("sockaddr_ll");
+  if (haddr.length > ll.fields.sll_addr.size) {
+    throw new RangeError(
+      `${fn}Hardware address must be ${ll.fields.sll_addr.size} bytes or less`,
+    );
+  }
+  const index = interfaceIndex(ifname, fn);
+  const [buf, view] = newSockaddr(ll.size, C.AF_PACKET);
+  view.setUint16(ll.fields.sll_protocol.offset, proto, false); // network order
+  view.setInt32(ll.fields.sll_ifindex.offset, index, L);
+  view.setUint16(ll.fields.sll_hatype.offset, hatype, L);
+  buf[ll.fields.sll_pkttype.offset] = pkttype;
+  buf[ll.fields.sll_halen.offset] = haddr.length;
+  buf.set(haddr, ll.fields.sll_addr.offset);
+  return buf;
+}
+
+/** A C string of at most `room - 1` bytes, for a fixed-size `char[room]`. */
+function fixedString(v: unknown, room: number, fn: string, what: string): Uint8Array {
+  if (typeof v !== "string") {
+    throw new TypeError(`${fn}AF_ALG ${what} must be a string, not ${typeName(v)}`);
+  }
+  const bytes = cstr(v, `${fn}AF_ALG ${what}`);
+  if (bytes.length > room) throw new RangeError(`${fn}AF_ALG ${what} too long.`);
+  return bytes;
+}
+
+/** `[type, name, feat=0, mask=0]` → sockaddr_alg. */
+function encodeAlg(address: unknown, fn: string): Uint8Array {
+  const a = tupleArg(address, 2, 4, fn, "AF_ALG", "[type, name, feat?, mask?]");
+  const alg = struct("sockaddr_alg");
+  const F = alg.fields;
+  const type = fixedString(a[0], F.salg_type.size, fn, "type");
+  const name = fixedString(a[1], F.salg_name.size, fn, "name");
+  // As CPython ("HH"): feat and mask are parsed as unsigned shorts.
+  const feat = a.length > 2 ? intIn(a[2], 0, 0xffff, `${fn}feat`) : 0;
+  const mask = a.length > 3 ? intIn(a[3], 0, 0xffff, `${fn}mask`) : 0;
+  const [buf, view] = newSockaddr(alg.size, C.AF_ALG);
+  buf.set(type, F.salg_type.offset);
+  buf.set(name, F.salg_name.offset);
+  view.setUint32(F.salg_feat.offset, feat, L);
+  view.setUint32(F.salg_mask.offset, mask, L);
+  return buf;
+}
+
+/** The interface of an AF_CAN address: `""` (any), else its index. */
+function canInterface(v: unknown, fn: string): number {
+  let name: Uint8Array;
+  if (typeof v === "string") name = encoder.encode(v);
+  else if (v instanceof Uint8Array) name = v;
+  else {
+    throw new TypeError(
+      `${fn}AF_CAN interface name must be a string or Uint8Array, not ${typeName(v)}`,
+    );
+  }
+  if (name.includes(0)) {
+    throw new TypeError(`${fn}AF_CAN interface name must not contain null character`);
+  }
+  if (name.length === 0) return 0;
+  if (name.length >= IFNAMSIZ) throw new error(`${fn}AF_CAN interface name too long`);
+  const z = new Uint8Array(name.length + 1);
+  z.set(name);
+  return interfaceIndex(z, fn);
+}
+
+/** The AF_CAN address forms, by protocol (see {@linkcode CanAddress}). */
+function encodeCan(address: unknown, fn: string, proto: number): Uint8Array {
+  const can = struct("sockaddr_can");
+  const F = can.fields;
+  let a: readonly unknown[];
+  if (proto === C.CAN_RAW || proto === C.CAN_BCM) {
+    a = tupleArg(address, 1, 1, fn, "AF_CAN", "[ifname]");
+  } else if (proto === C.CAN_ISOTP) {
+    a = tupleArg(address, 3, 3, fn, "AF_CAN", "[ifname, rx_addr, tx_addr] for CAN_ISOTP");
+  } else if (proto === C.CAN_J1939) {
+    a = tupleArg(address, 4, 4, fn, "AF_CAN", "[ifname, name, pgn, addr] for CAN_J1939");
+  } else {
+    throw new error(`${fn}unsupported CAN protocol`);
+  }
+  const [buf, view] = newSockaddr(can.size, C.AF_CAN);
+  if (proto === C.CAN_ISOTP) {
+    view.setUint32(F["can_addr.tp.rx_id"].offset, intIn(a[1], 0, 0xffffffff, `${fn}rx_addr`), L);
+    view.setUint32(F["can_addr.tp.tx_id"].offset, intIn(a[2], 0, 0xffffffff, `${fn}tx_addr`), L);
+  } else if (proto === C.CAN_J1939) {
+    view.setBigUint64(F["can_addr.j1939.name"].offset, u64(a[1], `${fn}name`), L);
+    view.setUint32(F["can_addr.j1939.pgn"].offset, intIn(a[2], 0, 0xffffffff, `${fn}pgn`), L);
+    buf[F["can_addr.j1939.addr"].offset] = intIn(a[3], 0, 0xff, `${fn}addr`);
+  }
+  view.setInt32(F.can_ifindex.offset, canInterface(a[0], fn), L);
+  return buf;
+}
+
+/** A 64-bit unsigned integer given as a bigint or a safe integer number. */
+function u64(v: unknown, what: string): bigint {
+  const n = typeof v === "bigint" ? v : BigInt(int(v, what));
+  if (n < 0n || n > 0xffff_ffff_ffff_ffffn) {
+    throw new RangeError(`${what} must be 0-18446744073709551615, got ${n}`);
+  }
+  return n;
+}
+
+/** `[addr_type, v1, v2, v3, scope=TIPC_CLUSTER_SCOPE]` → sockaddr_tipc. */
+function encodeTipc(address: unknown, fn: string): Uint8Array {
+  const a = tupleArg(address, 4, 5, fn, "AF_TIPC", "[addr_type, v1, v2, v3, scope?]");
+  const t = struct("sockaddr_tipc");
+  const F = t.fields;
+  const atype = intIn(a[0], 0, 0xffffffff, `${fn}addr_type`);
+  const v = [1, 2, 3].map((i) => intIn(a[i], 0, 0xffffffff, `${fn}v${i}`));
+  const scope = a.length > 4 ? intIn(a[4], 0, 0xff, `${fn}scope`) : C.TIPC_CLUSTER_SCOPE;
+  const fields = atype === C.TIPC_ADDR_NAMESEQ
+    ? ["addr.nameseq.type", "addr.nameseq.lower", "addr.nameseq.upper"]
+    : atype === C.TIPC_ADDR_NAME
+    ? ["addr.name.name.type", "addr.name.name.instance"]
+    : atype === C.TIPC_ADDR_ID
+    ? ["addr.id.node", "addr.id.ref"]
+    : null;
+  if (fields === null) throw new TypeError(`${fn}Invalid address type`);
+  const [buf, view] = newSockaddr(t.size, C.AF_TIPC);
+  buf[F.addrtype.offset] = atype;
+  buf[F.scope.offset] = scope;
+  fields.forEach((f, i) => view.setUint32(F[f].offset, v[i], L));
+  return buf;
+}
+
 /**
  * Packs `address` for `family` into a fresh, zeroed `sockaddr` of exactly the
  * length to pass to the kernel.
  *
  * @param fn The calling method, for error messages (`"connect(): "`).
+ * @param proto The socket's protocol: the AF_CAN address form depends on it.
  */
 export function encodeAddress(
   family: number,
   address: unknown,
   fn = "",
+  proto = 0,
 ): Uint8Array {
   if (family === C.AF_INET) {
     const [host, port] = tupleArg(address, 2, 2, fn, "AF_INET");
@@ -249,6 +467,18 @@ export function encodeAddress(
     view.setUint32(vm.fields.svm_port.offset, intIn(port, 0, 0xffffffff, "port"), L);
     return buf;
   }
+  if (family === C.AF_PACKET) return encodePacket(address, fn);
+  if (family === C.AF_ALG) return encodeAlg(address, fn);
+  if (family === C.AF_CAN) return encodeCan(address, fn, proto);
+  if (family === C.AF_TIPC) return encodeTipc(address, fn);
+  if (family === C.AF_QIPCRTR) {
+    const [node, port] = tupleArg(address, 2, 2, fn, "AF_QIPCRTR");
+    const sq = struct("sockaddr_qrtr");
+    const [buf, view] = newSockaddr(sq.size, family);
+    view.setUint32(sq.fields.sq_node.offset, intIn(node, 0, 0xffffffff, `${fn}node`), L);
+    view.setUint32(sq.fields.sq_port.offset, intIn(port, 0, 0xffffffff, `${fn}port`), L);
+    return buf;
+  }
   throw new error(`${fn}bad family ${family}: no address codec for it`);
 }
 
@@ -262,8 +492,10 @@ export function familyOf(buf: Uint8Array): number {
 /**
  * Unpacks the first `len` bytes of `buf` (as filled in by the kernel) into a
  * JS address. Families without a codec give `[family, bytes]`.
+ *
+ * @param proto The socket's protocol: the AF_CAN address form depends on it.
  */
-export function decodeAddress(buf: Uint8Array, len: number): Address {
+export function decodeAddress(buf: Uint8Array, len: number, proto = 0): Address {
   if (len < SA_FAMILY.offset + SA_FAMILY.size) {
     // Unnamed (e.g. an unbound AF_UNIX socket or socketpair peer).
     return "";
@@ -301,6 +533,73 @@ export function decodeAddress(buf: Uint8Array, len: number): Address {
       view.getUint32(vm.fields.svm_cid.offset, L),
       view.getUint32(vm.fields.svm_port.offset, L),
     ];
+  }
+  if (family === C.AF_PACKET) {
+    const F = struct("sockaddr_ll").fields;
+    const at = F.sll_addr.offset;
+    const halen = Math.min(buf[F.sll_halen.offset], buf.length - at);
+    return [
+      interfaceName(view.getInt32(F.sll_ifindex.offset, L)),
+      view.getUint16(F.sll_protocol.offset, false),
+      buf[F.sll_pkttype.offset],
+      view.getUint16(F.sll_hatype.offset, L),
+      buf.slice(at, at + halen),
+    ];
+  }
+  if (family === C.AF_ALG) {
+    const F = struct("sockaddr_alg").fields;
+    const str = (f: FieldLayout) => fromCBytes(buf.subarray(f.offset, f.offset + f.size));
+    return [
+      str(F.salg_type),
+      str(F.salg_name),
+      view.getUint32(F.salg_feat.offset, L),
+      view.getUint32(F.salg_mask.offset, L),
+    ];
+  }
+  if (family === C.AF_CAN) {
+    const F = struct("sockaddr_can").fields;
+    const ifname = interfaceName(view.getInt32(F.can_ifindex.offset, L));
+    if (proto === C.CAN_ISOTP) {
+      return [
+        ifname,
+        view.getUint32(F["can_addr.tp.rx_id"].offset, L),
+        view.getUint32(F["can_addr.tp.tx_id"].offset, L),
+      ];
+    }
+    if (proto === C.CAN_J1939) {
+      return [
+        ifname,
+        view.getBigUint64(F["can_addr.j1939.name"].offset, L),
+        view.getUint32(F["can_addr.j1939.pgn"].offset, L),
+        buf[F["can_addr.j1939.addr"].offset],
+      ];
+    }
+    return [ifname];
+  }
+  if (family === C.AF_TIPC) {
+    const F = struct("sockaddr_tipc").fields;
+    const atype = buf[F.addrtype.offset];
+    const scope = buf[F.scope.offset];
+    const u = (f: string) => view.getUint32(F[f].offset, L);
+    if (atype === C.TIPC_ADDR_NAMESEQ) {
+      return [
+        atype,
+        u("addr.nameseq.type"),
+        u("addr.nameseq.lower"),
+        u("addr.nameseq.upper"),
+        scope,
+      ];
+    }
+    if (atype === C.TIPC_ADDR_NAME) {
+      const instance = u("addr.name.name.instance");
+      return [atype, u("addr.name.name.type"), instance, instance, scope];
+    }
+    if (atype === C.TIPC_ADDR_ID) return [atype, u("addr.id.node"), u("addr.id.ref"), 0, scope];
+    throw new RangeError("Invalid address type");
+  }
+  if (family === C.AF_QIPCRTR) {
+    const F = struct("sockaddr_qrtr").fields;
+    return [view.getUint32(F.sq_node.offset, L), view.getUint32(F.sq_port.offset, L)];
   }
   const start = SA_FAMILY.offset + SA_FAMILY.size;
   return [family, buf.slice(start, Math.max(start, len))];

@@ -94,10 +94,15 @@ export {
 export type {
   Address,
   AddressLike,
+  AlgAddress,
+  CanAddress,
   IPv4Address,
   IPv6Address,
   NetlinkAddress,
+  PacketAddress,
+  QipcrtrAddress,
   RawAddress,
+  TipcAddress,
   UnixAddress,
   VsockAddress,
 } from "./address.ts";

@@ -576,7 +576,12 @@ export class Socket {
   /** The seed's form: `bind(host, port)`, the same as `bind([host, port])`. */
   bind(host: string, port: number): void;
   bind(address: AddressLike | string, port?: number): void {
-    const sa = encodeAddress(this.#family, pairArgs(address, port, arguments.length), "bind(): ");
+    const sa = encodeAddress(
+      this.#family,
+      pairArgs(address, port, arguments.length),
+      "bind(): ",
+      this.#proto,
+    );
     check(libc.bind(this.#fd(), sa, sa.length), "bind");
   }
 
@@ -599,6 +604,12 @@ export class Socket {
   }
 
   #acceptOnce(fd: number, sa: Uint8Array, len: Uint32Array): number {
+    if (this.#family === C.AF_ALG) {
+      // As CPython: AF_ALG has no peer address (asking for one fails with
+      // ECONNABORTED), so accept4 gets none; the address decodes as "".
+      len[0] = 0;
+      return libc.accept4(fd, null, null, C.SOCK_CLOEXEC);
+    }
     len[0] = sa.length;
     return libc.accept4(fd, sa, new Uint8Array(len.buffer), C.SOCK_CLOEXEC);
   }
@@ -606,7 +617,8 @@ export class Socket {
   #adopt(newFd: number, sa: Uint8Array, len: number): [Socket, Address] {
     // As CPython: the new socket gets the default timeout (accept4 without
     // SOCK_NONBLOCK hands out a blocking descriptor).
-    return [new Socket(this.#family, this.#type, this.#proto, newFd), decodeAddress(sa, len)];
+    const peer = decodeAddress(sa, len, this.#proto);
+    return [new Socket(this.#family, this.#type, this.#proto, newFd), peer];
   }
 
   /**
@@ -624,7 +636,9 @@ export class Socket {
    * conn.close();
    * ```
    *
-   * @returns `[conn, address]`: a new socket for the connection and the peer's address.
+   * @returns `[conn, address]`: a new socket for the connection and the
+   *   peer's address; `""` (no address) on an AF_ALG socket, where CPython
+   *   gives `None`.
    */
   accept(): [Socket, Address] {
     const sa = new Uint8Array(SOCKADDR_MAX);
@@ -679,7 +693,7 @@ export class Socket {
 
   /** 0, an errno, or -1 for a timeout. */
   #connect(address: unknown): number {
-    const sa = encodeAddress(this.#family, address, "connect(): ");
+    const sa = encodeAddress(this.#family, address, "connect(): ", this.#proto);
     const fd = this.#fd();
     let r = libc.connect(fd, sa, sa.length);
     if (r === 0) return 0;
@@ -752,7 +766,7 @@ export class Socket {
     const sa = new Uint8Array(SOCKADDR_MAX);
     const len = new Uint32Array([sa.length]);
     check(libc.getpeername(this.#fd(), sa, new Uint8Array(len.buffer)), "getpeername");
-    return decodeAddress(sa, len[0]);
+    return decodeAddress(sa, len[0], this.#proto);
   }
 
   /**
@@ -770,7 +784,7 @@ export class Socket {
     const sa = new Uint8Array(SOCKADDR_MAX);
     const len = new Uint32Array([sa.length]);
     check(libc.getsockname(this.#fd(), sa, new Uint8Array(len.buffer)), "getsockname");
-    return decodeAddress(sa, len[0]);
+    return decodeAddress(sa, len[0], this.#proto);
   }
 
   /**
@@ -942,7 +956,10 @@ export class Socket {
       len[0] = sa.length;
       return libc.recvfrom(fd, buf, big, f, sa, lenBytes);
     }, "recvfrom");
-    return [n === buf.length ? buf : buf.slice(0, n), len[0] ? decodeAddress(sa, len[0]) : null];
+    return [
+      n === buf.length ? buf : buf.slice(0, n),
+      len[0] ? decodeAddress(sa, len[0], this.#proto) : null,
+    ];
   }
 
   /**
@@ -974,7 +991,7 @@ export class Socket {
       len[0] = sa.length;
       return libc.recvfrom(fd, view, big, f, sa, lenBytes);
     }, "recvfrom");
-    return [n, len[0] ? decodeAddress(sa, len[0]) : null];
+    return [n, len[0] ? decodeAddress(sa, len[0], this.#proto) : null];
   }
 
   /**
@@ -1001,7 +1018,7 @@ export class Socket {
     const msg = new MsgIn([buf], ancbufsize, "recvmsg");
     const f = cint(flags, "flags");
     const n = this.#io(READ, (fd) => msg.call(fd, f), "recvmsg");
-    return [n === buf.length ? buf : buf.slice(0, n), ...msg.result()];
+    return [n === buf.length ? buf : buf.slice(0, n), ...msg.result(this.#proto)];
   }
 
   /**
@@ -1031,7 +1048,7 @@ export class Socket {
     const msg = new MsgIn(views, ancbufsize, "recvmsg_into");
     const f = cint(flags, "flags");
     const n = this.#io(READ, (fd) => msg.call(fd, f), "recvmsg");
-    return [n, ...msg.result()];
+    return [n, ...msg.result(this.#proto)];
   }
 
   // -------------------------------------------------------------------------
@@ -1119,7 +1136,7 @@ export class Socket {
       throw new TypeError("sendto() takes 2 or 3 arguments");
     }
     const bytes = toBytes(data);
-    const sa = encodeAddress(this.#family, addr, "sendto(): ");
+    const sa = encodeAddress(this.#family, addr, "sendto(): ", this.#proto);
     return [flags | MSG_NOSIGNAL, sa, bytes];
   }
 
@@ -1160,7 +1177,7 @@ export class Socket {
   ): Uint8Array {
     const sa = address === undefined || address === null
       ? null
-      : encodeAddress(this.#family, address, "sendmsg(): ");
+      : encodeAddress(this.#family, address, "sendmsg(): ", this.#proto);
     return buildMsgOut([...buffers].map((b) => toBytes(b)), [...ancdata], sa);
   }
 
@@ -1372,7 +1389,7 @@ export class Socket {
     options?.signal?.throwIfAborted();
     const deadline = this.#deadline();
     address = await this.#resolveAsync(address, options);
-    const sa = encodeAddress(this.#family, address, "connect(): ");
+    const sa = encodeAddress(this.#family, address, "connect(): ", this.#proto);
     let backoff = 1;
     for (;;) {
       const fd = this.#fd();
@@ -1518,7 +1535,10 @@ export class Socket {
       "recvfrom",
       options,
     );
-    return [n === buf.length ? buf : buf.slice(0, n), len[0] ? decodeAddress(sa, len[0]) : null];
+    return [
+      n === buf.length ? buf : buf.slice(0, n),
+      len[0] ? decodeAddress(sa, len[0], this.#proto) : null,
+    ];
   }
 
   /**
@@ -1544,7 +1564,7 @@ export class Socket {
     const msg = new MsgIn([buf], ancbufsize, "recvmsg");
     const f = cint(flags, "flags") | MSG_DONTWAIT;
     const n = await this.#ioAsync(READ, (fd) => msg.call(fd, f), "recvmsg", options);
-    return [n === buf.length ? buf : buf.slice(0, n), ...msg.result()];
+    return [n === buf.length ? buf : buf.slice(0, n), ...msg.result(this.#proto)];
   }
 
   /**
@@ -1932,7 +1952,7 @@ class MsgIn {
     return r;
   }
 
-  result(): [AncData[], number, Address | null] {
+  result(proto: number): [AncData[], number, Address | null] {
     const F = MSGHDR.fields;
     const namelen = this.#v.getUint32(F.msg_namelen.offset, L);
     const flags = this.#v.getInt32(F.msg_flags.offset, L);
@@ -1955,7 +1975,7 @@ class MsgIn {
         at += cmsgAlign(len);
       }
     }
-    return [anc, flags, namelen > 0 ? decodeAddress(this.#sa, namelen) : null];
+    return [anc, flags, namelen > 0 ? decodeAddress(this.#sa, namelen, proto) : null];
   }
 }
 
