@@ -47,6 +47,7 @@ export type {
   RecvMsgIntoResult,
   RecvMsgResult,
   SendfileSource,
+  SendmsgAfalgOptions,
   Ucred,
 } from "./socket.ts";
 export { close, dup, fromfd, recv_fds, send_fds, socket, socketpair } from "./functions.ts";

@@ -131,6 +131,18 @@ export interface AsyncOptions {
   signal?: AbortSignal;
 }
 
+/** The keyword arguments of {@linkcode Socket.sendmsg_afalg}, as CPython's. */
+export interface SendmsgAfalgOptions {
+  /** The operation: `ALG_OP_ENCRYPT` or `ALG_OP_DECRYPT` (`ALG_SET_OP`). Required. */
+  op: number;
+  /** The initialization vector (`ALG_SET_IV`, sent with its length header). */
+  iv?: Data | null;
+  /** The length of the associated data, for AEAD ciphers (`ALG_SET_AEAD_ASSOCLEN`). */
+  assoclen?: number | null;
+  /** `MSG_*` flags, e.g. `MSG_MORE` to send more data for the same operation. */
+  flags?: number;
+}
+
 /** One ancillary data item: `[cmsg_level, cmsg_type, cmsg_data]`. */
 export type AncData = [level: number, type: number, data: Uint8Array];
 
@@ -1168,6 +1180,64 @@ export class Socket {
     const msg = this.#msgOut(buffers, ancdata, address);
     const f = cint(flags, "flags") | MSG_NOSIGNAL;
     return this.#io(WRITE, (fd) => libc.sendmsg(fd, msg, f), "sendmsg");
+  }
+
+  /**
+   * Sends data to an AF_ALG operation socket (one returned by `accept()` on
+   * a bound AF_ALG socket), with the operation, IV and associated-data
+   * length as `SOL_ALG` ancillary data. Corresponds to `sendmsg(2)`; as
+   * CPython's `sendmsg_afalg([msg], *, op, iv, assoclen, flags)`.
+   *
+   * @example AES-128-CBC through the kernel crypto API (Linux with AF_ALG)
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using alg = socket.socket(socket.AF_ALG, socket.SOCK_SEQPACKET, 0);
+   * alg.bind(["skcipher", "cbc(aes)"]);
+   * alg.setsockopt(socket.SOL_ALG, socket.ALG_SET_KEY, new Uint8Array(16));
+   * const [op] = alg.accept();
+   * op.sendmsg_afalg([new Uint8Array(16)], {
+   *   op: socket.ALG_OP_ENCRYPT,
+   *   iv: new Uint8Array(16),
+   * });
+   * const ciphertext = op.recv(16);
+   * op.close();
+   * ```
+   *
+   * @param msg Data to send, concatenated.
+   * @param options `op` (required), `iv`, `assoclen` and `flags`.
+   * @returns The number of bytes sent.
+   * @throws {error} On a socket that is not AF_ALG (as CPython's OSError).
+   * @throws {TypeError} For a missing or negative `op`, or a negative `assoclen`.
+   */
+  sendmsg_afalg(msg: Iterable<Data> | undefined, options: SendmsgAfalgOptions): number {
+    if (this.#family !== C.AF_ALG) throw new error("algset is only supported for AF_ALG");
+    const { op, iv, assoclen, flags = 0 } = options ?? {};
+    if (typeof op !== "number" || !Number.isInteger(op) || op < 0 || op > 0x7fffffff) {
+      throw new TypeError("Invalid or missing argument 'op'");
+    }
+    const u32 = (v: number) => {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setUint32(0, v, L);
+      return b;
+    };
+    const anc: [number, number, Uint8Array][] = [[C.SOL_ALG, C.ALG_SET_OP, u32(op)]];
+    if (iv !== undefined && iv !== null) {
+      // struct af_alg_iv { __u32 ivlen; __u8 iv[]; }
+      const bytes = toBytes(iv, "iv");
+      const head = struct("af_alg_iv");
+      const item = new Uint8Array(head.size + bytes.length);
+      new DataView(item.buffer).setUint32(head.fields.ivlen.offset, bytes.length, L);
+      item.set(bytes, head.size);
+      anc.push([C.SOL_ALG, C.ALG_SET_IV, item]);
+    }
+    if (assoclen !== undefined && assoclen !== null) {
+      const n = cint(assoclen, "assoclen");
+      if (n < 0) throw new TypeError("assoclen must be positive");
+      anc.push([C.SOL_ALG, C.ALG_SET_AEAD_ASSOCLEN, u32(n)]);
+    }
+    const m = buildMsgOut([...(msg ?? [])].map((b) => toBytes(b)), anc, null);
+    const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    return this.#io(WRITE, (fd) => libc.sendmsg(fd, m, f), "sendmsg");
   }
 
   #msgOut(
