@@ -65,6 +65,7 @@ export {
   getprotobyname,
   getservbyname,
   getservbyport,
+  sethostname,
 } from "./resolver.ts";
 export type { AddrInfo, HostEntry } from "./resolver.ts";
 export { inet_aton, inet_ntoa, inet_ntop, inet_pton } from "./inet.ts";

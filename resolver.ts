@@ -1,6 +1,6 @@
 /**
  * Names and services: `getaddrinfo`, `getnameinfo`, the `gethostby*` family,
- * `getservby*`, `getprotobyname`, `gethostname` and `getfqdn`.
+ * `getservby*`, `getprotobyname`, `gethostname`, `sethostname` and `getfqdn`.
  *
  * Only re-entrant libc calls are used (`getaddrinfo`, `gethostbyname2_r`,
  * `gethostbyaddr_r`, `getservbyname_r`, …), so lookups are safe when
@@ -319,6 +319,38 @@ export function gethostname(): string {
     throw fromErrno(lastErrno(), "gethostname");
   }
   return fromCBytes(buf);
+}
+
+/**
+ * Sets the host name of this machine (of the calling process's UTS
+ * namespace). Corresponds to `sethostname(2)`, which needs
+ * `CAP_SYS_ADMIN`.
+ *
+ * @example In a private UTS namespace (`unshare -u`), as root
+ * ```ts ignore
+ * import * as socket from "@libc/socket";
+ * socket.sethostname("sandbox");
+ * console.log(socket.gethostname()); // "sandbox"
+ * ```
+ *
+ * @param name The new name: a string (UTF-8) or raw bytes.
+ * @throws {PermissionError} EPERM without `CAP_SYS_ADMIN`.
+ * @throws {error} EINVAL for a name longer than 64 bytes.
+ * @throws {TypeError} For a name that is neither a string nor bytes, or a
+ *   string with a NUL character.
+ */
+export function sethostname(name: string | Uint8Array): void {
+  let bytes: Uint8Array;
+  if (typeof name === "string") bytes = cstr(name, "sethostname() name").subarray(0, -1);
+  else if (name instanceof Uint8Array) bytes = name;
+  else {
+    throw new TypeError(
+      `sethostname() argument must be a string or Uint8Array, not ${typeName(name)}`,
+    );
+  }
+  if (libc.sethostname(bytes, BigInt(bytes.length)) === -1) {
+    throw fromErrno(lastErrno(), "sethostname");
+  }
 }
 
 /**

@@ -119,6 +119,8 @@ export const SYMBOLS = {
   },
   // int gethostname(char *name, size_t len);
   gethostname: { parameters: ["buffer", "usize"], result: "i32" },
+  // int sethostname(const char *name, size_t len);
+  sethostname: { parameters: ["buffer", "usize"], result: "i32" },
   // int gethostbyname2_r(const char *name, int af, struct hostent *ret,
   //                      char *buf, size_t buflen, struct hostent **result,
   //                      int *h_errnop);
