@@ -121,6 +121,9 @@ class Reactor {
     timeoutMs?: number,
     onTimeout?: () => unknown,
   ): Promise<void> {
+    // An "abort" event has already fired (e.g. between an operation's wake-up
+    // and its retry): a listener added now would never run.
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const reg = this.#register(fd);
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = { resolve, reject, reg, dir };
