@@ -18,7 +18,7 @@ import {
 } from "@std/assert";
 import * as socket from "../mod.ts";
 import type { Socket } from "../mod.ts";
-import { reactor } from "../_reactor.ts";
+import { reactor, READ, WRITE } from "../_reactor.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -576,6 +576,23 @@ Deno.test("async: aborting while waiting rejects with the reason, socket stays u
   a.send("x");
   assertEquals(dec.decode(await b.recvAsync(10, 0, { signal: ac3.signal })), "x");
   ac3.abort();
+});
+
+Deno.test("async: a reactor wait whose signal is already aborted rejects at once", async () => {
+  // An operation woken by readiness (or by a retry timer) drops its abort
+  // listener; if the signal aborts before the operation waits again, that
+  // new wait must reject rather than register a listener that never fires.
+  const [a, b] = socket.socketpair();
+  using _a = a;
+  using _b = b;
+  const reason = new Error("aborted between wake-up and retry");
+  for (const dir of [READ, WRITE] as const) {
+    const e = await reactor.wait(b.fileno(), dir, AbortSignal.abort(reason), 10_000).catch((
+      e,
+    ) => e);
+    assert(e === reason, `rejected with ${e}`);
+  }
+  assertEquals(reactor.pending(b.fileno()), 0);
 });
 
 Deno.test("async: aborting a sendallAsync stalled on a full buffer", async () => {
