@@ -844,3 +844,47 @@ Deno.test("async: getaddrinfoAsync abort", async () => {
   ac.abort(reason);
   assertEquals(infos, socket.getaddrinfo("localhost", 80, socket.AF_INET));
 });
+
+Deno.test("async: receives after a short read never miss data that arrives before or while waiting", async () => {
+  const [a, b] = socket.socketpair();
+  // A waiter on another pair keeps the reactor polling, so b's edges get
+  // dispatched even while nobody waits on b.
+  const [c, d] = socket.socketpair();
+  const keepBusy = d.recvAsync(1);
+  const within = <T>(p: Promise<T>) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("receive lost its wakeup")), 2000);
+    });
+    return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+  };
+  try {
+    const dec = new TextDecoder();
+    // The first receive finds nothing and registers b with the reactor.
+    const first = b.recvAsync(10);
+    a.send("x");
+    assertEquals(dec.decode(await first), "x");
+    const buf = new Uint8Array(100);
+    a.send("ab");
+    assertEquals(await b.recv_intoAsync(buf), 2); // short read: b is now "drained"
+    a.send("cd"); // arrives before the next call: its edge must not be lost
+    await new Promise((r) => setTimeout(r, 30)); // the reactor dispatches it, no waiter on b
+    assertEquals(await within(b.recv_intoAsync(buf)), 2);
+    assertEquals(dec.decode(buf.subarray(0, 2)), "cd");
+    const later = b.recv_intoAsync(buf); // arrives while waiting
+    const timer = setTimeout(() => a.send("efg"), 10);
+    assertEquals(await later, 3);
+    clearTimeout(timer);
+    a.send("hij");
+    assertEquals(dec.decode(await b.recvAsync(100)), "hij"); // recvAsync takes the same path
+    a.shutdown(socket.SHUT_WR);
+    assertEquals(await b.recv_intoAsync(buf), 0); // EOF after a drained read
+  } finally {
+    a.close();
+    b.close();
+    c.send("!");
+    await keepBusy;
+    c.close();
+    d.close();
+  }
+});
