@@ -1932,6 +1932,17 @@ export function CMSG_SPACE(length: number): number {
   return cmsgAlign(table.sizes.cmsgHeader) + cmsgAlign(n);
 }
 
+/** An array of `struct iovec` pointing at `bufs` (the caller keeps them alive). */
+function packIovec(bufs: Uint8Array[]): Uint8Array {
+  const iov = new Uint8Array(Math.max(1, bufs.length) * IOVEC.size);
+  const view = new DataView(iov.buffer);
+  bufs.forEach((b, i) => {
+    setPointer(view, i * IOVEC.size + IOVEC.fields.iov_base.offset, ptr(b));
+    setSize(view, i * IOVEC.size + IOVEC.fields.iov_len.offset, b.length);
+  });
+  return iov;
+}
+
 /** Keeps the buffers a msghdr points at alive as long as the msghdr. */
 const keepAlive = new WeakMap<Uint8Array, unknown[]>();
 
@@ -1943,12 +1954,7 @@ function buildMsgOut(
   const msg = new Uint8Array(MSGHDR.size);
   const v = new DataView(msg.buffer);
   const F = MSGHDR.fields;
-  const iov = new Uint8Array(Math.max(1, bufs.length) * IOVEC.size);
-  const iv = new DataView(iov.buffer);
-  bufs.forEach((b, i) => {
-    setPointer(iv, i * IOVEC.size + IOVEC.fields.iov_base.offset, ptr(b));
-    setSize(iv, i * IOVEC.size + IOVEC.fields.iov_len.offset, b.length);
-  });
+  const iov = packIovec(bufs);
   let control: Uint8Array | null = null;
   if (anc.length > 0) {
     const items = anc.map((item) => {
@@ -1998,12 +2004,7 @@ class MsgIn {
     }
     this.msg = new Uint8Array(MSGHDR.size);
     this.#v = new DataView(this.msg.buffer);
-    const iov = new Uint8Array(Math.max(1, bufs.length) * IOVEC.size);
-    const iv = new DataView(iov.buffer);
-    bufs.forEach((b, i) => {
-      setPointer(iv, i * IOVEC.size + IOVEC.fields.iov_base.offset, ptr(b));
-      setSize(iv, i * IOVEC.size + IOVEC.fields.iov_len.offset, b.length);
-    });
+    const iov = packIovec(bufs);
     this.#control = anc > 0 ? new Uint8Array(anc) : null;
     const F = MSGHDR.fields;
     setPointer(this.#v, F.msg_name.offset, ptr(this.#sa));
