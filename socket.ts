@@ -169,6 +169,17 @@ function getFlags(fd: number): number {
   return check(libc.fcntl(fd, C.F_GETFL, 0), "fcntl");
 }
 
+/** Reads an `int` socket option (`getsockopt(2)`), throwing on failure. */
+function intOption(fd: number, level: number, name: number): number {
+  const value = new Int32Array(1);
+  const len = new Uint32Array([4]);
+  check(
+    libc.getsockopt(fd, level, name, new Uint8Array(value.buffer), new Uint8Array(len.buffer)),
+    "getsockopt",
+  );
+  return value[0];
+}
+
 function setNonblockFlag(fd: number, on: boolean): void {
   const flags = getFlags(fd);
   const want = on ? flags | C.O_NONBLOCK : flags & ~C.O_NONBLOCK;
@@ -240,19 +251,7 @@ export class Socket {
     if (fileno !== null && fileno !== undefined) {
       fd = int(fileno, "fileno");
       if (fd < 0) throw new RangeError(`negative file descriptor: ${fd}`);
-      const probe = (name: number) => {
-        const buf = new Int32Array(1);
-        const len = new Uint32Array([4]);
-        const r = libc.getsockopt(
-          fd,
-          C.SOL_SOCKET,
-          name,
-          new Uint8Array(buf.buffer),
-          new Uint8Array(len.buffer),
-        );
-        if (r === -1) throw fromErrno(errno(), "getsockopt");
-        return buf[0];
-      };
+      const probe = (name: number) => intOption(fd, C.SOL_SOCKET, name);
       if (family === -1) family = probe(C.SO_DOMAIN);
       if (type === -1) type = probe(C.SO_TYPE);
       if (proto === -1) proto = probe(C.SO_PROTOCOL);
@@ -707,7 +706,7 @@ export class Socket {
   #connect(address: unknown): number {
     const sa = encodeAddress(this.#family, address, "connect(): ", this.#proto);
     const fd = this.#fd();
-    let r = libc.connect(fd, sa, sa.length);
+    const r = libc.connect(fd, sa, sa.length);
     if (r === 0) return 0;
     let e = errno();
     const timeout = this.#timeout;
@@ -724,17 +723,13 @@ export class Socket {
           true,
         );
         if (!ready) return -1;
-        const so = new Int32Array(1);
-        const len = new Uint32Array([4]);
-        r = libc.getsockopt(
-          this.#fd(),
-          C.SOL_SOCKET,
-          C.SO_ERROR,
-          new Uint8Array(so.buffer),
-          new Uint8Array(len.buffer),
-        );
-        if (r === -1) return errno();
-        e = so[0];
+        const live = this.#fd();
+        try {
+          e = intOption(live, C.SOL_SOCKET, C.SO_ERROR);
+        } catch (err) {
+          if (err instanceof error && err.errno !== null) return err.errno;
+          throw err;
+        }
         if (e === EINTR) continue;
         return e;
       }
@@ -820,21 +815,7 @@ export class Socket {
   getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
     cint(level, "level");
     cint(optname, "optname");
-    if (buflen === undefined) {
-      const v = new Int32Array(1);
-      const len = new Uint32Array([4]);
-      check(
-        libc.getsockopt(
-          this.#fd(),
-          level,
-          optname,
-          new Uint8Array(v.buffer),
-          new Uint8Array(len.buffer),
-        ),
-        "getsockopt",
-      );
-      return v[0];
-    }
+    if (buflen === undefined) return intOption(this.#fd(), level, optname);
     const n = int(buflen, "buflen");
     if (n <= 0 || n > 1024) throw new RangeError("getsockopt buflen out of range");
     const buf = new Uint8Array(n);
