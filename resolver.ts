@@ -11,8 +11,7 @@
 import { domainToASCII } from "node:url";
 import { constants as C, struct, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
-import { lastErrno } from "./errors.ts";
-import { error, fromErrno, gaierror, herror } from "./errors.ts";
+import { error, fromErrno, gaierror, herror, lastErrno } from "./errors.ts";
 import { decodeAddress, encodeAddress, formatIPv4, formatIPv6, parseNumeric } from "./address.ts";
 import type { Address } from "./address.ts";
 import {

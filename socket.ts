@@ -1390,7 +1390,7 @@ export class Socket {
       const r = fn();
       return [r, r === -1 ? errno() : 0];
     }
-    const flags = check(libc.fcntl(fd, C.F_GETFL, 0), "fcntl");
+    const flags = getFlags(fd);
     check(libc.fcntl(fd, C.F_SETFL, flags | C.O_NONBLOCK), "fcntl");
     const r = fn();
     const e = r === -1 ? errno() : 0;
