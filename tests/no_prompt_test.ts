@@ -11,12 +11,14 @@
  * take arguments get harmless loopback ones.
  */
 import { assert, assertEquals } from "@std/assert";
-import { denoArgv } from "./_helpers.ts";
+import { DENO_PREFIX, denoArgv } from "./_helpers.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const EXAMPLES = `${ROOT}examples/`;
 /** Seconds an example may run before `timeout` ends it (servers never end). */
-const RUN_SECONDS = 6;
+const RUN_SECONDS = DENO_PREFIX.length > 0 ? 30 : 6;
+/** Seconds the demo may take (it starts two more Denos). */
+const DEMO_SECONDS = DENO_PREFIX.length > 0 ? 240 : 60;
 /** Loopback arguments for the examples that take some. */
 const ARGS: Record<string, string[]> = {
   "echo_server.ts": ["127.0.0.1"],
@@ -92,6 +94,18 @@ async function inTerminal(argv: string[], seconds: number): Promise<string> {
   }
 }
 
+/**
+ * `deno task demo`; under an emulator prefix, the task's own command line
+ * from deno.json (the task runner would start the native `deno`).
+ */
+function demoArgv(): string[] {
+  if (DENO_PREFIX.length === 0) return denoArgv(["task", "demo"]);
+  const config = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`));
+  const [deno, ...args] = String(config.tasks.demo).split(" ");
+  assertEquals(deno, "deno", "the demo task starts with deno");
+  return denoArgv(args);
+}
+
 const examples = [...Deno.readDirSync(EXAMPLES)]
   .filter((e) => e.isFile && e.name.endsWith(".ts"))
   .map((e) => e.name)
@@ -114,7 +128,7 @@ Deno.test({
       return inTerminal(argv, RUN_SECONDS).then((out): [string, string] => [name, out]);
     });
     runs.push(() =>
-      inTerminal(denoArgv(["task", "demo"]), 60).then((out): [string, string] => [
+      inTerminal(demoArgv(), DEMO_SECONDS).then((out): [string, string] => [
         "deno task demo",
         out,
       ])
