@@ -56,7 +56,10 @@ Deno.test("portable: LIBC_SOCKET_PORTABLE=1 takes fcntl, accept, no MSG_NOSIGNAL
 });
 
 Deno.test("portable: the default Linux paths (SOCK_CLOEXEC, accept4, MSG_NOSIGNAL, epoll)", async () => {
-  const r = await child({ LIBC_SOCKET_PORTABLE: "0" }, ["--allow-ffi", "--allow-env=LIBC_SOCKET_PORTABLE"]);
+  const r = await child({ LIBC_SOCKET_PORTABLE: "0" }, [
+    "--allow-ffi",
+    "--allow-env=LIBC_SOCKET_PORTABLE",
+  ]);
   assertEquals(r.portable, false);
   assertEquals(r.backend, "epoll");
   assertEquals(r.sendFlags, C.MSG_NOSIGNAL);
