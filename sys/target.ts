@@ -4,7 +4,8 @@
  * `Deno.build.os` (and `LIBC_SOCKET_PORTABLE`); everything else asks it.
  *
  * It sits below `ffi/` (which asks it for the libc path, the errno symbol and
- * the `fcntl` calling convention) and imports nothing that calls C.
+ * the `fcntl` calling convention) and imports nothing that calls C (only the
+ * generated table, for facts the headers answer).
  *
  * `LIBC_SOCKET_PORTABLE=1` makes a Linux process take the paths macOS takes
  * wherever Linux supports them too: `fcntl` after `socket()`/`accept()`
@@ -16,6 +17,8 @@
  *
  * @module
  */
+
+import { table } from "../constants/mod.ts";
 
 /** The reactor backends (see `sys/reactor.ts`). */
 export type BackendName = "epoll" | "kqueue" | "poll";
