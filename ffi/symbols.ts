@@ -72,6 +72,8 @@ export const SYMBOLS = {
   // ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
   recvmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
   // ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count);
+  // (Linux's; macOS has a different sendfile under the same name: only
+  // called where sys/target.ts says `sendfile`.)
   sendfile: { parameters: ["i32", "i32", "buffer", "usize"], result: "i32" },
   // int shutdown(int fd, int how);
   shutdown: { parameters: ["i32", "i32"], result: "i32" },
@@ -98,6 +100,8 @@ export const SYMBOLS = {
   pipe: { parameters: ["buffer"], result: "i32" },
   // ssize_t read(int fd, void *buf, size_t count);
   read: { parameters: ["i32", "buffer", "usize"], result: "i32" },
+  // ssize_t pread(int fd, void *buf, size_t count, off_t offset);
+  pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "i32" },
   // ssize_t write(int fd, const void *buf, size_t count);
   write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
   // int poll(struct pollfd *fds, nfds_t nfds, int timeout);

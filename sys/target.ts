@@ -75,6 +75,8 @@ export interface Target {
   readonly msgNoSignal: boolean;
   /** `SO_NOSIGPIPE` is set once on every new socket (BSD, macOS). */
   readonly soNoSigpipe: boolean;
+  /** Linux `sendfile(2)` is used (else `pread` + `send`). */
+  readonly sendfile: boolean;
   /** sockaddrs begin with a length byte (`sin_len`), `sa_family` is 8 bits. */
   readonly sockaddrLength: boolean;
   /** The reactor backend the async methods use. */
@@ -122,6 +124,7 @@ export const target: Target = Object.freeze(
     accept4: linuxLike && !PORTABLE,
     msgNoSignal: linuxLike && !PORTABLE,
     soNoSigpipe: darwin,
+  sendfile: linuxLike && !PORTABLE,
     // TODO(darwin tables): read the generated table's flag once it lands.
     sockaddrLength: darwin,
     backend: backend(),
