@@ -11,7 +11,7 @@ import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { fromErrno } from "../errors.ts";
 import { LITTLE_ENDIAN } from "../_util.ts";
-import type { Backend, Ready, Registration } from "./reactor.ts";
+import type { Backend, Ready, Registration } from "./backend.ts";
 
 const MAX_EVENTS = 512;
 

@@ -15,7 +15,7 @@ import { errno } from "../ffi/errno.ts";
 import { fromErrno } from "../errors.ts";
 import { LITTLE_ENDIAN } from "../_util.ts";
 import { fcntl } from "./platform.ts";
-import type { Backend, Ready, Registration } from "./reactor.ts";
+import type { Backend, Ready, Registration } from "./backend.ts";
 
 /** One `struct kevent`, with its integer fields as JS numbers. */
 export interface Kevent {

@@ -18,7 +18,7 @@ import { errno } from "../ffi/errno.ts";
 import { fromErrno } from "../errors.ts";
 import { LITTLE_ENDIAN } from "../_util.ts";
 import { newPipe } from "./platform.ts";
-import type { Backend, Direction, Ready, Registration } from "./reactor.ts";
+import type { Backend, Direction, Ready, Registration } from "./backend.ts";
 
 /** poll(2) behind the reactor's {@linkcode Backend} interface. */
 export class PollBackend implements Backend {

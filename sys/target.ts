@@ -124,9 +124,10 @@ export const target: Target = Object.freeze(
     accept4: linuxLike && !PORTABLE,
     msgNoSignal: linuxLike && !PORTABLE,
     soNoSigpipe: darwin,
-  sendfile: linuxLike && !PORTABLE,
-    // TODO(darwin tables): read the generated table's flag once it lands.
-    sockaddrLength: darwin,
+    sendfile: linuxLike && !PORTABLE,
+    // The generated `sizes.sa_len` (offsetof(struct sockaddr, sa_family));
+    // for tables generated before that field existed: darwin has it, Linux not.
+    sockaddrLength: ((table.sizes as { sa_len?: number }).sa_len ?? (darwin ? 1 : 0)) > 0,
     backend: backend(),
   } as const,
 );
