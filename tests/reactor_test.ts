@@ -193,10 +193,10 @@ for (const name of BACKENDS) {
         return (Number(rest[11]) + Number(rest[12])) * 10; // utime + stime, ms
       };
       // Let the child's startup work (compilation, GC) settle first.
-      await new Promise((res) => setTimeout(res, 500 * SLOW));
+      await new Promise((res) => setTimeout(res, SLOW > 1 ? 1000 : 500));
       const before = cpu();
       const t0 = performance.now();
-      await new Promise((res) => setTimeout(res, 1000 * SLOW));
+      await new Promise((res) => setTimeout(res, SLOW > 1 ? 2000 : 1000));
       const used = cpu() - before;
       const seconds = (performance.now() - t0) / 1000;
       // A spinning pump burns ~1000 ms of CPU per second; idle is ~0 natively
