@@ -92,17 +92,18 @@ export function constant(name: string, t: PlatformTable = table): number {
 }
 
 /**
- * Returns the layout of a C struct on the running platform.
+ * Returns the layout of a C struct on the running platform (or another).
  *
  * @param name The struct tag, e.g. `sockaddr_in6`.
+ * @param t The table to read (default: the running platform's).
  * @returns Its size, alignment and field layouts.
- * @throws {Error} If the table has no such struct.
+ * @throws {Error} If the table has no such struct (the platform lacks it).
  */
-export function struct(name: string): StructLayout {
-  const s = Object.hasOwn(table.structs, name) ? table.structs[name] : undefined;
+export function struct(name: string, t: PlatformTable = table): StructLayout {
+  const s = Object.hasOwn(t.structs, name) ? t.structs[name] : undefined;
   if (!s) {
     throw new Error(
-      `@libc/socket: struct ${name} is not in the ${table.platform} table`,
+      `@libc/socket: struct ${name} is not in the ${t.platform} table`,
     );
   }
   return s;
