@@ -217,6 +217,21 @@ Deno.test("darwin: errno names and numbers from the headers; messages come at ru
   assertEquals(errnoMessage(111, table), "Connection refused");
 });
 
+Deno.test("darwin: the layouts that differ from Linux's, as Apple's headers give them", () => {
+  for (const t of DARWIN) {
+    // BSD order: ai_canonname before ai_addr (glibc has them the other way)
+    const ai = struct("addrinfo", t);
+    assertEquals([ai.fields.ai_canonname.offset, ai.fields.ai_addr.offset], [24, 32]);
+    // socklen_t-sized cmsg_len and int msg_iovlen / msg_controllen
+    const cm = struct("cmsghdr", t);
+    assertEquals([cm.size, cm.fields.cmsg_len.size, cm.fields.cmsg_level.offset], [12, 4, 4]);
+    const mh = struct("msghdr", t);
+    assertEquals([mh.fields.msg_iovlen.size, mh.fields.msg_controllen.size], [4, 4]);
+    // suseconds_t is 32 bits
+    assertEquals(struct("timeval", t).fields.tv_usec, { offset: 8, size: 4 });
+  }
+});
+
 Deno.test("darwin: both arches have the same table (LP64, one SDK)", () => {
   const [arm, x86] = DARWIN;
   assertEquals({ ...arm, platform: "" }, { ...x86, platform: "" });
