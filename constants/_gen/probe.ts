@@ -78,11 +78,10 @@ function runProbeSource(
   unit: TranslationUnit,
   cands: Candidate[],
   withStructs: boolean,
-): { src: string; lineOf: Map<number, Candidate> } {
+): Source {
   const lines: string[] = [unitSource(os, unit), PROBE_HEAD];
   const lineOf = new Map<number, Candidate>();
-  // 1-based line number of the next pushed line
-  let n = lines.join("\n").split("\n").length + 1;
+  let n = nextLine(lines);
   cands.forEach((c, i) => {
     lines.push(
       `static const struct probe_ent e${i} = ENT(${JSON.stringify(c.out)}, ${c.expr});`,
@@ -129,6 +128,7 @@ function runProbeSource(
   lines.push(`}`);
   return { src: lines.join("\n") + "\n", lineOf };
 }
+
 const ASM_HEAD = `
 #include <stddef.h>
 ${IS_INT}
