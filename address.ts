@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { constants as C, type FieldLayout, struct, table } from "./constants/mod.ts";
+import {
+  constants as C,
+  type FieldLayout,
+  type PlatformTable,
+  struct,
+  type StructLayout,
+  table,
+} from "./constants/mod.ts";
 import { error, fromErrno, lastErrno } from "./errors.ts";
 import { libc } from "./ffi/library.ts";
 import {
@@ -104,8 +111,6 @@ export type AddressLike =
 const L = LITTLE_ENDIAN;
 const SIN = struct("sockaddr_in");
 const SIN6 = struct("sockaddr_in6");
-const SUN = struct("sockaddr_un");
-const SA_FAMILY = struct("sockaddr").fields.sa_family;
 const SS_SIZE = struct("sockaddr_storage").size;
 const encoder = new TextEncoder();
 
@@ -179,11 +184,46 @@ function ipv6Host(host: string): [Uint8Array, number] {
   return [sa.slice(a, a + 16), scope];
 }
 
-function newSockaddr(size: number, family: number): [Uint8Array, DataView] {
+/**
+ * The family numbers and portable sockaddr layouts of a table: the running
+ * platform's, unless a caller (a test) selects another explicitly.
+ */
+interface SockaddrTable {
+  readonly C: Readonly<Record<string, number>>;
+  readonly SIN: StructLayout;
+  readonly SIN6: StructLayout;
+  readonly SUN: StructLayout;
+  readonly SA_FAMILY: FieldLayout;
+}
+const SOCKADDR_TABLES = new WeakMap<PlatformTable, SockaddrTable>();
+function sockaddrTable(t: PlatformTable): SockaddrTable {
+  let s = SOCKADDR_TABLES.get(t);
+  if (!s) {
+    s = {
+      C: t.constants,
+      SIN: struct("sockaddr_in", t),
+      SIN6: struct("sockaddr_in6", t),
+      SUN: struct("sockaddr_un", t),
+      SA_FAMILY: struct("sockaddr", t).fields.sa_family,
+    };
+    SOCKADDR_TABLES.set(t, s);
+  }
+  return s;
+}
+
+function newSockaddr(
+  size: number,
+  family: number,
+  t: PlatformTable = table,
+): [Uint8Array, DataView] {
   const buf = new Uint8Array(size);
   const view = new DataView(buf.buffer);
-  if (SA_FAMILY.size === 2) view.setUint16(SA_FAMILY.offset, family, L);
-  else view.setUint8(SA_FAMILY.offset, family);
+  const fam = sockaddrTable(t).SA_FAMILY;
+  if (fam.size === 2) view.setUint16(fam.offset, family, L);
+  else view.setUint8(fam.offset, family);
+  // BSD/macOS: a length byte (sin_len, sin6_len, sun_len) before an 8-bit
+  // family; it holds the length passed to the kernel.
+  if (t.sizes.sa_len) view.setUint8(0, size);
   return [buf, view];
 }
 
@@ -382,12 +422,14 @@ export function encodeAddress(
   address: unknown,
   fn = "",
   proto = 0,
+  t: PlatformTable = table,
 ): Uint8Array {
+  const { C, SIN, SIN6, SUN } = sockaddrTable(t); // `t`'s numbers and layouts
   if (family === C.AF_INET) {
     const [host, port] = tupleArg(address, 2, 2, fn, "AF_INET");
     const h = hostArg(host, fn);
     const p = portArg(port, fn);
-    const [buf, view] = newSockaddr(SIN.size, family);
+    const [buf, view] = newSockaddr(SIN.size, family, t);
     view.setUint16(SIN.fields.sin_port.offset, p, false);
     buf.set(ipv4Host(h), SIN.fields.sin_addr.offset);
     return buf;
@@ -406,7 +448,7 @@ export function encodeAddress(
     // "fe80::1%lo" with the tuple's scope_id even when that is 0: a parsed
     // scope is kept unless the tuple gives a non-zero one.
     if (scope === 0) scope = resolvedScope;
-    const [buf, view] = newSockaddr(SIN6.size, family);
+    const [buf, view] = newSockaddr(SIN6.size, family, t);
     view.setUint16(SIN6.fields.sin6_port.offset, p, false);
     view.setUint32(SIN6.fields.sin6_flowinfo.offset, flowinfo, false);
     buf.set(bytes, SIN6.fields.sin6_addr.offset);
@@ -443,7 +485,7 @@ export function encodeAddress(
     // An empty path is just the family: Linux then autobinds to a fresh
     // abstract name (as CPython passes it). Paths get their NUL counted.
     const nul = abstract || path.length === 0 ? 0 : 1;
-    const [buf] = newSockaddr(off + path.length + nul, family);
+    const [buf] = newSockaddr(off + path.length + nul, family, t);
     buf.set(path, off);
     return buf;
   }
@@ -482,8 +524,9 @@ export function encodeAddress(
   throw new error(`${fn}bad family ${family}: no address codec for it`);
 }
 
-/** Reads the family of a `sockaddr` in `buf`. */
-export function familyOf(buf: Uint8Array): number {
+/** Reads the family of a `sockaddr` in `buf` (laid out as `t` says). */
+export function familyOf(buf: Uint8Array, t: PlatformTable = table): number {
+  const { SA_FAMILY } = sockaddrTable(t);
   return SA_FAMILY.size === 2
     ? buf[SA_FAMILY.offset] | (buf[SA_FAMILY.offset + 1] << 8)
     : buf[SA_FAMILY.offset];
@@ -494,13 +537,20 @@ export function familyOf(buf: Uint8Array): number {
  * JS address. Families without a codec give `[family, bytes]`.
  *
  * @param proto The socket's protocol: the AF_CAN address form depends on it.
+ * @param t The table whose layouts `buf` has (default: the running platform's).
  */
-export function decodeAddress(buf: Uint8Array, len: number, proto = 0): Address {
+export function decodeAddress(
+  buf: Uint8Array,
+  len: number,
+  proto = 0,
+  t: PlatformTable = table,
+): Address {
+  const { C, SIN, SIN6, SUN, SA_FAMILY } = sockaddrTable(t); // `t`'s numbers and layouts
   if (len < SA_FAMILY.offset + SA_FAMILY.size) {
     // Unnamed (e.g. an unbound AF_UNIX socket or socketpair peer).
     return "";
   }
-  const family = familyOf(buf);
+  const family = familyOf(buf, t);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   if (family === C.AF_INET) {
     const port = view.getUint16(SIN.fields.sin_port.offset, false);
