@@ -37,14 +37,25 @@ function loneSurrogateIn(label: string): number {
   return -1;
 }
 
+// Nameprep (RFC 3491) steps where UTS #46 answers differently: table B.1
+// maps these to nothing, and IDNA 2003 folds ß and ς (UTS #46 keeps them).
+const MAP_TO_NOTHING = /[\u00ad\u034f\u1806\u180b-\u180d\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]/g;
+
 /** One label, as the codec's ToASCII. */
 function toASCII(label: string): string {
   if (!ASCII.test(label)) {
     // Nameprep prohibits surrogate code points (RFC 3454 table C.5).
     const c = loneSurrogateIn(label);
     if (c >= 0) fail(`Invalid character '\\u${c.toString(16).padStart(4, "0")}'`);
-    if (label.toLowerCase().startsWith("xn--")) fail("Label starts with ACE prefix");
-    label = domainToASCII(label);
+    label = label.replace(MAP_TO_NOTHING, "").replace(/[\u00df\u1e9e]/g, "ss")
+      .replace(/\u03c2/g, "\u03c3");
+    if (ASCII.test(label)) label = label.toLowerCase(); // nameprep case-folds
+    else {
+      if (label.normalize("NFKC").toLowerCase().startsWith("xn--")) {
+        fail("Label starts with ACE prefix");
+      }
+      label = domainToASCII(label);
+    }
   }
   if (label.length > 0 && label.length < 64) return label;
   fail("label empty or too long");
