@@ -13,6 +13,7 @@
 // Non-ASCII labels go through node:url's domainToASCII (UTS #46), which
 // agrees with Python's nameprep + punycode for ordinary names.
 import { domainToASCII } from "node:url";
+import { copyUint8 } from "./_view.ts";
 
 const DOTS = /[.\u3002\uff0e\uff61]/;
 // deno-lint-ignore no-control-regex
@@ -100,10 +101,10 @@ export function hostForAddress(host: unknown, fn: string): Uint8Array {
         throw new TypeError(`${fn}encoding of hostname failed`);
       }
     }
-  } else if (host instanceof Uint8Array) {
-    bytes = host;
   } else {
-    throw new TypeError(`${fn}host must be a string or Uint8Array`);
+    const b = copyUint8(host);
+    if (b === null) throw new TypeError(`${fn}host must be a string or Uint8Array`);
+    bytes = b;
   }
   if (bytes.includes(0)) throw new TypeError(`${fn}host name must not contain null character`);
   return bytes;
