@@ -283,7 +283,7 @@ Deno.test("inet_ntop/inet_ntoa: the size is the view's real one, not its own `le
 Deno.test("inet_pton/inet_ntop: a family outside C int is RangeError, also once optimized", () => {
   // #8 §2.1: never "Invalid FFI i32 type", never wrapped to 32 bits by a
   // hot call site (2**32 + AF_INET would become AF_INET).
-  for (let i = 0; i < 20000; i++) {
+  for (let i = 0; i < 5000; i++) {
     assertThrows(() => socket.inet_pton(2 ** 32 + AF4, "1.2.3.4"), RangeError);
   }
   assertThrows(() => socket.inet_ntop(2 ** 31, new Uint8Array(4)), RangeError);

@@ -272,7 +272,7 @@ Deno.test("getfqdn: the name itself when nothing better is known; gethostname ag
 
 Deno.test("getaddrinfo: hints are C ints, an int port fits C long (#8 §2.1)", () => {
   // 2**32 + AF_INET used to become AF_INET; 2**63 used to resolve as port 192.
-  for (let i = 0; i < 20000; i++) {
+  for (let i = 0; i < 5000; i++) {
     assertThrows(() => S.getaddrinfo("127.0.0.1", 80, 2 ** 32 + S.AF_INET), RangeError);
   }
   assertThrows(() => S.getaddrinfo(null, 2 ** 63), RangeError);
