@@ -214,7 +214,13 @@ export function lookup(
  * @param proto A protocol number, or 0 for any.
  * @param flags `AI_*` flags, OR-ed.
  * @returns `[family, type, proto, canonname, sockaddr]` tuples.
- * @throws {gaierror} When the name cannot be resolved.
+ * @throws {gaierror} When the name cannot be resolved, or libc refuses a
+ *   hint (EAI_FAMILY, EAI_SOCKTYPE, EAI_SERVICE, EAI_BADFLAGS).
+ * @throws {RangeError} For a hint outside C `int`, an int port outside C
+ *   `long`, a host the "idna" codec rejects (an empty label, a label of 64
+ *   or more characters, a lone surrogate), or a NUL inside host or port.
+ * @throws {error} "Int or String expected" for a port that is a boolean,
+ *   a non-integer number or another object, as CPython.
  */
 export function getaddrinfo(
   host: string | Uint8Array | null,
