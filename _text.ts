@@ -52,11 +52,6 @@ function surrogateError(s: string, at: number): RangeError {
   );
 }
 
-/** Does `s` hold a lone surrogate? (What Python's strict encoders refuse.) */
-export function hasLoneSurrogate(s: string): boolean {
-  return !s.isWellFormed();
-}
-
 /** Strict UTF-8 of `s`: a lone surrogate is a RangeError (UnicodeEncodeError). */
 export function utf8(s: string): Uint8Array {
   if (!s.isWellFormed()) throw surrogateError(s, loneSurrogate(s));
