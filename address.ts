@@ -9,7 +9,7 @@ import { constants as C, type FieldLayout, struct, table } from "./constants/mod
 import { error, fromErrno, lastErrno } from "./errors.ts";
 import { libc } from "./ffi/library.ts";
 import { cstr, fromCBytes, int, intIn, LITTLE_ENDIAN, typeName } from "./_util.ts";
-import { lookup } from "./resolver.ts";
+import { lookup, lookupAsync } from "./resolver.ts";
 import { cInt, integer } from "./_ints.ts";
 import { cString, fsDecode, fsDecodeC, fsEncode, withNul } from "./_text.ts";
 import { hostForAddress } from "./_idna.ts";
@@ -139,6 +139,27 @@ const latin1 = new TextDecoder("latin1");
  * everything else is the first `getaddrinfo(3)` result.
  */
 export function setipaddr(name: Uint8Array, af: number): Uint8Array {
+  return withoutResolver(name, af) ?? resolved(lookup(withNul(name), null, af)[0].sa);
+}
+
+/** `setipaddr` with the resolution, if one is needed, on a worker thread. */
+export async function setipaddrAsync(
+  name: Uint8Array,
+  af: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  return withoutResolver(name, af) ??
+    resolved((await lookupAsync(withNul(name), null, af, signal))[0].sa);
+}
+
+function resolved(sa: Uint8Array): Uint8Array {
+  const fam = familyOf(sa);
+  if (fam !== C.AF_INET && fam !== C.AF_INET6) throw new error("unknown address family");
+  return sa;
+}
+
+/** The steps of setipaddr before the resolver; null when it is needed. */
+function withoutResolver(name: Uint8Array, af: number): Uint8Array | null {
   if (name.length === 0) {
     if (af === C.AF_INET) return newSockaddr(SIN.size, af)[0]; // INADDR_ANY
     if (af === C.AF_INET6) return newSockaddr(SIN6.size, af)[0]; // in6addr_any
@@ -173,10 +194,7 @@ export function setipaddr(name: Uint8Array, af: number): Uint8Array {
       return buf;
     }
   }
-  const sa = lookup(cname, null, af)[0].sa;
-  const fam = familyOf(sa);
-  if (fam !== C.AF_INET && fam !== C.AF_INET6) throw new error("unknown address family");
-  return sa;
+  return null;
 }
 
 /** An address's port, as CPython's "i": beyond C int it is already a RangeError. */
@@ -386,6 +404,83 @@ function encodeTipc(address: unknown, fn: string): Uint8Array {
   return buf;
 }
 
+/** An AF_INET/AF_INET6 address with its fields converted, not yet resolved. */
+interface InetAddress {
+  family: number;
+  host: Uint8Array;
+  port: number;
+  flowinfo: bigint;
+  scopeId: bigint;
+}
+
+/**
+ * CPython's order: host (type, NUL, codec), port as a C int, flowinfo and
+ * scope_id as integers; the resolution and the range checks come after.
+ */
+function parseInet(family: number, address: unknown, fn: string): InetAddress {
+  const v6 = family === C.AF_INET6;
+  const a = tupleArg(address, 2, v6 ? 4 : 2, fn, v6 ? "AF_INET6" : "AF_INET");
+  return {
+    family,
+    host: hostForAddress(a[0], fn),
+    port: portArg(a[1], fn),
+    flowinfo: a.length > 2 ? integer(a[2], `${fn}flowinfo`) : 0n,
+    scopeId: a.length > 3 ? integer(a[3], `${fn}scope_id`) : 0n,
+  };
+}
+
+/** The sockaddr for a parsed address and its resolved host `sa`. */
+function packInet(x: InetAddress, sa: Uint8Array, fn: string): Uint8Array {
+  const p = portRange(x.port, fn);
+  if (x.family === C.AF_INET) {
+    const [buf, view] = newSockaddr(SIN.size, x.family);
+    view.setUint16(SIN.fields.sin_port.offset, p, false);
+    const at = SIN.fields.sin_addr.offset;
+    buf.set(sa.subarray(at, at + 4), at);
+    return buf;
+  }
+  if (x.flowinfo < 0n || x.flowinfo > 0xfffffn) {
+    throw new RangeError(`${fn}flowinfo must be 0-1048575.`);
+  }
+  // Stricter than CPython 3.11, which masks flowinfo and scope_id to 32
+  // bits first (a scope_id of -1 becomes 4294967295, 2**32 + 1 becomes 1).
+  if (x.scopeId < 0n || x.scopeId > 0xffffffffn) {
+    throw new RangeError(`${fn}scope_id must be 0-4294967295, got ${x.scopeId}`);
+  }
+  const sv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
+  const resolvedScope = sv.getUint32(SIN6.fields.sin6_scope_id.offset, L);
+  // Deliberately unlike CPython, which overwrites the scope parsed from
+  // "fe80::1%lo" with the tuple's scope_id even when that is 0: a parsed
+  // scope is kept unless the tuple gives a non-zero one.
+  const scope = x.scopeId === 0n ? resolvedScope : Number(x.scopeId);
+  const [buf, view] = newSockaddr(SIN6.size, x.family);
+  view.setUint16(SIN6.fields.sin6_port.offset, p, false);
+  view.setUint32(SIN6.fields.sin6_flowinfo.offset, Number(x.flowinfo), false);
+  const at = SIN6.fields.sin6_addr.offset;
+  buf.set(sa.subarray(at, at + 16), at);
+  view.setUint32(SIN6.fields.sin6_scope_id.offset, scope, L);
+  return buf;
+}
+
+/**
+ * {@linkcode encodeAddress} with any name resolution on a worker thread
+ * (`getaddrinfo(3)` is thread-safe): the same checks in the same order, the
+ * same bytes. For the async methods (`connectAsync`, `sendtoAsync`, …).
+ */
+export async function encodeAddressAsync(
+  family: number,
+  address: unknown,
+  fn = "",
+  proto = 0,
+  options: { signal?: AbortSignal } = {},
+): Promise<Uint8Array> {
+  if (family !== C.AF_INET && family !== C.AF_INET6) {
+    return encodeAddress(family, address, fn, proto);
+  }
+  const parsed = parseInet(family, address, fn);
+  return packInet(parsed, await setipaddrAsync(parsed.host, family, options.signal), fn);
+}
+
 /**
  * Packs `address` for `family` into a fresh, zeroed `sockaddr` of exactly the
  * length to pass to the kernel.
@@ -399,48 +494,9 @@ export function encodeAddress(
   fn = "",
   proto = 0,
 ): Uint8Array {
-  if (family === C.AF_INET) {
-    // CPython's order: host (type, NUL, codec), port as a C int, then the
-    // resolution, then the port range.
-    const [host, port] = tupleArg(address, 2, 2, fn, "AF_INET");
-    const h = hostForAddress(host, fn);
-    const p = portArg(port, fn);
-    const sa = setipaddr(h, C.AF_INET);
-    const [buf, view] = newSockaddr(SIN.size, family);
-    view.setUint16(SIN.fields.sin_port.offset, portRange(p, fn), false);
-    const at = SIN.fields.sin_addr.offset;
-    buf.set(sa.subarray(at, at + 4), at);
-    return buf;
-  }
-  if (family === C.AF_INET6) {
-    const a = tupleArg(address, 2, 4, fn, "AF_INET6");
-    const h = hostForAddress(a[0], fn);
-    const p = portArg(a[1], fn);
-    const flowinfo = a.length > 2 ? integer(a[2], `${fn}flowinfo`) : 0n;
-    const scopeId = a.length > 3 ? integer(a[3], `${fn}scope_id`) : 0n;
-    const sa = setipaddr(h, C.AF_INET6);
-    portRange(p, fn);
-    if (flowinfo < 0n || flowinfo > 0xfffffn) {
-      throw new RangeError(`${fn}flowinfo must be 0-1048575.`);
-    }
-    // Stricter than CPython 3.11, which masks flowinfo and scope_id to 32
-    // bits first (a scope_id of -1 becomes 4294967295, 2**32 + 1 becomes 1).
-    if (scopeId < 0n || scopeId > 0xffffffffn) {
-      throw new RangeError(`${fn}scope_id must be 0-4294967295, got ${scopeId}`);
-    }
-    const sv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
-    const resolvedScope = sv.getUint32(SIN6.fields.sin6_scope_id.offset, L);
-    // Deliberately unlike CPython, which overwrites the scope parsed from
-    // "fe80::1%lo" with the tuple's scope_id even when that is 0: a parsed
-    // scope is kept unless the tuple gives a non-zero one.
-    const scope = scopeId === 0n ? resolvedScope : Number(scopeId);
-    const [buf, view] = newSockaddr(SIN6.size, family);
-    view.setUint16(SIN6.fields.sin6_port.offset, p, false);
-    view.setUint32(SIN6.fields.sin6_flowinfo.offset, Number(flowinfo), false);
-    const at = SIN6.fields.sin6_addr.offset;
-    buf.set(sa.subarray(at, at + 16), at);
-    view.setUint32(SIN6.fields.sin6_scope_id.offset, scope, L);
-    return buf;
+  if (family === C.AF_INET || family === C.AF_INET6) {
+    const parsed = parseInet(family, address, fn);
+    return packInet(parsed, setipaddr(parsed.host, family), fn);
   }
   if (family === C.AF_UNIX) {
     // A string is the file-system encoding of the path, as os.fsencode

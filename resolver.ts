@@ -261,9 +261,17 @@ export async function getaddrinfoAsync(
   flags = 0,
   options: { signal?: AbortSignal } = {},
 ): Promise<AddrInfo[]> {
-  const signal = options.signal;
-  signal?.throwIfAborted();
+  options.signal?.throwIfAborted();
   const call = prepareGai(host, port, family, type, proto, flags);
+  await runAsync(call, options.signal);
+  return collectGai(call);
+}
+
+/**
+ * Runs a prepared `getaddrinfo(3)` on a worker thread; throws gaierror or
+ * the signal's reason (the result is then freed once the thread is done).
+ */
+async function runAsync(call: GaiCall, signal?: AbortSignal): Promise<void> {
   const pending = libc.getaddrinfo_nb(call.node, call.service, call.hints, call.res);
   let rc: number;
   if (signal) {
@@ -295,7 +303,19 @@ export async function getaddrinfoAsync(
   // errno after a call on another thread is meaningless: EAI_SYSTEM is
   // reported as a gaierror.
   if (rc !== 0) throwGai(rc, "getaddrinfo");
-  return collectGai(call);
+}
+
+/** {@linkcode lookup} on a worker thread, abortable by `signal`. */
+export async function lookupAsync(
+  node: Uint8Array | null,
+  service: Uint8Array | null,
+  family: number,
+  signal?: AbortSignal,
+): Promise<RawInfo[]> {
+  signal?.throwIfAborted();
+  const call = { node, service, hints: hintsFor(family, 0, 0, 0), res: new Uint8Array(PTR) };
+  await runAsync(call, signal);
+  return collectRaw(call.res);
 }
 
 /**

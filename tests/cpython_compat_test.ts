@@ -20,6 +20,7 @@
 import { assert, assertEquals } from "@std/assert";
 import * as socket from "../mod.ts";
 import { type Outcome, outcomeOf, py } from "./_py.ts";
+import { encodeAddress, encodeAddressAsync } from "../address.ts";
 
 const S = socket;
 const AF4 = S.AF_INET, AF6 = S.AF_INET6;
@@ -701,4 +702,31 @@ Deno.test("cpython compat: the table is large and reaches every outcome class", 
   ) assert(kinds.has(k), `no case where python gives ${k}: ${[...kinds]}`);
   const fns = new Set(cases.map((c) => c.fn));
   assertEquals(fns.size, 23);
+});
+
+Deno.test("encodeAddressAsync: the same bytes or the same error as encodeAddress, case by case", async () => {
+  // The async methods resolve on a worker thread; they must not relax or
+  // reorder a single check (e.g. a port of 70000 must not reach getaddrinfo,
+  // which would truncate it to 4464).
+  const problems: string[] = [];
+  for (const c of cases) {
+    const family = { bind4: AF4, connect4: AF4, bind6: AF6, connect6: AF6 }[c.fn];
+    if (family === undefined) continue;
+    const sync = outcomeOf(() => encodeAddress(family, c.args[0], "connect(): "));
+    let async: Outcome;
+    try {
+      async = { ok: await encodeAddressAsync(family, c.args[0], "connect(): ") };
+    } catch (e) {
+      async = outcomeOf(() => {
+        throw e;
+      });
+    }
+    if (norm(sync) !== norm(async)) problems.push(`${label(c)}: ${norm(sync)} vs ${norm(async)}`);
+  }
+  assertEquals(problems, []);
+  const ac = new AbortController();
+  ac.abort(new Error("stop"));
+  const e = await encodeAddressAsync(AF4, ["localhost", 80], "", 0, { signal: ac.signal })
+    .then(() => null, (x) => x);
+  assertEquals(e?.message, "stop");
 });
