@@ -6,10 +6,15 @@
  * never asked for: no permission prompt), otherwise a per-OS list. When none
  * opens, the error names every path that was tried.
  *
+ * It also installs libc's `strerror` as the source of the errno messages a
+ * generated table lacks (macOS tables are read from assembly, without
+ * running anything, so they carry names and numbers only).
+ *
  * @module
  */
 import { type Libc, SYMBOLS } from "./symbols.ts";
 import { target } from "../sys/target.ts";
+import { setErrnoMessageSource } from "../constants/mod.ts";
 
 /** Candidate file names of the C library on this platform, in order. */
 export const LIBC_CANDIDATES: readonly string[] = target.libcCandidates;
@@ -38,3 +43,8 @@ const library = open();
 
 /** The libc symbols; the only place the rest of the library calls C from. */
 export const libc: Libc = library.symbols;
+
+setErrnoMessageSource((n) => {
+  const p = libc.strerror(n);
+  return p === null ? undefined : new Deno.UnsafePointerView(p).getCString();
+});

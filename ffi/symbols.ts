@@ -162,6 +162,8 @@ export const SYMBOLS = {
   },
   // void freeaddrinfo(struct addrinfo *res);
   freeaddrinfo: { parameters: ["pointer"], result: "void" },
+  // char *strerror(int errnum);   (messages a table lacks: macOS's)
+  strerror: { parameters: ["i32"], result: "pointer" },
   // const char *gai_strerror(int errcode);
   gai_strerror: { parameters: ["i32"], result: "pointer" },
   // int getnameinfo(const struct sockaddr *addr, socklen_t addrlen,
