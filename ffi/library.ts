@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { type Libc, SYMBOLS } from "./symbols.ts";
+import { type Libc, SYMBOLS, THROW_WHEN_ABSENT } from "./symbols.ts";
 import { target } from "../sys/target.ts";
 import { setErrnoMessageSource } from "../constants/mod.ts";
 
@@ -41,8 +41,20 @@ function open(): Deno.DynamicLibrary<typeof SYMBOLS> {
 
 const library = open();
 
+function withStubs(symbols: typeof library.symbols): Libc {
+  const out: Record<string, unknown> = { ...symbols };
+  for (const name of THROW_WHEN_ABSENT) {
+    out[name] ??= () => {
+      throw new Error(
+        `@libc/socket: ${name}() does not exist in the C library of ${target.os}/${target.arch}`,
+      );
+    };
+  }
+  return out as unknown as Libc;
+}
+
 /** The libc symbols; the only place the rest of the library calls C from. */
-export const libc: Libc = library.symbols;
+export const libc: Libc = withStubs(library.symbols);
 
 setErrnoMessageSource((n) => {
   const p = libc.strerror(n);

@@ -13,7 +13,10 @@
  *   meaningless): `epoll_wait_nb`, `kevent_nb`, `poll_nb` and `getaddrinfo_nb`.
  * - One table for every OS. A function some OS lacks is `optional: true`
  *   (Deno.dlopen then gives `null` instead of failing): `accept4`, epoll and
- *   `eventfd` exist on Linux only, `kqueue`/`kevent` on the BSDs and macOS.
+ *   `eventfd` exist on Linux only, `kqueue`/`kevent` on the BSDs and macOS,
+ *   the `*_r` database lookups in glibc and musl only (macOS lacks them).
+ *   Those in {@linkcode THROW_WHEN_ABSENT} are never `null` in `libc`: where
+ *   absent, calling one throws an error naming it and the OS.
  *   Where the same function needs a different declaration, the table holds
  *   both under two names (`fcntl`, `fcntl_stack`) and `sys/platform.ts` picks
  *   one. Only `sys/target.ts` knows which OS this is.
@@ -36,7 +39,7 @@ export const SYMBOLS = {
   // int accept(int fd, struct sockaddr *addr, socklen_t *len);
   accept: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   // int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
-  accept4: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
+  accept4: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32", optional: true },
   // int getsockname(int fd, struct sockaddr *addr, socklen_t *len);
   getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   // int getpeername(int fd, struct sockaddr *addr, socklen_t *len);
@@ -191,6 +194,7 @@ export const SYMBOLS = {
       "buffer",
     ],
     result: "i32",
+    optional: true,
   },
   // int gethostbyaddr_r(const void *addr, socklen_t len, int type,
   //                     struct hostent *ret, char *buf, size_t buflen,
@@ -207,6 +211,7 @@ export const SYMBOLS = {
       "buffer",
     ],
     result: "i32",
+    optional: true,
   },
   // const char *hstrerror(int err);
   hstrerror: { parameters: ["i32"], result: "pointer" },
@@ -215,6 +220,7 @@ export const SYMBOLS = {
   getprotobyname_r: {
     parameters: ["buffer", "buffer", "buffer", "usize", "buffer"],
     result: "i32",
+    optional: true,
   },
   // int getservbyname_r(const char *name, const char *proto,
   //                     struct servent *ret, char *buf, size_t buflen,
@@ -222,12 +228,14 @@ export const SYMBOLS = {
   getservbyname_r: {
     parameters: ["buffer", "buffer", "buffer", "buffer", "usize", "buffer"],
     result: "i32",
+    optional: true,
   },
   // int getservbyport_r(int port, const char *proto, struct servent *ret,
   //                     char *buf, size_t buflen, struct servent **result);
   getservbyport_r: {
     parameters: ["i32", "buffer", "buffer", "buffer", "usize", "buffer"],
     result: "i32",
+    optional: true,
   },
   // int inet_pton(int af, const char *src, void *dst);
   inet_pton: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
@@ -252,5 +260,22 @@ export const SYMBOLS = {
   errno_location: { name: target.errnoSymbol, parameters: [], result: "pointer" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
+/**
+ * Optional symbols whose callers do not test for `null`: where libc lacks
+ * one, `ffi/library.ts` puts a function there that throws a clear error.
+ * (accept4 is only called where `sys/target.ts` says it exists.)
+ */
+export const THROW_WHEN_ABSENT = [
+  "accept4",
+  "gethostbyname2_r",
+  "gethostbyaddr_r",
+  "getprotobyname_r",
+  "getservbyname_r",
+  "getservbyport_r",
+] as const;
+
+type Opened = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+type Stubbed = typeof THROW_WHEN_ABSENT[number];
+
 /** The typed handle to the symbols above. */
-export type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+export type Libc = Omit<Opened, Stubbed> & { readonly [K in Stubbed]: NonNullable<Opened[K]> };
