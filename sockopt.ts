@@ -258,7 +258,7 @@ export function unpackTcpInfo(data: Uint8Array): TcpInfo {
  * console.log(info.state === socket.TCP_ESTABLISHED, info.snd_mss > 0); // true true
  * srv.accept()[0].close();
  * ```
- * @throws {error} ENOPROTOOPT on a socket that is not TCP.
+ * @throws {error} EOPNOTSUPP on a socket that is not TCP (Linux).
  */
 export function getTcpInfo(sock: Socket): TcpInfo {
   return unpackTcpInfo(sock.getsockopt(C.IPPROTO_TCP, C.TCP_INFO, TCP_INFO.size));
