@@ -46,6 +46,8 @@ function canSetpriv(): string | null {
   }
 }
 
+let serverExited = false;
+
 async function client(
   name: string,
   prefix: string[] = [],
