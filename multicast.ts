@@ -212,12 +212,14 @@ function membership(sock: Socket, group: string, iface: MulticastInterface | und
  * `iface` is an address) or `IPV6_JOIN_GROUP` (`ipv6_mreq`), by the
  * socket's family.
  *
- * @example Join and leave on loopback (no datagram is sent)
- * ```ts
+ * @example Join and leave (not run by `deno test --doc`: joining sends a
+ * membership report, and the tests send multicast only inside a network
+ * namespace, tests/multicast_test.ts)
+ * ```ts ignore
  * import * as socket from "@libc/socket";
  * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
- * socket.joinGroup(s, "239.255.0.1", "127.0.0.1");
- * socket.leaveGroup(s, "239.255.0.1", "127.0.0.1");
+ * socket.joinGroup(s, "239.255.0.1", "eth0");
+ * socket.leaveGroup(s, "239.255.0.1", "eth0");
  * ```
  * @param iface Interface index, name, or (IPv4) local address; default: the kernel picks.
  * @throws {error} From the kernel, e.g. EINVAL for a group that is not multicast.
@@ -231,12 +233,12 @@ export function joinGroup(sock: Socket, group: string, iface?: MulticastInterfac
  * Leaves multicast `group`. Corresponds to `setsockopt(2)` with
  * `IP_DROP_MEMBERSHIP` or `IPV6_LEAVE_GROUP`.
  *
- * @example
- * ```ts
+ * @example IPv6, by interface name (not run by `deno test --doc`: see joinGroup)
+ * ```ts ignore
  * import * as socket from "@libc/socket";
  * using s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
- * socket.joinGroup(s, "ff02::1:3", "lo");
- * socket.leaveGroup(s, "ff02::1:3", "lo");
+ * socket.joinGroup(s, "ff02::1:3", "eth0");
+ * socket.leaveGroup(s, "ff02::1:3", "eth0");
  * ```
  * @throws {error} EADDRNOTAVAIL when the socket is not a member.
  */
@@ -279,12 +281,13 @@ function sourceRequest(
  * (`ip_mreq_source`) for IPv4 with no interface or an interface address, and
  * `MCAST_JOIN_SOURCE_GROUP` (`group_source_req`) otherwise.
  *
- * @example
- * ```ts
+ * @example Receive only 10.0.0.1's datagrams to 232.1.1.1 (not run by
+ * `deno test --doc`: see joinGroup)
+ * ```ts ignore
  * import * as socket from "@libc/socket";
  * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
- * socket.joinSourceGroup(s, "232.1.1.1", "127.0.0.2", "127.0.0.1");
- * socket.leaveSourceGroup(s, "232.1.1.1", "127.0.0.2", "127.0.0.1");
+ * socket.joinSourceGroup(s, "232.1.1.1", "10.0.0.1", "eth0");
+ * socket.leaveSourceGroup(s, "232.1.1.1", "10.0.0.1", "eth0");
  * ```
  */
 export function joinSourceGroup(
@@ -300,12 +303,12 @@ export function joinSourceGroup(
  * Leaves a source-specific membership. Corresponds to `setsockopt(2)` with
  * `IP_DROP_SOURCE_MEMBERSHIP` or `MCAST_LEAVE_SOURCE_GROUP`.
  *
- * @example
- * ```ts
+ * @example IPv6 (not run by `deno test --doc`: see joinGroup)
+ * ```ts ignore
  * import * as socket from "@libc/socket";
  * using s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
- * socket.joinSourceGroup(s, "ff3e::1234", "::1", "lo");
- * socket.leaveSourceGroup(s, "ff3e::1234", "::1", "lo");
+ * socket.joinSourceGroup(s, "ff3e::1234", "fd00::1", "eth0");
+ * socket.leaveSourceGroup(s, "ff3e::1234", "fd00::1", "eth0");
  * ```
  */
 export function leaveSourceGroup(

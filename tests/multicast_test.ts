@@ -10,9 +10,10 @@
  * through `group_source_req`), and one joined and then left; the sender sends
  * from both sources. What arrived is compared with what must have.
  */
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import * as socket from "../mod.ts";
 import { denoArgv } from "./_helpers.ts";
+import { py } from "./_py.ts";
 import { inNetns, netnsUnavailable, PEER_NETNS, sh } from "./_netns.ts";
 
 const SELF = new URL(import.meta.url).pathname;
@@ -148,6 +149,68 @@ function sender(p: Plan): void {
 if (import.meta.main && Deno.args[0] === "--receiver") await receiver(PLANS[Deno.args[1]]);
 else if (import.meta.main && Deno.args[0] === "--sender") sender(PLANS[Deno.args[1]]);
 else {
+  Deno.test("multicast: the request packers give python's struct.pack bytes", async () => {
+    const want = await py<Uint8Array[]>(`
+import struct
+a4 = socket.inet_aton
+a6 = lambda s: socket.inet_pton(socket.AF_INET6, s)
+def ss4(host):  # sockaddr_in in a sockaddr_storage
+    return (struct.pack('H', socket.AF_INET) + b'\\0\\0' + a4(host)).ljust(128, b'\\0')
+def ss6(host):
+    return (struct.pack('H', socket.AF_INET6) + b'\\0' * 6 + a6(host)).ljust(128, b'\\0')
+out = [
+    struct.pack('4s4s', a4('239.1.2.3'), a4('10.0.0.1')),
+    struct.pack('4s4si', a4('239.1.2.3'), a4('0.0.0.0'), 7),
+    struct.pack('4s4s4s', a4('232.1.1.1'), a4('10.0.0.2'), a4('10.0.0.9')),
+    struct.pack('16sI', a6('ff02::fb'), 3),
+    struct.pack('I4x', 5) + ss4('239.1.2.3'),
+    struct.pack('I4x', 5) + ss6('ff3e::1') + ss6('fd00::9'),
+]`);
+    assertEquals(socket.packIpMreq("239.1.2.3", "10.0.0.1"), want[0]);
+    assertEquals(socket.packIpMreqn("239.1.2.3", "0.0.0.0", 7), want[1]);
+    assertEquals(socket.packIpMreqSource("232.1.1.1", "10.0.0.2", "10.0.0.9"), want[2]);
+    assertEquals(socket.packIpv6Mreq("ff02::fb", 3), want[3]);
+    assertEquals(socket.packGroupReq(socket.AF_INET, 5, "239.1.2.3"), want[4]);
+    assertEquals(socket.packGroupSourceReq(socket.AF_INET6, 5, "ff3e::1", "fd00::9"), want[5]);
+    // An interface name resolves through if_nametoindex.
+    assertEquals(socket.packIpv6Mreq("ff02::fb", "lo"), socket.packIpv6Mreq("ff02::fb", 1));
+    assertThrows(() => socket.packIpMreq("239.1.2"), socket.error);
+    assertThrows(() => socket.packIpv6Mreq("ff02::fb", -1), RangeError);
+    assertThrows(() => socket.packIpv6Mreq("ff02::fb", "no-such-if0"), socket.error);
+    assertThrows(() => socket.packIpMreq(7 as unknown as string), TypeError);
+  });
+
+  Deno.test("multicast: TTL/hops, loop and interface options round-trip on real sockets (nothing sent)", () => {
+    for (const family of [socket.AF_INET, socket.AF_INET6]) {
+      using s = socket.socket(family, socket.SOCK_DGRAM);
+      assertEquals(socket.getMulticastTtl(s), 1);
+      socket.setMulticastTtl(s, 33);
+      assertEquals(socket.getMulticastTtl(s), 33);
+      assertEquals(
+        s.getsockopt(
+          family === socket.AF_INET ? socket.IPPROTO_IP : socket.IPPROTO_IPV6,
+          family === socket.AF_INET ? socket.IP_MULTICAST_TTL : socket.IPV6_MULTICAST_HOPS,
+        ),
+        33,
+      );
+      assertEquals(socket.getMulticastLoop(s), true);
+      socket.setMulticastLoop(s, false);
+      assertEquals(socket.getMulticastLoop(s), false);
+      socket.setMulticastInterface(s, "lo");
+      assertThrows(() => socket.setMulticastTtl(s, 256), RangeError);
+      assertThrows(() => socket.setMulticastLoop(s, 1 as unknown as boolean), TypeError);
+    }
+    using v6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+    socket.setMulticastInterface(v6, 1);
+    assertEquals(v6.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF), 1);
+    using v4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    socket.setMulticastInterface(v4, "127.0.0.1");
+    // IP_MULTICAST_IF reads back as the interface address (an in_addr).
+    assertEquals([...v4.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, 4)], [127, 0, 0, 1]);
+    using unix = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
+    assertThrows(() => socket.setMulticastTtl(unix, 1), RangeError);
+  });
+
   const reason = netnsUnavailable(PEER_NETNS);
   if (reason !== null) console.log(`multicast_test.ts: ignored: ${reason}`);
   const ignore = reason !== null;
