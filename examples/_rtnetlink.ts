@@ -83,7 +83,13 @@ export function attributes(payload: Uint8Array, skip: number): Map<number, Uint8
 }
 
 /** A request: `nlmsghdr` then a zeroed family header whose first byte is the family. */
-export function request(type: number, flags: number, seq: number, header: number, family = 0) {
+export function request(
+  type: number,
+  flags: number,
+  seq: number,
+  header: number,
+  family = 0,
+): Uint8Array {
   const len = align(NLMSGHDR.size) + header;
   const buf = new Uint8Array(align(len));
   const v = dv(buf);

@@ -150,7 +150,11 @@ try { listen_fds(); } catch (e) { console.log((e as Error).name + ": " + (e as E
   if (!hasActivate) console.log("activation_test.ts: systemd-socket-activate not installed");
 
   /** Connects (retrying while the launcher is still starting up) and reads the reply. */
-  async function ask(family: number, address: socket.AddressLike, text: string): Promise<string> {
+  const ask = async (
+    family: number,
+    address: socket.AddressLike,
+    text: string,
+  ): Promise<string> => {
     for (let i = 0;; i++) {
       using c = socket.socket(family, SOCK_STREAM);
       try {
@@ -175,9 +179,9 @@ try { listen_fds(); } catch (e) { console.log((e as Error).name + ": " + (e as E
       }
       return chunks.map((b) => dec.decode(b)).join("");
     }
-  }
+  };
 
-  async function underSystemd(listen: string, family: number, address: socket.AddressLike) {
+  const underSystemd = async (listen: string, family: number, address: socket.AddressLike) => {
     const proc = new Deno.Command("systemd-socket-activate", {
       args: [
         "-l",
@@ -208,7 +212,7 @@ try { listen_fds(); } catch (e) { console.log((e as Error).name + ": " + (e as E
     } finally {
       clearTimeout(timer);
     }
-  }
+  };
 
   Deno.test({
     name: `activation: examples/activated_server.ts under systemd-socket-activate, TCP${why}`,
