@@ -64,7 +64,7 @@ env["LISTEN_PID"] = pid
 env["LISTEN_FDS"] = spec.get("count", str(len(fds)))
 if "names" in spec:
     env["LISTEN_FDNAMES"] = spec["names"]
-os.execve(argv[0], argv, env)
+os.execvpe(argv[0], argv, env)
 `;
 
 async function launch(
@@ -181,12 +181,17 @@ try { listen_fds(); } catch (e) { console.log((e as Error).name + ": " + (e as E
     }
   };
 
+  const passEnv = ["QEMU_LD_PREFIX", "DENO_DIR"].filter((v) => Deno.env.get(v) !== undefined)
+    .map((v) => `--setenv=${v}`);
   const underSystemd = async (listen: string, family: number, address: socket.AddressLike) => {
     const proc = new Deno.Command("systemd-socket-activate", {
       args: [
         "-l",
         listen,
         "--fdname=svc",
+        // systemd-socket-activate gives the child only PATH, HOME and TERM
+        // (and LISTEN_*): pass on what an emulated or relocated Deno needs.
+        ...passEnv,
         ...denoArgv(["run", "--allow-ffi", "--allow-env", SERVER, "-c", "2"]),
       ],
       stdin: "null",

@@ -12,13 +12,23 @@
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import * as socket from "../mod.ts";
-import { denoArgv } from "./_helpers.ts";
+import { DENO_PREFIX, denoArgv } from "./_helpers.ts";
 import { py } from "./_py.ts";
 import { inNetns, netnsUnavailable, PEER_NETNS, sh } from "./_netns.ts";
 
 const SELF = new URL(import.meta.url).pathname;
 const CHAT = new URL("../examples/multicast_chat.ts", import.meta.url).pathname;
 const dec = new TextDecoder();
+/**
+ * qemu-user (the aarch64 CI) does not translate IP_MULTICAST_IF,
+ * IPV6_MULTICAST_IF or IP(V6)_MULTICAST_ALL: setsockopt fails with ENOPROTOOPT.
+ */
+const QEMU = DENO_PREFIX.some((p) => p.includes("qemu"))
+  ? "qemu-user does not emulate IP_MULTICAST_IF, IPV6_MULTICAST_IF, IP_MULTICAST_ALL (ENOPROTOOPT)"
+  : null;
+if (QEMU) {
+  console.log(`multicast_test.ts: interface options and the namespace tests skipped: ${QEMU}`);
+}
 
 interface Plan {
   family: number;
@@ -196,10 +206,13 @@ out = [
       assertEquals(socket.getMulticastLoop(s), true);
       socket.setMulticastLoop(s, false);
       assertEquals(socket.getMulticastLoop(s), false);
-      socket.setMulticastInterface(s, "lo");
+      if (!QEMU) socket.setMulticastInterface(s, "lo");
       assertThrows(() => socket.setMulticastTtl(s, 256), RangeError);
       assertThrows(() => socket.setMulticastLoop(s, 1 as unknown as boolean), TypeError);
     }
+    using unix = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
+    assertThrows(() => socket.setMulticastTtl(unix, 1), RangeError);
+    if (QEMU) return;
     using v6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
     socket.setMulticastInterface(v6, 1);
     assertEquals(v6.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF), 1);
@@ -207,11 +220,9 @@ out = [
     socket.setMulticastInterface(v4, "127.0.0.1");
     // IP_MULTICAST_IF reads back as the interface address (an in_addr).
     assertEquals([...v4.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, 4)], [127, 0, 0, 1]);
-    using unix = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
-    assertThrows(() => socket.setMulticastTtl(unix, 1), RangeError);
   });
 
-  const reason = netnsUnavailable(PEER_NETNS);
+  const reason = QEMU ?? netnsUnavailable(PEER_NETNS);
   if (reason !== null) console.log(`multicast_test.ts: ignored: ${reason}`);
   const ignore = reason !== null;
   const note = reason ? ` [ignored: ${reason}]` : "";

@@ -6,8 +6,11 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import * as socket from "../mod.ts";
 import { py, pySpawn } from "./_py.ts";
+import { DENO_PREFIX } from "./_helpers.ts";
 
 const dec = new TextDecoder();
+/** qemu-user (the aarch64 CI) answers getsockopt(TCP_INFO) with 4 bytes, as if it were an int. */
+const QEMU = DENO_PREFIX.some((p) => p.includes("qemu"));
 
 Deno.test("sockopt: packLinger is struct.pack('ii'); SO_LINGER reads back", async () => {
   const want = await py<Uint8Array[]>(`
@@ -117,13 +120,16 @@ raw = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
 out = {"raw": raw, "fields": list(struct.unpack('8B24I', raw))}`);
   const [conn] = srv.accept();
   assertEquals(dec.decode(conn.recv(5)), "hello");
-  const mine = socket.getTcpInfo(conn);
+  const mine = QEMU ? null : socket.getTcpInfo(conn);
+  if (QEMU) console.log("getTcpInfo on our own socket skipped: qemu-user truncates TCP_INFO");
   conn.send("k");
   const { raw, fields } = await peer.result();
   conn.close();
-  assertEquals(mine.state, socket.TCP_ESTABLISHED);
-  assert(mine.snd_mss > 0 && mine.rcv_mss > 0 && mine.pmtu > 0, JSON.stringify(mine));
-  assert(mine.last_data_recv >= 0);
+  if (mine) {
+    assertEquals(mine.state, socket.TCP_ESTABLISHED);
+    assert(mine.snd_mss > 0 && mine.rcv_mss > 0 && mine.pmtu > 0, JSON.stringify(mine));
+    assert(mine.last_data_recv >= 0);
+  }
 
   assertEquals(raw.length, socket.TCP_INFO_SIZE);
   const info = socket.unpackTcpInfo(raw);
@@ -164,8 +170,10 @@ out = {"raw": raw, "fields": list(struct.unpack('8B24I', raw))}`);
   assertEquals(names.map((n) => info[n]), ints);
   assertEquals(info.state, socket.TCP_ESTABLISHED);
   assertThrows(() => socket.unpackTcpInfo(raw.subarray(0, 10)), RangeError);
-  using udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-  assertEquals(assertThrows(() => socket.getTcpInfo(udp), socket.error).code, "EOPNOTSUPP");
+  if (!QEMU) {
+    using udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    assertEquals(assertThrows(() => socket.getTcpInfo(udp), socket.error).code, "EOPNOTSUPP");
+  }
 });
 
 Deno.test("sockopt: in_pktinfo: struct.pack('i4s4s'); IP_PKTINFO from a python sender; sendmsg with it", async () => {
