@@ -62,7 +62,8 @@ function parseCount(s: string, what: string): number {
 
 /**
  * The passed descriptors with their names, adopted as sockets.
- * `sd_listen_fds_with_names(3)`: names default to `"unknown"`.
+ * `sd_listen_fds_with_names(3)`: without `LISTEN_FDNAMES` every name is
+ * `"unknown"`.
  *
  * @example Not activated: no sockets
  * ```ts
@@ -70,7 +71,8 @@ function parseCount(s: string, what: string): number {
  * console.log(listen_fds_with_names()); // []
  * ```
  * @throws {Deno.errors.NotCapable} Without `--allow-env` for the three variables.
- * @throws {error} EINVAL for a malformed `LISTEN_PID`/`LISTEN_FDS`, or
+ * @throws {error} EINVAL for a malformed `LISTEN_PID`/`LISTEN_FDS` or a
+ *   `LISTEN_FDNAMES` with another number of names than descriptors, or
  *   ENOTSOCK (from adopting) when a passed descriptor is not a socket.
  */
 export function listen_fds_with_names(options: ListenFdsOptions = {}): [Socket, string][] {
@@ -79,14 +81,19 @@ export function listen_fds_with_names(options: ListenFdsOptions = {}): [Socket, 
     if (env.LISTEN_PID === undefined || env.LISTEN_FDS === undefined) return [];
     if (parseCount(env.LISTEN_PID, "LISTEN_PID") !== Deno.pid) return [];
     const n = parseCount(env.LISTEN_FDS, "LISTEN_FDS");
-    const names = env.LISTEN_FDNAMES?.split(":") ?? [];
+    // As sd_listen_fds_with_names: without LISTEN_FDNAMES every name is
+    // "unknown"; with it, there must be exactly one name per descriptor.
+    const names = env.LISTEN_FDNAMES?.split(":") ?? Array(n).fill("unknown");
+    if (n > 0 && names.length !== n) {
+      throw einval(`LISTEN_FDNAMES has ${names.length} names for ${n} descriptors`);
+    }
     const out: [Socket, string][] = [];
     try {
       for (let i = 0; i < n; i++) {
         // The family, type and protocol are read from the descriptor
         // (getsockopt SO_DOMAIN, SO_TYPE, SO_PROTOCOL).
         const s = new Socket(-1, -1, -1, SD_LISTEN_FDS_START + i);
-        out.push([s, names[i] || "unknown"]);
+        out.push([s, names[i]]);
         // As sd_listen_fds: the descriptors do not leak into children.
         s.set_inheritable(false);
       }

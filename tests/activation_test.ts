@@ -93,16 +93,19 @@ if (import.meta.main && Deno.args[0] === "--child") {
   const { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET } = socket;
 
   Deno.test("activation: listen_fds adopts fds from 3 with their family, type and name, close-on-exec", async () => {
-    const r = await launch({ fds: ["tcp", "udp6", "unix"], pid: "self", names: "web:dns" });
+    const r = await launch({ fds: ["tcp", "udp6", "unix"], pid: "self", names: "web:dns:" });
     assertEquals(r.sockets, [
       [3, AF_INET, SOCK_STREAM, socket.IPPROTO_TCP, false, "web", "inet"],
       [4, AF_INET6, SOCK_DGRAM, socket.IPPROTO_UDP, false, "dns", "inet"],
-      // No third name: "unknown", as sd_listen_fds_with_names.
-      [5, AF_UNIX, SOCK_SEQPACKET, 0, false, "unknown", "unix"],
+      // An empty third name stays empty.
+      [5, AF_UNIX, SOCK_SEQPACKET, 0, false, "", "unix"],
     ]);
     // Without unset_environment the variables stay.
     assertEquals((r.env as string[])[1], "3");
-    assertEquals((r.env as string[])[2], "web:dns");
+    assertEquals((r.env as string[])[2], "web:dns:");
+    // Without LISTEN_FDNAMES every name is "unknown".
+    const unnamed = await launch({ fds: ["tcp", "tcp"], pid: "self" });
+    assertEquals((unnamed.sockets as unknown[][]).map((x) => x[5]), ["unknown", "unknown"]);
   });
 
   Deno.test("activation: unset_environment removes LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES", async () => {
@@ -117,10 +120,12 @@ if (import.meta.main && Deno.args[0] === "--child") {
     assertEquals(r.env, [null, null, null]);
   });
 
-  Deno.test("activation: malformed variables are EINVAL; a passed non-socket is ENOTSOCK", async () => {
+  Deno.test("activation: malformed variables or names are EINVAL; a passed non-socket is ENOTSOCK", async () => {
     assertEquals((await launch({ fds: ["tcp"], pid: "bad" })).error, "EINVAL");
     assertEquals((await launch({ fds: ["tcp"], pid: "self", count: "-1" })).error, "EINVAL");
     assertEquals((await launch({ fds: ["tcp", "file"], pid: "self" })).error, "ENOTSOCK");
+    // One name per descriptor, as sd_listen_fds_with_names insists.
+    assertEquals((await launch({ fds: ["tcp", "tcp"], pid: "self", names: "a" })).error, "EINVAL");
   });
 
   Deno.test("activation: without --allow-env it throws NotCapable instead of prompting", async () => {
