@@ -63,7 +63,9 @@ function familyOf(sock: Socket): number {
 
 /** A `sockaddr_in`/`sockaddr_in6` of `host` (port 0), zero-padded to `sockaddr_storage`. */
 function storage(family: number, host: string, what: string): Uint8Array {
-  if (typeof host !== "string") throw new TypeError(`${what} must be str, not ${typeName(host)}`);
+  // Numeric only (inet_pton throws for anything else): never a DNS lookup.
+  if (family === C.AF_INET6) v6(host, what);
+  else v4(host, what);
   const sa = encodeAddress(family, family === C.AF_INET6 ? [host, 0, 0, 0] : [host, 0]);
   const out = new Uint8Array(struct("sockaddr_storage").size);
   out.set(sa);

@@ -36,6 +36,7 @@ const SCOPE: Record<number, string> = {
 
 function main(): void {
   using nl = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE);
+  nl.settimeout(10); // the kernel always ends a dump; never wait forever
   const links = dump(nl, K.RTM_GETLINK).map(decodeLink);
   const names = new Map(links.map((l) => [l.index, l.name]));
   const dev = (i: number | undefined) => names.get(i ?? 0) ?? `if${i}`;
