@@ -137,6 +137,7 @@ async function main(): Promise<void> {
   );
 
   const sentAt = new Map<number, number>();
+  const answered = new Set<number>();
   const rtts: number[] = [];
   let transmitted = 0;
   const stop = new AbortController();
@@ -181,21 +182,27 @@ async function main(): Promise<void> {
       if (raw && v.getUint16(L.id) !== ident) continue; // another ping's reply
       const seq = v.getUint16(L.seq);
       const t0 = sentAt.get(seq);
-      if (t0 === undefined) continue; // a duplicate, or not ours
-      sentAt.delete(seq);
+      if (t0 === undefined) continue; // not a request of ours
+      // A second reply to the same request is reported, as ping does, but
+      // not counted.
+      const dup = answered.has(seq);
       const ms = now - t0;
-      rtts.push(ms);
+      if (!dup) {
+        answered.add(seq);
+        rtts.push(ms);
+      }
       let ttl = -1;
       for (const [, , d] of anc) {
-        if (d.length >= 4) ttl = new DataView(d.buffer, d.byteOffset, 4).getInt32(0, true);
+        // IP_TTL / IPV6_HOPLIMIT: a C int, in host byte order.
+        if (d.length >= 4) ttl = new Int32Array(d.slice(0, 4).buffer)[0];
       }
       const who = from ? (from as [string, number])[0] : addr;
       console.log(
         `${icmp.length} bytes from ${who === addr ? shown : who}: icmp_seq=${seq} ttl=${ttl} time=${
           fmt(ms)
-        } ms`,
+        } ms${dup ? " (DUP!)" : ""}`,
       );
-      if (sentAt.size === 0 && transmitted >= o.count) return;
+      if (answered.size === transmitted && transmitted >= o.count) return;
     }
   };
 
