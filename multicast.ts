@@ -26,10 +26,9 @@ export type MulticastInterface = number | string;
 
 const MREQ = struct("ip_mreq");
 const MREQN = struct("ip_mreqn");
-const MREQ_SOURCE = struct("ip_mreq_source");
 const MREQ6 = struct("ipv6_mreq");
-const GROUP_REQ = struct("group_req");
-const GROUP_SOURCE_REQ = struct("group_source_req");
+// ip_mreq_source, group_req and group_source_req are looked up when used:
+// a platform's table may lack them.
 
 function v4(host: string, what: string): Uint8Array {
   if (typeof host !== "string") throw new TypeError(`${what} must be str, not ${typeName(host)}`);
@@ -128,6 +127,7 @@ export function packIpMreqn(
  * ```
  */
 export function packIpMreqSource(group: string, iface: string, source: string): Uint8Array {
+  const MREQ_SOURCE = struct("ip_mreq_source");
   const buf = new Uint8Array(MREQ_SOURCE.size);
   buf.set(v4(group, "group"), MREQ_SOURCE.fields.imr_multiaddr.offset);
   buf.set(v4(iface, "iface"), MREQ_SOURCE.fields.imr_interface.offset);
@@ -167,6 +167,7 @@ export function packIpv6Mreq(group: string, iface?: MulticastInterface): Uint8Ar
  * @param group The multicast group.
  */
 export function packGroupReq(family: number, iface: MulticastInterface, group: string): Uint8Array {
+  const GROUP_REQ = struct("group_req");
   const buf = new Uint8Array(GROUP_REQ.size);
   new DataView(buf.buffer).setUint32(GROUP_REQ.fields.gr_interface.offset, ifindex(iface), L);
   buf.set(storage(family, group, "group"), GROUP_REQ.fields.gr_group.offset);
@@ -189,6 +190,7 @@ export function packGroupSourceReq(
   group: string,
   source: string,
 ): Uint8Array {
+  const GROUP_SOURCE_REQ = struct("group_source_req");
   const buf = new Uint8Array(GROUP_SOURCE_REQ.size);
   const f = GROUP_SOURCE_REQ.fields;
   new DataView(buf.buffer).setUint32(f.gsr_interface.offset, ifindex(iface), L);

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { constants as C, struct, type StructLayout } from "./constants/mod.ts";
+import { constants as C, struct, type StructLayout, table } from "./constants/mod.ts";
 import { formatIPv4, formatIPv6 } from "./address.ts";
 import { inet_pton } from "./inet.ts";
 import { cint, intIn, LITTLE_ENDIAN as L, toBytes, typeName } from "./_util.ts";
@@ -18,7 +18,6 @@ import type { Socket } from "./socket.ts";
 
 const LINGER = struct("linger");
 const TIMEVAL = struct("timeval");
-const TCP_INFO = struct("tcp_info");
 const PKTINFO = struct("in_pktinfo");
 const PKTINFO6 = struct("in6_pktinfo");
 
@@ -211,8 +210,13 @@ export interface TcpInfo {
   total_retrans: number;
 }
 
-/** Size of the `struct tcp_info` the headers declare (the `buflen` for `getsockopt`). */
-export const TCP_INFO_SIZE: number = TCP_INFO.size;
+/**
+ * Size of the `struct tcp_info` the headers declare (the `buflen` for
+ * `getsockopt`); 0 on a platform whose table has no `struct tcp_info`.
+ */
+export const TCP_INFO_SIZE: number = Object.hasOwn(table.structs, "tcp_info")
+  ? table.structs.tcp_info.size
+  : 0;
 
 /**
  * Decodes a `struct tcp_info` to named fields.
@@ -227,6 +231,8 @@ export const TCP_INFO_SIZE: number = TCP_INFO.size;
  * @throws {RangeError} When `data` is shorter than the struct.
  */
 export function unpackTcpInfo(data: Uint8Array): TcpInfo {
+  // Looked up here, not at import: not every platform has a struct tcp_info.
+  const TCP_INFO = struct("tcp_info");
   const v = view(data, TCP_INFO, "tcp_info");
   const out: Record<string, number> = {};
   for (const [name, f] of Object.entries(TCP_INFO.fields)) {
@@ -261,7 +267,7 @@ export function unpackTcpInfo(data: Uint8Array): TcpInfo {
  * @throws {error} EOPNOTSUPP on a socket that is not TCP (Linux).
  */
 export function getTcpInfo(sock: Socket): TcpInfo {
-  return unpackTcpInfo(sock.getsockopt(C.IPPROTO_TCP, C.TCP_INFO, TCP_INFO.size));
+  return unpackTcpInfo(sock.getsockopt(C.IPPROTO_TCP, C.TCP_INFO, struct("tcp_info").size));
 }
 
 /** `struct in_pktinfo`: `[ipi_ifindex, ipi_spec_dst, ipi_addr]`. */
