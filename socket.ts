@@ -1927,20 +1927,107 @@ export class Socket {
     return this.#writable;
   }
 
-  /** A readable description, as Python's repr. */
+  /**
+   * A description in the shape of Python's `repr()`:
+   * `<socket.socket fd=3, family=AF_INET, type=SOCK_STREAM, proto=0, laddr=('127.0.0.1', 8080)>`,
+   * with `[closed]` once closed. Family and type are shown by name (as
+   * CPython before 3.11; 3.11 prints the numbers). Reads the addresses with
+   * `getsockname(2)`/`getpeername(2)`; an unbound or unconnected socket
+   * omits them.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * console.log(String(s)); // <socket.socket fd=3, family=AF_INET, type=SOCK_STREAM, proto=0, laddr=('0.0.0.0', 0)>
+   * ```
+   */
   toString(): string {
-    let laddr = "";
-    let raddr = "";
-    if (this.#h.fd >= 0) {
-      try {
-        laddr = `, laddr=${JSON.stringify(this.getsockname())}`;
-      } catch { /* not bound */ }
-      try {
-        raddr = `, raddr=${JSON.stringify(this.getpeername())}`;
-      } catch { /* not connected */ }
+    const closed = this.#closed ? " [closed]" : "";
+    let s = `<socket.socket${closed} fd=${this.#h.fd}, family=${familyName(this.#family)}, ` +
+      `type=${typeNameOf(this.#type)}, proto=${this.#proto}`;
+    if (this.#h.fd >= 0 && !this.#closed) {
+      for (const [key, get] of [["laddr", libc.getsockname], ["raddr", libc.getpeername]] as const) {
+        const sa = new Uint8Array(SOCKADDR_MAX);
+        const len = new Uint32Array([SOCKADDR_MAX]);
+        if (get(this.#h.fd, sa, new Uint8Array(len.buffer)) !== 0) continue;
+        try {
+          const addr = decodeAddress(sa, len[0], this.#proto);
+          const text = pyStr(addr);
+          if (text !== "" && text !== "b''") s += `, ${key}=${text}`;
+        } catch { /* an address we cannot decode: left out */ }
+      }
     }
-    return `<socket fd=${this.#h.fd}, family=${this.#family}, type=${this.#type}, proto=${this.#proto}${laddr}${raddr}>`;
+    return s + ">";
   }
+
+  /** `console.log(sock)` shows the same as {@linkcode Socket.toString}. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+}
+
+const SOCK_TYPES = [
+  "SOCK_STREAM",
+  "SOCK_DGRAM",
+  "SOCK_RAW",
+  "SOCK_RDM",
+  "SOCK_SEQPACKET",
+  "SOCK_DCCP",
+  "SOCK_PACKET",
+];
+const FAMILY_NAMES = new Map<number, string>();
+const TYPE_NAMES = new Map<number, string>();
+{
+  // Python's canonical names first where several share a value.
+  for (const name of ["AF_UNSPEC", "AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK"]) {
+    if (C[name] !== undefined) FAMILY_NAMES.set(C[name], name);
+  }
+  for (const [name, v] of Object.entries(C)) {
+    if (name.startsWith("AF_") && name !== "AF_MAX" && !FAMILY_NAMES.has(v)) {
+      FAMILY_NAMES.set(v, name);
+    }
+  }
+  for (const name of SOCK_TYPES) if (C[name] !== undefined) TYPE_NAMES.set(C[name], name);
+}
+
+function familyName(family: number): string {
+  return FAMILY_NAMES.get(family) ?? String(family);
+}
+
+function typeNameOf(type: number): string {
+  return TYPE_NAMES.get(type) ?? String(type);
+}
+
+/** Python's `str()` of an address: tuples, `'…'` strings inside them, `b'…'` bytes. */
+function pyStr(v: unknown, nested = false): string {
+  if (typeof v === "string") return nested ? pyQuote(v) : v;
+  if (typeof v === "number" || typeof v === "bigint") return String(v);
+  if (v instanceof Uint8Array) {
+    // As Python's bytes repr: double quotes when only those avoid escaping.
+    const q = v.includes(0x27) && !v.includes(0x22) ? '"' : "'";
+    let out = "";
+    for (const b of v) {
+      const c = String.fromCharCode(b);
+      if (c === "\\" || c === q) out += "\\" + c;
+      else if (b >= 0x20 && b < 0x7f) out += c;
+      else if (c === "\n") out += "\\n";
+      else if (c === "\r") out += "\\r";
+      else if (c === "\t") out += "\\t";
+      else out += "\\x" + b.toString(16).padStart(2, "0");
+    }
+    return `b${q}${out}${q}`;
+  }
+  if (Array.isArray(v)) {
+    const items = v.map((x) => pyStr(x, true));
+    return `(${items.join(", ")}${items.length === 1 ? "," : ""})`;
+  }
+  return String(v);
+}
+
+function pyQuote(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  return q + s.replaceAll("\\", "\\\\").replaceAll(q, "\\" + q) + q;
 }
 
 /** Python's `socket.SocketType`: the class of socket objects. */
