@@ -1723,10 +1723,15 @@ export class Socket {
   sendAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<number> {
     const src = liveSource(data);
     const f = cint(flags, "flags") | MSG_NOSIGNAL | MSG_DONTWAIT;
-    return this.#ioAsync(WRITE, (fd) => {
-      const bytes = toBytes(src);
-      return libc.send(fd, bytes, BigInt(Math.min(byteLength(bytes), MAX_IO)), f);
-    }, "send", options);
+    return this.#ioAsync(
+      WRITE,
+      (fd) => {
+        const bytes = toBytes(src);
+        return libc.send(fd, bytes, BigInt(Math.min(byteLength(bytes), MAX_IO)), f);
+      },
+      "send",
+      options,
+    );
   }
 
   /**
@@ -1947,7 +1952,9 @@ export class Socket {
     let s = `<socket.socket${closed} fd=${this.#h.fd}, family=${familyName(this.#family)}, ` +
       `type=${typeNameOf(this.#type)}, proto=${this.#proto}`;
     if (this.#h.fd >= 0 && !this.#closed) {
-      for (const [key, get] of [["laddr", libc.getsockname], ["raddr", libc.getpeername]] as const) {
+      for (
+        const [key, get] of [["laddr", libc.getsockname], ["raddr", libc.getpeername]] as const
+      ) {
         const sa = new Uint8Array(SOCKADDR_MAX);
         const len = new Uint32Array([SOCKADDR_MAX]);
         if (get(this.#h.fd, sa, new Uint8Array(len.buffer)) !== 0) continue;
@@ -2315,7 +2322,10 @@ class MsgIn {
 export function packFds(fds: Iterable<number>): Uint8Array {
   // Counted as they come: a huge iterable fails at its 254th item, not
   // after being expanded in full.
-  if (typeof fds === "string" || typeof (fds as Partial<Iterable<number>>)?.[Symbol.iterator] !== "function") {
+  if (
+    typeof fds === "string" ||
+    typeof (fds as Partial<Iterable<number>>)?.[Symbol.iterator] !== "function"
+  ) {
     throw new TypeError(`fds must be an iterable of descriptors, not ${typeName(fds)}`);
   }
   const list: number[] = [];

@@ -162,10 +162,16 @@ Deno.test("safety: setsockopt passes a view's real length", () => {
   const reno = enc.encode("reno");
   Object.defineProperty(reno, "length", { value: 64 });
   s.setsockopt(S.IPPROTO_TCP, S.TCP_CONGESTION, reno);
-  assertEquals(dec.decode(s.getsockopt(S.IPPROTO_TCP, S.TCP_CONGESTION, 16)).replace(/\0+$/, ""), "reno");
+  assertEquals(
+    dec.decode(s.getsockopt(S.IPPROTO_TCP, S.TCP_CONGESTION, 16)).replace(/\0+$/, ""),
+    "reno",
+  );
   // A string is its UTF-8 bytes (a documented difference: CPython wants bytes).
   s.setsockopt(S.IPPROTO_TCP, S.TCP_CONGESTION, "cubic");
-  assertEquals(dec.decode(s.getsockopt(S.IPPROTO_TCP, S.TCP_CONGESTION, 16)).replace(/\0+$/, ""), "cubic");
+  assertEquals(
+    dec.decode(s.getsockopt(S.IPPROTO_TCP, S.TCP_CONGESTION, 16)).replace(/\0+$/, ""),
+    "cubic",
+  );
 });
 
 Deno.test("safety: packFds/unpackFds/unpackUcred use intrinsic bounds", () => {
@@ -175,6 +181,9 @@ Deno.test("safety: packFds/unpackFds/unpackUcred use intrinsic bounds", () => {
   const short = new Uint8Array(4);
   Object.defineProperty(short, "length", { value: 12 });
   assertThrows(() => S.unpackUcred(short), RangeError);
+  const whole = S.packUcred([1, 2, 3]);
+  Object.defineProperty(whole, "length", { value: 4 });
+  assertEquals(S.unpackUcred(whole), [1, 2, 3], "its real 12 bytes count, not the claimed 4");
 });
 
 Deno.test("safety: makefile write of a lying view sends its real bytes", () => {
