@@ -28,7 +28,6 @@ import {
   getSize,
   int,
   intIn,
-  isBytesLike,
   LITTLE_ENDIAN,
   setPointer,
   setSize,
