@@ -282,9 +282,10 @@ export class Socket {
    * @param fileno An open socket descriptor to adopt (not duplicated).
    */
   constructor(family = -1, type = -1, proto = -1, fileno: number | null = null) {
-    family = int(family, "family");
-    type = int(type, "type");
-    proto = int(proto, "proto");
+    // C ints, as CPython's "iii" (OverflowError there, RangeError here).
+    family = cint(family, "family");
+    type = cint(type, "type");
+    proto = cint(proto, "proto");
     let fd: number;
     if (fileno !== null && fileno !== undefined) {
       fd = fdArg(fileno, "fileno");
@@ -296,9 +297,6 @@ export class Socket {
       if (family === -1) family = C.AF_INET;
       if (type === -1) type = C.SOCK_STREAM;
       if (proto === -1) proto = 0;
-      cint(family, "family");
-      cint(type, "type");
-      cint(proto, "proto");
       fd = check(libc.socket(family, type | C.SOCK_CLOEXEC, proto), "socket");
     }
     this.#h = { fd };
