@@ -467,7 +467,13 @@ export class Socket {
    */
   dup(): Socket {
     const fd = check(libc.fcntl(this.#fd(), C.F_DUPFD_CLOEXEC, 0), "fcntl");
-    const s = new Socket(this.#family, this.#type, this.#proto, fd);
+    let s: Socket;
+    try {
+      s = new Socket(this.#family, this.#type, this.#proto, fd);
+    } catch (e) {
+      libc.close(fd);
+      throw e;
+    }
     s.#setTimeoutState(this.#timeout);
     return s;
   }
@@ -664,8 +670,13 @@ export class Socket {
   #adopt(newFd: number, sa: Uint8Array, len: number): [Socket, Address] {
     // As CPython: the new socket gets the default timeout (accept4 without
     // SOCK_NONBLOCK hands out a blocking descriptor).
-    const peer = decodeAddress(sa, len, this.#proto);
-    return [new Socket(this.#family, this.#type, this.#proto, newFd), peer];
+    try {
+      const peer = decodeAddress(sa, len, this.#proto);
+      return [new Socket(this.#family, this.#type, this.#proto, newFd), peer];
+    } catch (e) {
+      libc.close(newFd); // ours since accept4 returned it: never leaked
+      throw e;
+    }
   }
 
   /**
