@@ -69,6 +69,7 @@ for (const group of ["methods-a", "methods-b", "functions", "resolver"]) {
       String(SEED),
       String(RUNS),
       NETNS ? "netns" : "host",
+      emulated ? "emulated" : "native",
     ]);
     const cmd = NETNS
       ? new Deno.Command("unshare", {
