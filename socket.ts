@@ -1373,6 +1373,12 @@ export class Socket {
       const want = Math.min(buf.length, limit - total);
       const n = file.readSync(buf.subarray(0, want));
       if (n === null || n === 0) break;
+      // A file object's own answer: trusted for nothing but a count in range.
+      if (!Number.isInteger(n) || n < 0 || n > want) {
+        throw new TypeError(
+          `readSync() returned ${typeName(n)} ${String(n)}, not a count 0-${want}`,
+        );
+      }
       this.sendall(buf.subarray(0, n));
       total += n;
     }

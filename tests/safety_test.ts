@@ -427,6 +427,9 @@ Deno.test("safety: descriptors beyond C int are RangeErrors, even once optimized
   assertThrows(() => a.sendfile(2 ** 32 + fd), RangeError);
   assertThrows(() => a.sendfile({ fileno: () => 2 ** 32 }), RangeError);
   assertThrows(() => a.sendfile({ fileno: () => "3" } as unknown as Deno.FsFile), TypeError);
+  // A file-like object whose readSync lies about the count: no endless loop.
+  const liarFile = { readSync: () => -1, seekSync: () => 0 } as unknown as Deno.FsFile;
+  assertThrows(() => a.sendfile(liarFile), TypeError);
 });
 
 Deno.test("safety: -0 and booleans reach FFI as plain ints", () => {
