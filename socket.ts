@@ -14,10 +14,9 @@ import {
   type AddressLike,
   decodeAddress,
   encodeAddress,
-  parseNumeric,
+  encodeAddressAsync,
   SOCKADDR_MAX,
 } from "./address.ts";
-import { getaddrinfoAsync } from "./resolver.ts";
 import { type Direction, reactor, READ, WRITE } from "./_reactor.ts";
 import {
   byteLength,
@@ -1531,8 +1530,10 @@ export class Socket {
   async connectAsync(address: AddressLike, options?: AsyncOptions): Promise<void> {
     options?.signal?.throwIfAborted();
     const deadline = this.#deadline();
-    address = await this.#resolveAsync(address, options);
-    const sa = encodeAddress(this.#family, address, "connect(): ", this.#proto);
+    // Names resolve on a worker thread; the checks and bytes are connect()'s.
+    const sa = await encodeAddressAsync(this.#family, address, "connect(): ", this.#proto, {
+      signal: options?.signal,
+    });
     let backoff = 1;
     for (;;) {
       const fd = this.#fd();
@@ -1572,23 +1573,6 @@ export class Socket {
     } catch (e) {
       if (e !== RETRY) throw e;
     }
-  }
-
-  async #resolveAsync(address: AddressLike, options?: AsyncOptions): Promise<AddressLike> {
-    const fam = this.#family;
-    if ((fam !== C.AF_INET && fam !== C.AF_INET6) || !Array.isArray(address)) return address;
-    const [host, port] = address;
-    if (
-      typeof host !== "string" || host === "" || host === "<broadcast>" ||
-      typeof port !== "number" || parseNumeric(fam, host.split("%")[0]) !== null
-    ) {
-      return address;
-    }
-    const infos = await getaddrinfoAsync(host, port, fam, this.#type, 0, 0, options);
-    const sockaddr = infos[0][4] as unknown[];
-    return fam === C.AF_INET6 && address.length > 2
-      ? [sockaddr[0], port, ...address.slice(2)] as AddressLike
-      : sockaddr as AddressLike;
   }
 
   /**
