@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { table } from "./constants/mod.ts";
+import { errnoMessage, table } from "./constants/mod.ts";
 import { errno as readErrno } from "./ffi/errno.ts";
 
 const PY_CLASS = Symbol("@libc/socket python class");
@@ -74,7 +74,7 @@ export class error extends Error {
   constructor(errnoOrMessage?: number | string, strerror?: string) {
     const hasErrno = typeof errnoOrMessage === "number";
     const text = hasErrno
-      ? strerror ?? table.errno[errnoOrMessage]?.[1] ?? `Unknown error ${errnoOrMessage}`
+      ? strerror ?? errnoMessage(errnoOrMessage)
       : null;
     super(hasErrno ? `[Errno ${errnoOrMessage}] ${text}` : (errnoOrMessage ?? ""));
     this.errno = hasErrno ? errnoOrMessage : null;

@@ -89,6 +89,13 @@ export const table: PlatformTable = {
     F_SETFD: 2,
     F_SETFL: 4,
     HOST_NOT_FOUND: 1,
+    IFF_BROADCAST: 2,
+    IFF_LOOPBACK: 8,
+    IFF_MULTICAST: 32768,
+    IFF_NOARP: 128,
+    IFF_POINTOPOINT: 16,
+    IFF_RUNNING: 64,
+    IFF_UP: 1,
     IF_NAMESIZE: 16,
     INADDR_ALLHOSTS_GROUP: 3758096385,
     INADDR_ALLMDNS_GROUP: 3758096635,
@@ -349,6 +356,12 @@ export const table: PlatformTable = {
     IP_TTL: 4,
     IP_UNBLOCK_SOURCE: 73,
     LOCAL_PEERCRED: 1,
+    MCAST_BLOCK_SOURCE: 84,
+    MCAST_JOIN_GROUP: 80,
+    MCAST_JOIN_SOURCE_GROUP: 82,
+    MCAST_LEAVE_GROUP: 81,
+    MCAST_LEAVE_SOURCE_GROUP: 83,
+    MCAST_UNBLOCK_SOURCE: 85,
     MSG_CTRUNC: 32,
     MSG_DONTROUTE: 4,
     MSG_DONTWAIT: 128,
@@ -544,6 +557,23 @@ export const table: PlatformTable = {
         cmsg_type: { offset: 8, size: 4 },
       },
     },
+    group_req: {
+      size: 132,
+      align: 4,
+      fields: {
+        gr_interface: { offset: 0, size: 4 },
+        gr_group: { offset: 4, size: 128 },
+      },
+    },
+    group_source_req: {
+      size: 260,
+      align: 4,
+      fields: {
+        gsr_interface: { offset: 0, size: 4 },
+        gsr_group: { offset: 4, size: 128 },
+        gsr_source: { offset: 132, size: 128 },
+      },
+    },
     hostent: {
       size: 32,
       align: 8,
@@ -594,6 +624,15 @@ export const table: PlatformTable = {
       fields: {
         imr_multiaddr: { offset: 0, size: 4 },
         imr_interface: { offset: 4, size: 4 },
+      },
+    },
+    ip_mreq_source: {
+      size: 12,
+      align: 4,
+      fields: {
+        imr_multiaddr: { offset: 0, size: 4 },
+        imr_sourceaddr: { offset: 4, size: 4 },
+        imr_interface: { offset: 8, size: 4 },
       },
     },
     ip_mreqn: {
