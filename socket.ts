@@ -17,7 +17,16 @@ import {
   encodeAddressAsync,
   SOCKADDR_MAX,
 } from "./address.ts";
-import { type Direction, reactor, READ, WRITE } from "./_reactor.ts";
+import { type Direction, reactor, READ, WRITE } from "./sys/reactor.ts";
+import {
+  acceptConn,
+  fcntl,
+  newSocket,
+  nonblockIn,
+  SEND_FLAGS,
+  target,
+  TYPE_FLAGS,
+} from "./sys/platform.ts";
 import {
   byteLength,
   cint,
@@ -43,8 +52,7 @@ const EINPROGRESS = table.errnoNames.EINPROGRESS;
 const EBADF = table.errnoNames.EBADF;
 const ECONNRESET = table.errnoNames.ECONNRESET;
 const MSG_DONTWAIT = C.MSG_DONTWAIT;
-const MSG_NOSIGNAL = C.MSG_NOSIGNAL ?? 0;
-const TYPE_MASK = ~((C.SOCK_NONBLOCK ?? 0) | (C.SOCK_CLOEXEC ?? 0));
+const TYPE_MASK = ~TYPE_FLAGS;
 const POLL = struct("pollfd");
 const MSGHDR = struct("msghdr");
 const IOVEC = struct("iovec");
@@ -188,7 +196,7 @@ export type RecvMsgIntoResult = [
 export type SendfileSource = number | { fileno(): number } | Deno.FsFile;
 
 function getFlags(fd: number): number {
-  return check(libc.fcntl(fd, C.F_GETFL, 0), "fcntl");
+  return check(fcntl(fd, C.F_GETFL, 0), "fcntl");
 }
 
 /** Reads an `int` socket option (`getsockopt(2)`), throwing on failure. */
@@ -205,7 +213,7 @@ function intOption(fd: number, level: number, name: number): number {
 function setNonblockFlag(fd: number, on: boolean): void {
   const flags = getFlags(fd);
   const want = on ? flags | C.O_NONBLOCK : flags & ~C.O_NONBLOCK;
-  if (want !== flags) check(libc.fcntl(fd, C.F_SETFL, want), "fcntl");
+  if (want !== flags) check(fcntl(fd, C.F_SETFL, want), "fcntl");
 }
 
 /**
@@ -270,7 +278,8 @@ export class Socket {
   #writable?: WritableStream<Uint8Array>;
 
   /**
-   * Creates a socket. Corresponds to `socket(2)` with `SOCK_CLOEXEC`, or,
+   * Creates a socket. Corresponds to `socket(2)` with `SOCK_CLOEXEC` (where
+   * the OS lacks it: `socket(2)` then `fcntl(2)`), or,
    * given `fileno`, adopts that descriptor (family, type and protocol are
    * then read from it with `getsockopt(2)` where not given).
    *
@@ -296,7 +305,7 @@ export class Socket {
       if (family === -1) family = C.AF_INET;
       if (type === -1) type = C.SOCK_STREAM;
       if (proto === -1) proto = 0;
-      fd = check(libc.socket(family, type | C.SOCK_CLOEXEC, proto), "socket");
+      fd = newSocket(family, type, proto);
     }
     this.#h = { fd };
     this.#family = family;
@@ -304,13 +313,13 @@ export class Socket {
     this.#proto = proto;
     // As CPython: SOCK_NONBLOCK in the type means timeout 0; otherwise the
     // default timeout applies.
-    if (C.SOCK_NONBLOCK && (type & C.SOCK_NONBLOCK)) {
+    if (nonblockIn(type)) {
       this.#timeout = 0;
     } else {
       this.#timeout = defaultTimeout;
     }
     // As CPython, an adopted descriptor keeps its flags unless a timeout applies.
-    if (this.#timeout !== null && !(type & (C.SOCK_NONBLOCK ?? 0))) {
+    if (this.#timeout !== null && !nonblockIn(type)) {
       try {
         setNonblockFlag(fd, true);
       } catch (e) {
@@ -465,7 +474,7 @@ export class Socket {
    * ```
    */
   dup(): Socket {
-    const fd = check(libc.fcntl(this.#fd(), C.F_DUPFD_CLOEXEC, 0), "fcntl");
+    const fd = check(fcntl(this.#fd(), C.F_DUPFD_CLOEXEC, 0), "fcntl");
     let s: Socket;
     try {
       s = new Socket(this.#family, this.#type, this.#proto, fd);
@@ -489,7 +498,7 @@ export class Socket {
    * ```
    */
   get_inheritable(): boolean {
-    return (check(libc.fcntl(this.#fd(), C.F_GETFD, 0), "fcntl") & C.FD_CLOEXEC) === 0;
+    return (check(fcntl(this.#fd(), C.F_GETFD, 0), "fcntl") & C.FD_CLOEXEC) === 0;
   }
 
   /**
@@ -505,9 +514,9 @@ export class Socket {
    */
   set_inheritable(inheritable: boolean): void {
     const fd = this.#fd();
-    const flags = check(libc.fcntl(fd, C.F_GETFD, 0), "fcntl");
+    const flags = check(fcntl(fd, C.F_GETFD, 0), "fcntl");
     const want = inheritable ? flags & ~C.FD_CLOEXEC : flags | C.FD_CLOEXEC;
-    if (want !== flags) check(libc.fcntl(fd, C.F_SETFD, want), "fcntl");
+    if (want !== flags) check(fcntl(fd, C.F_SETFD, want), "fcntl");
   }
 
   // -------------------------------------------------------------------------
@@ -658,28 +667,29 @@ export class Socket {
   #acceptOnce(fd: number, sa: Uint8Array, len: Uint32Array): number {
     if (this.#family === C.AF_ALG) {
       // As CPython: AF_ALG has no peer address (asking for one fails with
-      // ECONNABORTED), so accept4 gets none; the address decodes as "".
+      // ECONNABORTED), so accept gets none; the address decodes as "".
       len[0] = 0;
-      return libc.accept4(fd, null, null, C.SOCK_CLOEXEC);
+      return acceptConn(fd, null, null);
     }
     len[0] = sa.length;
-    return libc.accept4(fd, sa, new Uint8Array(len.buffer), C.SOCK_CLOEXEC);
+    return acceptConn(fd, sa, new Uint8Array(len.buffer));
   }
 
   #adopt(newFd: number, sa: Uint8Array, len: number): [Socket, Address] {
-    // As CPython: the new socket gets the default timeout (accept4 without
-    // SOCK_NONBLOCK hands out a blocking descriptor).
+    // As CPython: the new socket gets the default timeout (acceptConn hands
+    // out a blocking, close-on-exec descriptor on every platform).
     try {
       const peer = decodeAddress(sa, len, this.#proto);
       return [new Socket(this.#family, this.#type, this.#proto, newFd), peer];
     } catch (e) {
-      libc.close(newFd); // ours since accept4 returned it: never leaked
+      libc.close(newFd); // ours since accept returned it: never leaked
       throw e;
     }
   }
 
   /**
-   * Accepts a connection. Corresponds to `accept4(2)` with `SOCK_CLOEXEC`.
+   * Accepts a connection. Corresponds to `accept4(2)` with `SOCK_CLOEXEC`
+   * (where the OS lacks it: `accept(2)` then `fcntl(2)`).
    *
    * @example
    * ```ts
@@ -1108,8 +1118,8 @@ export class Socket {
 
   /**
    * Sends data; returns the number of bytes sent (maybe fewer than given).
-   * Corresponds to `send(2)` (with `MSG_NOSIGNAL`: a vanished peer raises
-   * `BrokenPipeError` instead of killing the process).
+   * Corresponds to `send(2)` (with `MSG_NOSIGNAL` where the OS has it; a
+   * vanished peer raises `BrokenPipeError` instead of killing the process).
    *
    * @example
    * ```ts
@@ -1122,7 +1132,7 @@ export class Socket {
    */
   send(data: Data, flags = 0): number {
     const bytes = toBytes(data);
-    const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    const f = cint(flags, "flags") | SEND_FLAGS;
     const big = BigInt(Math.min(byteLength(bytes), MAX_IO));
     return this.#io(WRITE, (fd) => libc.send(fd, bytes, big, f), "send");
   }
@@ -1143,7 +1153,7 @@ export class Socket {
   sendall(data: Data, flags = 0): void {
     const bytes = toBytes(data);
     const total = byteLength(bytes);
-    const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    const f = cint(flags, "flags") | SEND_FLAGS;
     const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : undefined;
     let off = 0;
     do {
@@ -1191,7 +1201,7 @@ export class Socket {
     }
     toBytes(data); // type-check only: callers take the bytes after every other argument
     const sa = encodeAddress(this.#family, addr, "sendto(): ", this.#proto);
-    return [flags | MSG_NOSIGNAL, sa];
+    return [flags | SEND_FLAGS, sa];
   }
 
   /**
@@ -1220,7 +1230,7 @@ export class Socket {
     address?: AddressLike | null,
   ): number {
     const out = this.#msgOut(buffers, ancdata, address);
-    const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    const f = cint(flags, "flags") | SEND_FLAGS;
     const msg = out();
     return this.#io(WRITE, (fd) => libc.sendmsg(fd, msg, f), "sendmsg");
   }
@@ -1281,7 +1291,7 @@ export class Socket {
       anc.push([C.SOL_ALG, C.ALG_SET_AEAD_ASSOCLEN, u32(n)]);
     }
     const sources = boundedList(msg ?? [], IOV_MAX, "sendmsg", checkData);
-    const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    const f = cint(flags, "flags") | SEND_FLAGS;
     const m = buildMsgOut(sources.map((b) => toBytes(b)), anc, null);
     return this.#io(WRITE, (fd) => libc.sendmsg(fd, m, f), "sendmsg");
   }
@@ -1344,6 +1354,7 @@ export class Socket {
       ? fileFd((file as { fileno(): unknown }).fileno())
       : -1;
     if (fd < 0) return this.#sendfileByRead(file as Deno.FsFile, start, limit);
+    if (!target.sendfile) return this.#sendfileByPread(fd, start, limit);
     const off = new BigInt64Array([BigInt(start)]);
     const offBytes = new Uint8Array(off.buffer);
     const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : undefined;
@@ -1352,6 +1363,25 @@ export class Socket {
       const chunk = BigInt(Math.min(limit - total, 0x4000_0000));
       const n = this.#io(WRITE, (s) => libc.sendfile(s, fd, offBytes, chunk), "sendfile", deadline);
       if (n === 0) break;
+      total += n;
+    }
+    return total;
+  }
+
+  /** sendfile where Linux's sendfile(2) is not used: `pread(2)` + `sendall`. */
+  #sendfileByPread(fd: number, start: number, limit: number): number {
+    const buf = new Uint8Array(Math.min(limit, 65536));
+    let total = 0;
+    while (total < limit) {
+      const want = Math.min(buf.byteLength, limit - total);
+      const n = libc.pread(fd, buf, BigInt(want), BigInt(start + total));
+      if (n < 0) {
+        const e = errno();
+        if (e === EINTR) continue;
+        throw fromErrno(e, "pread");
+      }
+      if (n === 0) break;
+      this.sendall(buf.subarray(0, n));
       total += n;
     }
     return total;
@@ -1481,10 +1511,10 @@ export class Socket {
       return [r, r === -1 ? errno() : 0];
     }
     const flags = getFlags(fd);
-    check(libc.fcntl(fd, C.F_SETFL, flags | C.O_NONBLOCK), "fcntl");
+    check(fcntl(fd, C.F_SETFL, flags | C.O_NONBLOCK), "fcntl");
     const r = fn();
     const e = r === -1 ? errno() : 0;
-    libc.fcntl(fd, C.F_SETFL, flags);
+    fcntl(fd, C.F_SETFL, flags);
     return [r, e];
   }
 
@@ -1720,7 +1750,7 @@ export class Socket {
    */
   sendAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<number> {
     const src = liveSource(data);
-    const f = cint(flags, "flags") | MSG_NOSIGNAL | MSG_DONTWAIT;
+    const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
     return this.#ioAsync(
       WRITE,
       (fd) => {
@@ -1749,7 +1779,7 @@ export class Socket {
    */
   sendallAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<void> {
     const src = liveSource(data);
-    const f = cint(flags, "flags") | MSG_NOSIGNAL | MSG_DONTWAIT;
+    const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
     // Fast path: a send that completes at once needs no async machinery.
     if (options?.signal?.aborted !== true && this.#h.fd >= 0) {
       const bytes = toBytes(src);
@@ -1856,7 +1886,7 @@ export class Socket {
     options?: AsyncOptions,
   ): Promise<number> {
     const out = this.#msgOut(buffers, ancdata, address);
-    const f = cint(flags, "flags") | MSG_NOSIGNAL | MSG_DONTWAIT;
+    const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
     // The msghdr is rebuilt from the live buffers before every attempt.
     return this.#ioAsync(WRITE, (fd) => libc.sendmsg(fd, out(), f), "sendmsg", options);
   }

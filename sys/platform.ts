@@ -25,8 +25,8 @@ import { target } from "./target.ts";
 
 export { target } from "./target.ts";
 
-/** `SOCK_NONBLOCK | SOCK_CLOEXEC` where the OS has them (else 0). */
-const TYPE_FLAGS = (C.SOCK_NONBLOCK ?? 0) | (C.SOCK_CLOEXEC ?? 0);
+/** `SOCK_NONBLOCK | SOCK_CLOEXEC` where the OS has them (else 0): not part of a socket's type. */
+export const TYPE_FLAGS: number = (C.SOCK_NONBLOCK ?? 0) | (C.SOCK_CLOEXEC ?? 0);
 
 /** Flags every send ORs in: `MSG_NOSIGNAL`, or 0 where SIGPIPE is kept away otherwise. */
 export const SEND_FLAGS: number = target.msgNoSignal ? C.MSG_NOSIGNAL : 0;
@@ -128,7 +128,12 @@ export function newSocketpair(family: number, type: number, proto: number): [num
     libc.close(fds[1]);
     throw e;
   }
-  afterCreate(fds[1], nonblockIn(type), done);
+  try {
+    afterCreate(fds[1], nonblockIn(type), done);
+  } catch (e) {
+    libc.close(fds[0]);
+    throw e;
+  }
   return [fds[0], fds[1]];
 }
 
@@ -149,7 +154,8 @@ export function acceptConn(fd: number, sa: Uint8Array | null, len: Uint8Array | 
   return afterCreate(n, false, false);
 }
 
-function nonblockIn(type: number): boolean {
+/** Whether `type` (as given to `socket()`) asks for `SOCK_NONBLOCK`. */
+export function nonblockIn(type: number): boolean {
   return C.SOCK_NONBLOCK !== undefined && (type & C.SOCK_NONBLOCK) !== 0;
 }
 
