@@ -9,7 +9,8 @@ import { constants as C, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
 import { check, fromErrno, lastErrno } from "./errors.ts";
 import { type Address, type AddressLike } from "./address.ts";
-import { CMSG_LEN, packFds, Socket, unpackFds } from "./socket.ts";
+import { Socket } from "./socket.ts";
+import { CMSG_LEN, packFds, unpackFds } from "./ancillary.ts";
 import { cint, type Data, fdArg, int } from "./_util.ts";
 import { fcntl, newSocketpair } from "./sys/platform.ts";
 

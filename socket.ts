@@ -33,17 +33,16 @@ import {
   type Data,
   EMPTY,
   fdArg,
-  getSize,
   int,
   intIn,
   LITTLE_ENDIAN,
-  setPointer,
-  setSize,
+  liveSource,
   toBytes,
   typeName,
   writableBytes,
 } from "./_util.ts";
 import { SocketFile, type SocketFileOptions } from "./makefile.ts";
+import { type AncData, buildMsgOut, checkAncItem, IOV_MAX, MsgIn } from "./ancillary.ts";
 
 const EAGAIN = table.errnoNames.EAGAIN;
 const EWOULDBLOCK = table.errnoNames.EWOULDBLOCK ?? EAGAIN;
@@ -54,9 +53,6 @@ const ECONNRESET = table.errnoNames.ECONNRESET;
 const MSG_DONTWAIT = C.MSG_DONTWAIT;
 const TYPE_MASK = ~TYPE_FLAGS;
 const POLL = struct("pollfd");
-const MSGHDR = struct("msghdr");
-const IOVEC = struct("iovec");
-const CMSG = struct("cmsghdr");
 const L = LITTLE_ENDIAN;
 
 /** Largest buffer a single call may request (fits the `i32` result). */
@@ -74,10 +70,6 @@ const SLICE = Symbol("slice");
  * Longer timeouts wait in slices until the real deadline.
  */
 const MAX_WAIT_MS = 0x7fff_ffff;
-/** Most buffers one sendmsg/recvmsg takes (the kernel's `UIO_MAXIOV`). */
-const IOV_MAX: number = C.IOV_MAX ?? C.UIO_MAXIOV ?? 1024;
-/** Most descriptors one `SCM_RIGHTS` item carries (Linux's `SCM_MAX_FD`). */
-const SCM_MAX_FD = 253;
 const EMSGSIZE = table.errnoNames.EMSGSIZE;
 
 function isAgain(e: number): boolean {
@@ -172,9 +164,6 @@ export interface SendmsgAfalgOptions {
   /** `MSG_*` flags, e.g. `MSG_MORE` to send more data for the same operation. */
   flags?: number;
 }
-
-/** One ancillary data item: `[cmsg_level, cmsg_type, cmsg_data]`. */
-export type AncData = [level: number, type: number, data: Uint8Array];
 
 /** What `recvmsg` returns: `[data, ancdata, msg_flags, address]`. */
 export type RecvMsgResult = [
@@ -2139,296 +2128,7 @@ function checkData(item: unknown): Data {
   return liveSource(item);
 }
 
-/**
- * What an async send keeps across waits: a string's UTF-8 bytes, or the
- * caller's own buffer, whose live bounds are read before every attempt.
- */
-function liveSource(data: unknown): Data {
-  const bytes = toBytes(data);
-  return typeof data === "string" ? bytes : data as Data;
-}
-
-/** One ancillary item `[level, type, data]`, checked; data stays the caller's. */
-type AncItem = readonly [level: number, type: number, data: Data];
-
-function checkAncItem(item: unknown): AncItem {
-  if (!Array.isArray(item) || item.length !== 3) {
-    throw new TypeError("ancillary data items must be [level, type, data]");
-  }
-  const [level, type, data] = item;
-  return [cint(level, "cmsg_level"), cint(type, "cmsg_type"), liveSource(data)];
-}
-
 /** A descriptor returned by a file's `fileno()`, range-checked. */
 function fileFd(v: unknown): number {
   return fdArg(v, "fileno()");
-}
-
-// ---------------------------------------------------------------------------
-// msghdr plumbing (sendmsg/recvmsg)
-
-function ptr(buf: Uint8Array | null): Deno.PointerValue {
-  return buf === null || byteLength(buf) === 0
-    ? null
-    : Deno.UnsafePointer.of(buf as Uint8Array<ArrayBuffer>);
-}
-
-function cmsgAlign(n: number): number {
-  const a = table.sizes.cmsgAlign;
-  return (n + a - 1) & ~(a - 1);
-}
-
-/**
- * `CMSG_LEN(length)`: the `cmsg_len` of an item carrying `length` bytes.
- *
- * @example
- * ```ts
- * import * as socket from "@libc/socket";
- * console.log(socket.CMSG_LEN(4)); // 20 on 64-bit Linux
- * ```
- *
- * @throws {RangeError} For a negative or too large length.
- */
-export function CMSG_LEN(length: number): number {
-  const n = int(length, "length");
-  if (n < 0 || n > 0x7fffffff - table.sizes.cmsgHeader) {
-    throw new RangeError("CMSG_LEN() argument out of range");
-  }
-  return table.sizes.cmsgHeader + n;
-}
-
-/**
- * `CMSG_SPACE(length)`: the buffer space an item carrying `length` bytes
- * takes, padding included.
- *
- * @example
- * ```ts
- * import * as socket from "@libc/socket";
- * console.log(socket.CMSG_SPACE(4)); // 24 on 64-bit Linux
- * ```
- *
- * @throws {RangeError} For a negative or too large length.
- */
-export function CMSG_SPACE(length: number): number {
-  const n = int(length, "length");
-  // As CPython: room for the padding before and after the data, i.e.
-  // CMSG_SPACE(1), must fit below INT_MAX (2147483623 on 64-bit Linux).
-  const space1 = cmsgAlign(table.sizes.cmsgHeader) + cmsgAlign(1);
-  if (n < 0 || n > 0x7fffffff - space1) {
-    throw new RangeError("CMSG_SPACE() argument out of range");
-  }
-  return cmsgAlign(table.sizes.cmsgHeader) + cmsgAlign(n);
-}
-
-/** An array of `struct iovec` pointing at `bufs` (the caller keeps them alive). */
-function packIovec(bufs: Uint8Array[]): Uint8Array {
-  const iov = new Uint8Array(Math.max(1, bufs.length) * IOVEC.size);
-  const view = new DataView(iov.buffer);
-  bufs.forEach((b, i) => {
-    setPointer(view, i * IOVEC.size + IOVEC.fields.iov_base.offset, ptr(b));
-    setSize(view, i * IOVEC.size + IOVEC.fields.iov_len.offset, byteLength(b));
-  });
-  return iov;
-}
-
-/** Keeps the buffers a msghdr points at alive as long as the msghdr. */
-const keepAlive = new WeakMap<Uint8Array, unknown[]>();
-
-/**
- * A msghdr over `bufs` and ancillary `anc` (checked items; their data is
- * read through its live bounds now). Build it right before the sendmsg
- * call: it holds raw pointers.
- */
-function buildMsgOut(
-  bufs: Uint8Array[],
-  anc: readonly AncItem[],
-  sa: Uint8Array | null,
-): Uint8Array {
-  const msg = new Uint8Array(MSGHDR.size);
-  const v = new DataView(msg.buffer);
-  const F = MSGHDR.fields;
-  const iov = packIovec(bufs);
-  let control: Uint8Array | null = null;
-  if (anc.length > 0) {
-    const items = anc.map(([level, type, data]) => [level, type, toBytes(data)] as const);
-    const total = items.reduce((s, [, , d]) => s + CMSG_SPACE(byteLength(d)), 0);
-    if (total > MAX_IO) throw fromErrno(table.errnoNames.ENOBUFS, "sendmsg");
-    control = new Uint8Array(total);
-    const cv = new DataView(control.buffer);
-    let at = 0;
-    for (const [level, type, data] of items) {
-      const n = byteLength(data);
-      setSize(cv, at + CMSG.fields.cmsg_len.offset, CMSG_LEN(n));
-      cv.setInt32(at + CMSG.fields.cmsg_level.offset, level, L);
-      cv.setInt32(at + CMSG.fields.cmsg_type.offset, type, L);
-      control.set(data, at + table.sizes.cmsgHeader);
-      at += CMSG_SPACE(n);
-    }
-  }
-  setPointer(v, F.msg_name.offset, ptr(sa));
-  v.setUint32(F.msg_namelen.offset, sa ? byteLength(sa) : 0, L);
-  setPointer(v, F.msg_iov.offset, ptr(iov));
-  setSize(v, F.msg_iovlen.offset, bufs.length);
-  setPointer(v, F.msg_control.offset, ptr(control));
-  setSize(v, F.msg_controllen.offset, control ? byteLength(control) : 0);
-  keepAlive.set(msg, [bufs, iov, control, sa]);
-  return msg;
-}
-
-/** A reusable msghdr for receiving into `bufs`. */
-class MsgIn {
-  msg: Uint8Array;
-  #v: DataView;
-  #sa = new Uint8Array(SOCKADDR_MAX);
-  #control: Uint8Array | null;
-  #keep: unknown[];
-
-  constructor(bufs: Uint8Array[], ancbufsize: number, fn: string) {
-    const anc = int(ancbufsize, "ancbufsize");
-    if (bufs.length > IOV_MAX) throw fromErrno(EMSGSIZE, fn === "recvmsg" ? fn : "recvmsg");
-    if (anc < 0 || anc > MAX_IO) {
-      throw new RangeError(`${fn}: invalid ancillary data buffer length`);
-    }
-    this.msg = new Uint8Array(MSGHDR.size);
-    this.#v = new DataView(this.msg.buffer);
-    const iov = packIovec(bufs);
-    this.#control = anc > 0 ? new Uint8Array(anc) : null;
-    const F = MSGHDR.fields;
-    setPointer(this.#v, F.msg_name.offset, ptr(this.#sa));
-    setPointer(this.#v, F.msg_iov.offset, ptr(iov));
-    setSize(this.#v, F.msg_iovlen.offset, bufs.length);
-    setPointer(this.#v, F.msg_control.offset, ptr(this.#control));
-    this.#keep = [bufs, iov];
-  }
-
-  call(fd: number, flags: number): number {
-    const F = MSGHDR.fields;
-    this.#v.setUint32(F.msg_namelen.offset, this.#sa.length, L);
-    setSize(this.#v, F.msg_controllen.offset, this.#control ? this.#control.length : 0);
-    this.#v.setInt32(F.msg_flags.offset, 0, L);
-    const r = libc.recvmsg(fd, this.msg, flags);
-    void this.#keep;
-    return r;
-  }
-
-  result(proto: number): [AncData[], number, Address | null] {
-    const F = MSGHDR.fields;
-    const namelen = this.#v.getUint32(F.msg_namelen.offset, L);
-    const flags = this.#v.getInt32(F.msg_flags.offset, L);
-    const controllen = Math.min(
-      getSize(this.#v, F.msg_controllen.offset),
-      this.#control?.length ?? 0,
-    );
-    const anc: AncData[] = [];
-    if (this.#control && controllen > 0) {
-      const c = this.#control;
-      const cv = new DataView(c.buffer);
-      const hdr = table.sizes.cmsgHeader;
-      for (let at = 0; at + hdr <= controllen;) {
-        const len = getSize(cv, at + CMSG.fields.cmsg_len.offset);
-        if (len < hdr) break;
-        const level = cv.getInt32(at + CMSG.fields.cmsg_level.offset, L);
-        const type = cv.getInt32(at + CMSG.fields.cmsg_type.offset, L);
-        const end = Math.min(at + len, controllen);
-        anc.push([level, type, c.slice(at + hdr, end)]);
-        at += cmsgAlign(len);
-      }
-    }
-    return [anc, flags, namelen > 0 ? decodeAddress(this.#sa, namelen, proto) : null];
-  }
-}
-
-/**
- * Packs descriptors as `SCM_RIGHTS` data (an array of C `int`s).
- *
- * @example
- * ```ts
- * import * as socket from "@libc/socket";
- * console.log(socket.packFds([0, 1]).length); // 8
- * ```
- */
-export function packFds(fds: Iterable<number>): Uint8Array {
-  // Counted as they come: a huge iterable fails at its 254th item, not
-  // after being expanded in full.
-  if (
-    typeof fds === "string" ||
-    typeof (fds as Partial<Iterable<number>>)?.[Symbol.iterator] !== "function"
-  ) {
-    throw new TypeError(`fds must be an iterable of descriptors, not ${typeName(fds)}`);
-  }
-  const list: number[] = [];
-  for (const fd of fds) {
-    if (list.length >= SCM_MAX_FD) {
-      throw new RangeError(`too many descriptors (SCM_RIGHTS carries at most ${SCM_MAX_FD})`);
-    }
-    list.push(fdArg(fd));
-  }
-  return new Uint8Array(new Int32Array(list).buffer);
-}
-
-/**
- * Unpacks `SCM_RIGHTS` data into descriptors (whole `int`s only).
- *
- * @example
- * ```ts
- * import * as socket from "@libc/socket";
- * console.log(socket.unpackFds(socket.packFds([3, 4]))); // [3, 4]
- * ```
- */
-export function unpackFds(data: Uint8Array): number[] {
-  const bytes = toBytes(data, "data");
-  const n = Math.floor(byteLength(bytes) / 4);
-  const copy = bytes.slice(0, n * 4);
-  return [...new Int32Array(copy.buffer)];
-}
-
-/** Process credentials, as in `struct ucred`: `[pid, uid, gid]`. */
-export type Ucred = [pid: number, uid: number, gid: number];
-
-/**
- * Packs `[pid, uid, gid]` as a `struct ucred` (for `SCM_CREDENTIALS`).
- *
- * @example
- * ```ts
- * import * as socket from "@libc/socket";
- * const data = socket.packUcred([Deno.pid, Deno.uid() ?? 0, Deno.gid() ?? 0]);
- * ```
- */
-export function packUcred([pid, uid, gid]: Ucred): Uint8Array {
-  const U = struct("ucred");
-  const buf = new Uint8Array(U.size);
-  const v = new DataView(buf.buffer);
-  v.setInt32(U.fields.pid.offset, cint(pid, "pid"), L);
-  v.setUint32(U.fields.uid.offset, intIn(uid, 0, 0xffffffff, "uid"), L);
-  v.setUint32(U.fields.gid.offset, intIn(gid, 0, 0xffffffff, "gid"), L);
-  return buf;
-}
-
-/**
- * Unpacks a `struct ucred` (from `SCM_CREDENTIALS` or `SO_PEERCRED`).
- *
- * @example
- * ```ts
- * import * as socket from "@libc/socket";
- * const [a, b] = socket.socketpair();
- * const [pid, uid, gid] = socket.unpackUcred(a.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12));
- * a.close();
- * b.close();
- * ```
- *
- * @throws {RangeError} When `data` is shorter than a `struct ucred`.
- */
-export function unpackUcred(data: Uint8Array): Ucred {
-  const U = struct("ucred");
-  const bytes = toBytes(data, "data").slice();
-  const size = byteLength(bytes);
-  if (size < U.size) {
-    throw new RangeError(`struct ucred needs ${U.size} bytes, got ${size}`);
-  }
-  const v = new DataView(bytes.buffer);
-  return [
-    v.getInt32(U.fields.pid.offset, L),
-    v.getUint32(U.fields.uid.offset, L),
-    v.getUint32(U.fields.gid.offset, L),
-  ];
 }
