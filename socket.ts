@@ -42,17 +42,23 @@ import {
   writableBytes,
 } from "./_util.ts";
 import { SocketFile, type SocketFileOptions } from "./makefile.ts";
+import {
+  deadlineFor,
+  ioAsync,
+  ioBlocking,
+  isAgain,
+  pollUntil,
+  retryLater,
+  waitReady,
+} from "./_io.ts";
 import { type AncData, buildMsgOut, checkAncItem, IOV_MAX, MsgIn } from "./ancillary.ts";
 
-const EAGAIN = table.errnoNames.EAGAIN;
-const EWOULDBLOCK = table.errnoNames.EWOULDBLOCK ?? EAGAIN;
 const EINTR = table.errnoNames.EINTR;
 const EINPROGRESS = table.errnoNames.EINPROGRESS;
 const EBADF = table.errnoNames.EBADF;
 const ECONNRESET = table.errnoNames.ECONNRESET;
 const MSG_DONTWAIT = C.MSG_DONTWAIT;
 const TYPE_MASK = ~TYPE_FLAGS;
-const POLL = struct("pollfd");
 const L = LITTLE_ENDIAN;
 
 /** Largest buffer a single call may request (fits the `i32` result). */
@@ -60,21 +66,7 @@ const MAX_IO = 0x7fff_f000;
 /** Scratch space for synchronous `recv` (never held across an await). */
 const scratch = new Uint8Array(65536);
 
-/** The "timer expired" outcome of `#retryLater`'s wait: not an error. */
-const RETRY = Symbol("retry");
-/** The "slice of a long wait expired" outcome of `#wait`: not an error. */
-const SLICE = Symbol("slice");
-/**
- * The longest single wait, in ms: `poll(2)` takes a C `int`, and
- * `setTimeout` fires at once (TimeoutOverflowWarning) beyond 2^31-1 ms.
- * Longer timeouts wait in slices until the real deadline.
- */
-const MAX_WAIT_MS = 0x7fff_ffff;
 const EMSGSIZE = table.errnoNames.EMSGSIZE;
-
-function isAgain(e: number): boolean {
-  return e === EAGAIN || e === EWOULDBLOCK;
-}
 
 // ---------------------------------------------------------------------------
 // Default timeout (module-wide, as in Python)
@@ -203,37 +195,6 @@ function setNonblockFlag(fd: number, on: boolean): void {
   const flags = getFlags(fd);
   const want = on ? flags | C.O_NONBLOCK : flags & ~C.O_NONBLOCK;
   if (want !== flags) check(fcntl(fd, C.F_SETFL, want), "fcntl");
-}
-
-/**
- * Sleeps in `poll(2)` until `fd` is ready for `dir` or the `deadline`
- * (a `performance.now()` value; Infinity: none) passes. Each `poll` waits at
- * most {@linkcode MAX_WAIT_MS}; longer deadlines poll again. Returns false
- * once the deadline has passed.
- */
-function pollUntil(fd: number, dir: Direction, deadline: number, connect = false): boolean {
-  if (deadline === Infinity) return pollWait(fd, dir, -1, connect);
-  for (;;) {
-    const left = deadline - performance.now();
-    if (left <= 0) return false;
-    if (pollWait(fd, dir, Math.min(Math.ceil(left), MAX_WAIT_MS), connect)) return true;
-  }
-}
-
-/** Sleeps in `poll(2)` until `fd` is ready for `dir` or `ms` pass (-1: forever). */
-function pollWait(fd: number, dir: Direction, ms: number, connect = false): boolean {
-  const pfd = new Uint8Array(POLL.size);
-  const v = new DataView(pfd.buffer);
-  v.setInt32(POLL.fields.fd.offset, fd, L);
-  const events = dir === READ ? C.POLLIN : C.POLLOUT;
-  v.setInt16(POLL.fields.events.offset, connect ? events | C.POLLERR : events, L);
-  const r = libc.poll(pfd, 1n, ms);
-  if (r === -1) {
-    const e = errno();
-    if (e === EINTR) return true; // let the caller retry (PEP 475)
-    throw fromErrno(e, "poll");
-  }
-  return r > 0;
 }
 
 /**
@@ -592,19 +553,7 @@ export class Socket {
    * EAGAIN with a deadline; otherwise throw.
    */
   #io(dir: Direction, attempt: (fd: number) => number, syscall: string, deadline?: number): number {
-    for (;;) {
-      const fd = this.#fd();
-      const r = attempt(fd);
-      if (r !== -1) return r;
-      const e = errno();
-      if (e === EINTR) continue;
-      if (isAgain(e) && this.#timeout !== null && this.#timeout > 0) {
-        deadline ??= performance.now() + this.#timeout * 1000;
-        if (!pollUntil(fd, dir, deadline)) throw timedOut(syscall);
-        continue;
-      }
-      throw fromErrno(e, syscall);
-    }
+    return ioBlocking(() => this.#fd(), this.#timeout, dir, attempt, syscall, deadline);
   }
 
   // -------------------------------------------------------------------------
@@ -1453,26 +1402,15 @@ export class Socket {
     deadline: number | undefined,
     syscall: string,
   ): Promise<void | false> {
-    const fd = this.#fd();
-    const signal = options?.signal;
-    if (deadline === undefined) return reactor.wait(fd, dir, signal);
-    const left = deadline - performance.now();
-    if (left <= MAX_WAIT_MS) {
-      return reactor.wait(fd, dir, signal, left, () => timedOut(syscall));
-    }
-    return reactor.wait(fd, dir, signal, MAX_WAIT_MS, () => SLICE).catch((e) => {
-      if (e === SLICE) return false as const;
-      throw e;
-    });
+    return waitReady(this.#fd(), dir, options?.signal, deadline, syscall);
   }
 
   #deadline(): number | undefined {
-    const t = this.#timeout;
-    return t ? performance.now() + t * 1000 : undefined;
+    return deadlineFor(this.#timeout);
   }
 
   /** Runs a MSG_DONTWAIT-style attempt until it stops returning EAGAIN. */
-  async #ioAsync(
+  #ioAsync(
     dir: Direction,
     attempt: (fd: number) => number,
     syscall: string,
@@ -1481,16 +1419,7 @@ export class Socket {
   ): Promise<number> {
     options?.signal?.throwIfAborted();
     deadline ??= this.#deadline();
-    for (;;) {
-      const r = attempt(this.#fd());
-      if (r !== -1) return r;
-      const e = errno();
-      if (isAgain(e)) {
-        await this.#wait(dir, options, deadline, syscall);
-      } else if (e !== EINTR) {
-        throw fromErrno(e, syscall);
-      }
-    }
+    return ioAsync(() => this.#fd(), dir, attempt, syscall, options?.signal, deadline);
   }
 
   /** Toggles O_NONBLOCK around `fn` when the descriptor is in blocking mode. */
@@ -1579,19 +1508,13 @@ export class Socket {
   }
 
   /** Waits `ms` (at most until `deadline`) before a retry; rejects like `#wait`. */
-  async #retryLater(
+  #retryLater(
     ms: number,
     options: AsyncOptions | undefined,
     deadline: number | undefined,
     syscall: string,
   ): Promise<void> {
-    const left = deadline === undefined ? ms : deadline - performance.now();
-    if (left <= 0) throw timedOut(syscall);
-    try {
-      await reactor.wait(this.#fd(), WRITE, options?.signal, Math.min(ms, left), () => RETRY);
-    } catch (e) {
-      if (e !== RETRY) throw e;
-    }
+    return retryLater(this.#fd(), ms, options?.signal, deadline, syscall);
   }
 
   /**
