@@ -24,6 +24,8 @@ import {
   newSocket,
   nonblockIn,
   SEND_FLAGS,
+  socketFamily,
+  socketProtocol,
   target,
   TYPE_FLAGS,
 } from "./sys/platform.ts";
@@ -248,9 +250,9 @@ export class Socket {
     if (fileno !== null && fileno !== undefined) {
       fd = fdArg(fileno, "fileno");
       const probe = (name: number) => intOption(fd, C.SOL_SOCKET, name);
-      if (family === -1) family = probe(C.SO_DOMAIN);
+      if (family === -1) family = socketFamily(fd);
       if (type === -1) type = probe(C.SO_TYPE);
-      if (proto === -1) proto = probe(C.SO_PROTOCOL);
+      if (proto === -1) proto = socketProtocol(fd);
     } else {
       if (family === -1) family = C.AF_INET;
       if (type === -1) type = C.SOCK_STREAM;

@@ -22,6 +22,7 @@ import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { check, fromErrno } from "../errors.ts";
 import { target } from "./target.ts";
+import { familyOf, SOCKADDR_MAX } from "../address.ts";
 
 export { target } from "./target.ts";
 
@@ -177,4 +178,32 @@ export function newPipe(): [number, number] {
     throw e;
   }
   return [fds[0], fds[1]];
+}
+
+/**
+ * The address family of a socket someone handed us: `getsockopt(SO_DOMAIN)`
+ * where the OS has it, else the family field of `getsockname(2)` (macOS).
+ */
+export function socketFamily(fd: number): number {
+  if (target.soDomain) return intOption(fd, C.SOL_SOCKET, C.SO_DOMAIN);
+  const sa = new Uint8Array(SOCKADDR_MAX);
+  const len = new Uint32Array([sa.byteLength]);
+  check(libc.getsockname(fd, sa, new Uint8Array(len.buffer)), "getsockname");
+  return familyOf(sa);
+}
+
+/** The protocol of a socket someone handed us: `SO_PROTOCOL`, or 0 where the OS lacks it. */
+export function socketProtocol(fd: number): number {
+  return C.SO_PROTOCOL === undefined ? 0 : intOption(fd, C.SOL_SOCKET, C.SO_PROTOCOL);
+}
+
+/** Reads an `int` socket option (`getsockopt(2)`), throwing on failure. */
+function intOption(fd: number, level: number, name: number): number {
+  const value = new Int32Array(1);
+  const len = new Uint32Array([4]);
+  check(
+    libc.getsockopt(fd, level, name, new Uint8Array(value.buffer), new Uint8Array(len.buffer)),
+    "getsockopt",
+  );
+  return value[0];
 }

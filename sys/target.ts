@@ -75,6 +75,8 @@ export interface Target {
   readonly msgNoSignal: boolean;
   /** `SO_NOSIGPIPE` is set once on every new socket (BSD, macOS). */
   readonly soNoSigpipe: boolean;
+  /** An adopted socket's family is read with `SO_DOMAIN` (else from `getsockname(2)`). */
+  readonly soDomain: boolean;
   /** Linux `sendfile(2)` is used (else `pread` + `send`). */
   readonly sendfile: boolean;
   /** sockaddrs begin with a length byte (`sin_len`), `sa_family` is 8 bits. */
@@ -125,6 +127,7 @@ export const target: Target = Object.freeze(
     msgNoSignal: linuxLike && !PORTABLE,
     soNoSigpipe: darwin,
     sendfile: linuxLike && !PORTABLE,
+    soDomain: linuxLike && !PORTABLE,
     // The generated `sizes.sa_len` (offsetof(struct sockaddr, sa_family));
     // for tables generated before that field existed: darwin has it, Linux not.
     sockaddrLength: ((table.sizes as { sa_len?: number }).sa_len ?? (darwin ? 1 : 0)) > 0,

@@ -49,6 +49,7 @@ Deno.test("portable: LIBC_SOCKET_PORTABLE=1 takes fcntl, accept, no MSG_NOSIGNAL
   assertEquals(r.socketpair, [BLOCKING_CLOEXEC, BLOCKING_CLOEXEC]);
   assertEquals(r.nonblockingSocket, { cloexec: true, nonblock: true });
   assertEquals(r.accepted, BLOCKING_CLOEXEC);
+  assertEquals(r.families, [C.AF_UNIX, C.AF_INET, C.AF_INET6]);
   // No MSG_NOSIGNAL, yet EPIPE rather than death by SIGPIPE.
   assertEquals(r.rawSend, { n: -1, error: "BrokenPipeError", errno: table.errnoNames.EPIPE });
   assertEquals(r.publicSend, "BrokenPipeError");
@@ -67,6 +68,7 @@ Deno.test("portable: the default Linux paths (SOCK_CLOEXEC, accept4, MSG_NOSIGNA
   assertEquals(r.socketpair, [BLOCKING_CLOEXEC, BLOCKING_CLOEXEC]);
   assertEquals(r.nonblockingSocket, { cloexec: true, nonblock: true });
   assertEquals(r.accepted, BLOCKING_CLOEXEC);
+  assertEquals(r.families, [C.AF_UNIX, C.AF_INET, C.AF_INET6]);
   assertEquals(r.rawSend, { n: -1, error: "BrokenPipeError", errno: table.errnoNames.EPIPE });
   assertEquals(r.publicSend, "BrokenPipeError");
 });
