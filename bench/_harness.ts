@@ -228,6 +228,8 @@ export interface Comp {
   id: string;
   label: string;
   group: "ours" | "deno" | "c" | "python";
+  /** The id of the C row this row's "vs C" ratio divides by (default: the first C row). */
+  vsC?: string;
 }
 
 export const deno = (
@@ -361,7 +363,8 @@ export function table(): string {
       x.test === r.test && x.metric === r.metric && x.comp.group === "deno"
     );
     const baseC = rows.find((x) =>
-      x.test === r.test && x.metric === r.metric && x.comp.group === "c"
+      x.test === r.test && x.metric === r.metric &&
+      (r.comp.vsC ? x.comp.id === r.comp.vsC : x.comp.group === "c")
     );
     if (r.values.length === 0) {
       const why = r.errors[0] ? `failed: ${r.errors[0].split("\n")[0].slice(0, 80)}` : "no data";
@@ -379,7 +382,7 @@ export function table(): string {
       `| ${r.test} | ${r.metric} ${arrow} | ${r.comp.label} | ${fmt(m, r.digits)}${n} | ${
         fmt(lo, r.digits)
       } – ${fmt(hi, r.digits)} | ${r.comp.group === "deno" ? "1.00×" : ratio(m, baseDeno)} | ${
-        r.comp.group === "c" ? "1.00×" : ratio(m, baseC)
+        r.comp.group === "c" && baseC === r ? "1.00×" : ratio(m, baseC)
       } |`,
     );
   }

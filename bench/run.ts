@@ -44,6 +44,7 @@ import {
   withTimeout,
 } from "./_harness.ts";
 import { sectionRedis } from "./_redis.ts";
+import { sectionUdp, UDP_COMPS } from "./_udp.ts";
 
 // ---------------------------------------------------------------- options --
 
@@ -128,6 +129,7 @@ const P = opts.quick
     idleSettle: 0.2,
     idleSeconds: 0.5,
     redis: { requests: { c50p1: 5_000, c50p16: 20_000, c500p1: 5_000 } },
+    udp: { seconds: 0.5 },
   }
   : {
     echoConns: [10, 100, 1000],
@@ -141,6 +143,7 @@ const P = opts.quick
     idleSettle: 1,
     idleSeconds: 5,
     redis: { requests: { c50p1: 200_000, c50p16: 2_000_000, c500p1: 200_000 } },
+    udp: { seconds: 3 },
   };
 
 // ------------------------------------------------------------- section a/d --
@@ -445,9 +448,11 @@ async function main(): Promise<number> {
     }
     if (opts.only.has("e")) {
       if (redisBenchmark) await sectionRedis(redisComps, P.redis);
-      else {log(
-          "! section e skipped: redis-benchmark not found (Debian: apt-get install redis-tools)",
-        );}
+      else log("! section e skipped: redis-benchmark not found (apt-get install redis-tools)");
+    }
+    if (opts.only.has("f")) {
+      if (bins) await sectionUdp(UDP_COMPS.filter(ok), bins, P.udp);
+      else log("! section f skipped: needs gcc for c/udp.c");
     }
   } finally {
     killAll();
