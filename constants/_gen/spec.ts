@@ -34,6 +34,7 @@ export const UNITS: readonly TranslationUnit[] = [
       "sys/socket.h",
       "sys/un.h",
       "sys/uio.h",
+      "limits.h",
       "sys/ioctl.h",
       "netinet/in.h",
       "netinet/tcp.h",
@@ -135,6 +136,8 @@ export const HEADER_PREFIXES: readonly { header: string; prefix: string }[] = [
 
 /** Internal names the library needs (in `constants`, not exported publicly). */
 export const INTERNAL: readonly string[] = [
+  "IOV_MAX",
+  "UIO_MAXIOV",
   "F_GETFL",
   "F_SETFL",
   "F_GETFD",
@@ -247,6 +250,7 @@ export const STRUCTS: Readonly<Record<string, readonly string[]>> = {
     "msg_flags",
   ],
   iovec: ["iov_base", "iov_len"],
+  mmsghdr: ["msg_hdr", "msg_len"],
   cmsghdr: ["cmsg_len", "cmsg_level", "cmsg_type"],
   ucred: ["pid", "uid", "gid"],
   linger: ["l_onoff", "l_linger"],
