@@ -347,6 +347,7 @@ export const table: PlatformTable = {
     INET6_ADDRSTRLEN: 46,
     INET_ADDRSTRLEN: 16,
     IOCTL_VM_SOCKETS_GET_LOCAL_CID: 1977,
+    IOV_MAX: 1024,
     IPPORT_BIFFUDP: 512,
     IPPORT_CMDSERVER: 514,
     IPPORT_DAYTIME: 13,
@@ -1194,6 +1195,7 @@ export const table: PlatformTable = {
     UDP_NO_CHECK6_RX: 102,
     UDP_NO_CHECK6_TX: 101,
     UDP_SEGMENT: 103,
+    UIO_MAXIOV: 1024,
     VMADDR_CID_ANY: 4294967295,
     VMADDR_CID_HOST: 2,
     VMADDR_CID_HYPERVISOR: 0,
@@ -1426,6 +1428,14 @@ export const table: PlatformTable = {
       fields: {
         l_onoff: { offset: 0, size: 4 },
         l_linger: { offset: 4, size: 4 },
+      },
+    },
+    mmsghdr: {
+      size: 64,
+      align: 8,
+      fields: {
+        msg_hdr: { offset: 0, size: 56 },
+        msg_len: { offset: 56, size: 4 },
       },
     },
     msghdr: {

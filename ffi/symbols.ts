@@ -62,6 +62,11 @@ export const SYMBOLS = {
   sendmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
   // ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
   recvmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  // int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
+  //              struct timespec *timeout);
+  recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "buffer"], result: "i32" },
+  // int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags);
+  sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
   // ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count);
   sendfile: { parameters: ["i32", "i32", "buffer", "usize"], result: "i32" },
   // int shutdown(int fd, int how);
