@@ -19,7 +19,7 @@
  * import { select } from "@libc/socket/select";
  *
  * using server = socket.create_server(["127.0.0.1", 0]);
- * using client = socket.create_connection(server.getsockname());
+ * using client = socket.create_connection(server.getsockname() as [string, number]);
  * const [readable] = select([server], [], [], 5);
  * const [conn] = readable[0].accept();
  * client.send("hi");
