@@ -46,10 +46,12 @@ function unsignedMask(v: unknown): number {
   if (typeof v !== "number" || !Number.isInteger(v)) {
     throw new TypeError(`eventmask must be an integer, not ${typeName(v)}`);
   }
-  if (v < 0 || v > 0xffffffff) {
-    throw new RangeError(`eventmask ${v} is out of range (0-4294967295)`);
+  // `EPOLLIN | EPOLLET` is negative in JavaScript: a C int's bits are
+  // taken as the unsigned mask (CPython's "I" converter wraps likewise).
+  if (v < -0x80000000 || v > 0xffffffff) {
+    throw new RangeError(`eventmask ${v} is out of range for a 32-bit mask`);
   }
-  return v;
+  return v >>> 0;
 }
 
 function closedError(): RangeError {

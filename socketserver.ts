@@ -49,7 +49,6 @@ import type { Address, AddressLike } from "./address.ts";
 import type { Socket } from "./socket.ts";
 import { error } from "./errors.ts";
 import type { SocketFile } from "./makefile.ts";
-import type { Data } from "./_util.ts";
 import { EVENT_READ, PollSelector } from "./selectors.ts";
 import {
   AsyncSocketReader,
