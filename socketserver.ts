@@ -13,8 +13,9 @@
  * `ThreadingMixIn`: concurrent, async. Their handlers' `setup`/`handle`/
  * `finish` may be `async`; `serve_forever()` returns a Promise and serves
  * many clients at once on this thread's reactor; `shutdown()` stops
- * accepting, aborts {@linkcode BaseServer.prototype.signal} (pass it to
- * your async calls), waits for running handlers and settles both promises.
+ * accepting, aborts {@linkcode BaseServer.prototype.signal} (reads of an
+ * async handler's `rfile` use it; pass it to your own async calls), lets
+ * the handlers finish (their writes still go out), and settles both promises.
  *
  * Python's class attributes (`allow_reuse_address`, `request_queue_size`,
  * `timeout`, `rbufsize`, …) are static properties, read through instance
@@ -768,9 +769,11 @@ export class UnixDatagramServer extends UDPServer {
  * `ThreadingTCPServer`. Handlers may be async and run side by side on this
  * thread's reactor; `serve_forever()` and `shutdown()` return Promises.
  *
- * `shutdown()` stops accepting, aborts `server.signal` (handlers that pass
- * it to their async calls end at once; others run to completion), waits
- * for the running handlers (`block_on_close`, true by default; set it false
+ * `shutdown()` stops accepting and aborts `server.signal`: pending and
+ * later reads of an {@linkcode AsyncStreamRequestHandler}'s `rfile` reject
+ * (so idle clients don't keep the server up), as do your own async calls
+ * given that signal; everything else, writes included, runs to completion.
+ * It waits for the running handlers (`block_on_close`, true by default; set it false
  * to settle without waiting) and resolves when `serve_forever` has
  * returned. From inside a handler call it without `await` (awaiting it
  * there would wait for that very handler, as Python's deadlocks).
@@ -1159,8 +1162,9 @@ export class StreamRequestHandler extends BaseRequestHandler {
 /**
  * The async twin of {@linkcode StreamRequestHandler}, for the concurrent
  * servers: `rfile` is an {@linkcode AsyncSocketReader} (`await
- * this.rfile.readline()`), `wfile` an {@linkcode AsyncSocketWriter}; both
- * end when the server shuts down (they use `server.signal`).
+ * this.rfile.readline()`), `wfile` an {@linkcode AsyncSocketWriter}. Reads
+ * end when the server shuts down (they use `server.signal`); writes don't,
+ * so a reply started before `shutdown()` is still sent.
  *
  * @example
  * ```ts
@@ -1205,7 +1209,7 @@ export class AsyncStreamRequestHandler extends BaseRequestHandler {
     }
     const signal = this.server.signal;
     this.rfile = new AsyncSocketReader(this.connection, this._attr("rbufsize"), signal);
-    this.wfile = new AsyncSocketWriter(this.connection, signal);
+    this.wfile = new AsyncSocketWriter(this.connection);
   }
 
   /** Closes both files. */
