@@ -17,6 +17,7 @@ import * as select from "../select.ts";
 import { reactor } from "../_reactor.ts";
 import { py } from "./_py.ts";
 import { denoArgv } from "./_helpers.ts";
+import { runExample } from "./_run_example.ts";
 
 const EBADF = socket.errnoOf("EBADF");
 
@@ -664,4 +665,36 @@ Deno.test("Poll.pollAsync and Epoll.pollAsync: wait on the reactor, honour timeo
     a.close();
     b.close();
   }
+});
+
+Deno.test("example select_echo_server.ts: python3 clients, stops after --count and on stdin EOF", async () => {
+  const ex = await runExample("select_echo_server", ["--port", "0", "--count", "3"]);
+  const out = await py<string[]>(`
+import threading
+res = []
+def one(i):
+    with socket.create_connection(("127.0.0.1", ${ex.port})) as c:
+        for j in range(3):
+            msg = b"client %d line %d\\n" % (i, j)
+            c.sendall(msg)
+            got = b""
+            while len(got) < len(msg):
+                got += c.recv(100)
+            res.append(got.decode())
+ts = [threading.Thread(target=one, args=(i,)) for i in range(3)]
+for t in ts: t.start()
+for t in ts: t.join()
+out = sorted(res)
+`);
+  const [code, text, err] = await ex.done();
+  assertEquals(code, 0, err);
+  assertEquals(out.length, 9);
+  assertEquals(out[0], "client 0 line 0\n");
+  assert(text.includes("connection from") && text.includes("server stopped"), text);
+  // Without --count it stops when stdin closes.
+  const ex2 = await runExample("select_echo_server", ["--port", "0"]);
+  await ex2.closeStdin();
+  const [code2, text2] = await ex2.done();
+  assertEquals(code2, 0);
+  assert(text2.includes("server stopped"));
 });

@@ -17,6 +17,7 @@ import * as socket from "../mod.ts";
 import type { Socket } from "../mod.ts";
 import * as selectors from "../selectors.ts";
 import { KeyError } from "../select.ts";
+import { runExample } from "./_run_example.ts";
 
 const { EVENT_READ, EVENT_WRITE } = selectors;
 const dec = new TextDecoder();
@@ -232,4 +233,31 @@ print(sum(res))
   sel.unregister(lsock);
   sel.close();
   lsock.close();
+});
+
+Deno.test("example selectors_echo_server.ts: python3 clients, stops after --count and on stdin EOF", async () => {
+  const ex = await runExample("selectors_echo_server", ["--port", "0", "--count", "2"]);
+  const got = await new Deno.Command("python3", {
+    args: [
+      "-c",
+      `
+import socket
+for i in range(2):
+    with socket.create_connection(("127.0.0.1", ${ex.port})) as c:
+        c.sendall(b"hi %d" % i)
+        print(c.recv(100).decode())
+`,
+    ],
+    stdin: "null",
+    stdout: "piped",
+  }).output();
+  assertEquals(dec.decode(got.stdout).trim().split("\n"), ["hi 0", "hi 1"]);
+  const [code, text, err] = await ex.done();
+  assertEquals(code, 0, err);
+  assert(text.includes('echoing "hi 0"') && text.includes("server stopped"), text);
+  const ex2 = await runExample("selectors_echo_server", ["--port", "0"]);
+  await ex2.closeStdin();
+  const [code2, text2] = await ex2.done();
+  assertEquals(code2, 0);
+  assert(text2.includes("server stopped"));
 });

@@ -16,7 +16,8 @@ import {
 import * as socket from "../mod.ts";
 import type { Address, Socket } from "../mod.ts";
 import * as ss from "../socketserver.ts";
-import { tempDir } from "./_helpers.ts";
+import { denoCommand, tempDir } from "./_helpers.ts";
+import { runExample } from "./_run_example.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -695,4 +696,54 @@ print(c.recv(10).decode())
   await dserver.shutdown();
   await dserving;
   dserver.server_close();
+});
+
+// ---------------------------------------------------------------------------
+// The examples
+
+Deno.test("example socketserver_tcp_echo.ts: python3 clients; --count and stdin EOF", async () => {
+  const ex = await runExample("socketserver_tcp_echo", ["--port", "0", "--count", "2"]);
+  const out = await pyClient(`
+for i in range(2):
+    with socket.create_connection(("127.0.0.1", ${ex.port})) as c:
+        c.sendall(b"hello %d\\n" % i)
+        print(c.makefile("rb").readline().decode().strip())
+`);
+  assertEquals(out.trim().split("\n"), ["HELLO 0", "HELLO 1"]);
+  const [code, text, err] = await ex.done();
+  assertEquals(code, 0, err);
+  assert(text.includes("wrote:\nhello 1") && text.includes("server stopped"), text);
+  const ex2 = await runExample("socketserver_tcp_echo", ["--port", "0"]);
+  await ex2.closeStdin();
+  assertEquals((await ex2.done())[0], 0);
+});
+
+Deno.test("example socketserver_udp.ts: python3 client; --count", async () => {
+  const ex = await runExample("socketserver_udp", ["--port", "0", "--count", "2"]);
+  const out = await pyClient(`
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c.settimeout(10)
+for w in (b"one", b"two"):
+    c.sendto(w, ("127.0.0.1", ${ex.port}))
+    print(c.recv(100).decode())
+`);
+  assertEquals(out.trim().split("\n"), ["ONE", "TWO"]);
+  const [code, text, err] = await ex.done();
+  assertEquals(code, 0, err);
+  assert(text.includes("server stopped"), text);
+});
+
+Deno.test("example socketserver_threaded.ts: three concurrent clients, stops by itself", async () => {
+  const path = new URL("../examples/socketserver_threaded.ts", import.meta.url).pathname;
+  const o = await denoCommand(["run", "--allow-ffi", "--no-prompt", path], {
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(o.code, 0, dec.decode(o.stderr));
+  const lines = dec.decode(o.stdout).trim().split("\n");
+  assertEquals(lines[0], "Server loop running");
+  assertEquals(
+    lines.slice(1).map((l) => l.replace(/Task-\d/, "Task-N")).sort(),
+    [1, 2, 3].map((i) => `Received: Task-N: Hello World ${i}`),
+  );
 });
