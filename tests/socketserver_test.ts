@@ -222,9 +222,7 @@ server.handle_request();
 c.close();
 console.log("still serving");
 `;
-  const o = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--quiet", code],
-    stdin: "null",
+  const o = await denoCommand(["eval", "--quiet", code], {
     stdout: "piped",
     stderr: "piped",
   }).output();
