@@ -183,15 +183,19 @@ function checkEvents(events: unknown): number {
 
 /** CPython's `_fileobj_to_fd`: ValueError (RangeError here) for anything else. */
 function toFd(fileobj: unknown): number {
-  try {
-    return fdOf(fileobj);
-  } catch (e) {
-    if (e instanceof RangeError) {
-      throw new RangeError(`Invalid file descriptor: ${(e as Error).message}`);
+  let fd: unknown = fileobj;
+  if (typeof fileobj !== "number") {
+    const fileno = (fileobj as { fileno?: unknown } | null)?.fileno;
+    if (typeof fileobj !== "object" || fileobj === null || typeof fileno !== "function") {
+      throw new RangeError(`Invalid file object: ${String(fileobj)}`);
     }
-    if (e instanceof TypeError) throw new RangeError(`Invalid file object: ${String(fileobj)}`);
-    throw e;
+    fd = fileno.call(fileobj); // a throwing fileno() propagates
   }
+  if (typeof fd !== "number" || !Number.isInteger(fd)) {
+    throw new RangeError(`Invalid file object: ${String(fileobj)}`);
+  }
+  if (fd < 0) throw new RangeError(`Invalid file descriptor: ${fd}`);
+  return fdOf(fd);
 }
 
 /**

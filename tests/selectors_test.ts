@@ -98,7 +98,7 @@ for (const [name, make] of KINDS) {
       }
       assertThrows(() => sel.register(b, "1" as never), TypeError);
       assertThrows(() => sel.register({} as never, EVENT_READ), RangeError, "Invalid file object");
-      assertThrows(() => sel.register(-1, EVENT_READ), RangeError, "Invalid file descriptor");
+      assertThrows(() => sel.register(-1, EVENT_READ), RangeError, "Invalid file descriptor: -1");
       assertThrows(() => sel.unregister(b), KeyError, "is not registered");
       assertThrows(() => sel.get_key(b), KeyError);
       assertThrows(() => sel.get_key({} as never), KeyError);
