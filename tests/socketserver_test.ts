@@ -593,7 +593,7 @@ Deno.test("ThreadingTCPServer: shutdown() from a handler; running handlers finis
   const out = await pyClient(`
 with socket.create_connection(("127.0.0.1", ${portOf(server)})) as a:
     a.sendall(b"hello\\n")
-    time.sleep(0.005)
+    time.sleep(0.05)
     with socket.create_connection(("127.0.0.1", ${portOf(server)})) as b:
         b.sendall(b"stop\\n")
         print(b.recv(10), a.recv(10))
@@ -606,10 +606,13 @@ with socket.create_connection(("127.0.0.1", ${portOf(server)})) as a:
 });
 
 Deno.test("ThreadingTCPServer: block_on_close=false settles without waiting for handlers", async () => {
+  let started = false;
   let done = false;
+  const gate = Promise.withResolvers<void>();
   class Slow extends ss.BaseRequestHandler {
     override async handle(): Promise<void> {
-      await new Promise((r) => setTimeout(r, 100));
+      started = true;
+      await gate.promise;
       done = true;
     }
   }
@@ -618,33 +621,49 @@ Deno.test("ThreadingTCPServer: block_on_close=false settles without waiting for 
   const serving = server.serve_forever(0.01);
   const c = socket.socket();
   await c.connectAsync(server.server_address);
-  await new Promise((r) => setTimeout(r, 30));
+  while (!started) await new Promise((r) => setTimeout(r, 5));
   await server.shutdown();
   await serving;
-  assertEquals(done, false);
-  await new Promise((r) => setTimeout(r, 120));
-  assertEquals(done, true);
+  assertEquals(done, false, "serve_forever settled while the handler still ran");
+  gate.resolve();
+  while (!done) await new Promise((r) => setTimeout(r, 5));
+  assertEquals((await c.recvAsync(10)).length, 0, "closed once the handler finished");
   c.close();
   server.server_close();
 });
 
 Deno.test("ThreadingUDPServer: concurrent async datagram handlers, python3 client", async () => {
-  class Late extends ss.DatagramRequestHandler {
+  // All four handlers are running at once, then answer in reverse order:
+  // handler n replies only after handler n+1 has sent its reply.
+  const N = 4;
+  let started = 0;
+  let allIn!: () => void;
+  const everyone = new Promise<void>((r) => allIn = r);
+  const sent = Array.from({ length: N }, () => Promise.withResolvers<void>());
+  class Reverse extends ss.DatagramRequestHandler {
+    declare sentOf: number; // set in handle(): fields initialize after the constructor ran it
     override async handle(): Promise<void> {
       const n = Number(dec.decode(this.rfile.read()));
-      await new Promise((r) => setTimeout(r, 50 - n * 10)); // later packets answer first
+      if (++started === N) allIn();
+      await everyone;
+      if (n + 1 < N) await sent[n + 1].promise;
       this.wfile.write(String(n));
+      this.sentOf = n;
+    }
+    override finish(): void {
+      super.finish();
+      sent[this.sentOf].resolve();
     }
   }
-  const server = new ss.ThreadingUDPServer(["127.0.0.1", 0], Late);
+  const server = new ss.ThreadingUDPServer(["127.0.0.1", 0], Reverse);
   const serving = server.serve_forever(0.05);
   try {
     const out = await pyClient(`
 c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-c.settimeout(10)
-for i in range(4):
+c.settimeout(60)
+for i in range(${N}):
     c.sendto(b"%d" % i, ("127.0.0.1", ${portOf(server)}))
-print(" ".join(c.recv(10).decode() for _ in range(4)))
+print(" ".join(c.recv(10).decode() for _ in range(${N})))
 `);
     assertEquals(out.trim(), "3 2 1 0");
   } finally {
