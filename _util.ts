@@ -9,39 +9,160 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Data a send-like method accepts. */
-export type Data = string | ArrayBufferView | ArrayBuffer;
+export type Data = string | ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
 
-/** Views `data` as bytes: UTF-8 for strings, no copy for buffers. */
-export function toBytes(data: Data, what = "data"): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (typeof data === "string") return encoder.encode(data);
-  if (ArrayBuffer.isView(data)) {
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+// ---------------------------------------------------------------------------
+// Intrinsic buffer bounds. A caller's view may lie about itself (an own
+// `length`, a subclass getter, a Proxy): every size or pointer that reaches
+// libc is read through the built-in getters captured here at load time, and
+// libc only ever sees a fresh plain Uint8Array built from those values.
+
+type Getter = (self: unknown) => unknown;
+const apply = Reflect.apply;
+function getter(proto: object, key: PropertyKey): Getter {
+  const get = Object.getOwnPropertyDescriptor(proto, key)?.get;
+  if (get === undefined) return () => undefined;
+  return (self) => apply(get, self, []);
+}
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const taTag = getter(TypedArrayProto, Symbol.toStringTag);
+const taBuffer = getter(TypedArrayProto, "buffer");
+const taOffset = getter(TypedArrayProto, "byteOffset");
+const taLength = getter(TypedArrayProto, "byteLength");
+const dvBuffer = getter(DataView.prototype, "buffer");
+const dvOffset = getter(DataView.prototype, "byteOffset");
+const dvLength = getter(DataView.prototype, "byteLength");
+const abLength = getter(ArrayBuffer.prototype, "byteLength");
+const abDetached = getter(ArrayBuffer.prototype, "detached");
+const sabLength = getter(SharedArrayBuffer.prototype, "byteLength");
+const U8 = Uint8Array;
+
+/** The intrinsic byte length of a typed array (never its own `length`). */
+export function byteLength(view: ArrayBufferView): number {
+  return taTag(view) !== undefined ? taLength(view) as number : dvLength(view) as number;
+}
+
+function isArrayBuffer(v: unknown): boolean {
+  try {
+    abLength(v);
+    return true;
+  } catch {
+    return false;
   }
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+}
+
+function isShared(v: unknown): boolean {
+  try {
+    sabLength(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function detached(buffer: unknown): boolean {
+  return isArrayBuffer(buffer) && abDetached(buffer) === true;
+}
+
+/**
+ * The bytes `v` covers right now, as a fresh plain `Uint8Array` over the same
+ * memory, with bounds read from the engine's own getters; `null` when `v` is
+ * not bytes-like. A detached buffer is a TypeError; a view that a shrunk
+ * resizable buffer left out of bounds covers 0 bytes.
+ */
+function span(v: unknown, what: string): Uint8Array | null {
+  if (typeof v !== "object" || v === null) return null;
+  let buffer: unknown;
+  let offset = 0;
+  let length = 0;
+  if (taTag(v) !== undefined) {
+    buffer = taBuffer(v);
+    offset = taOffset(v) as number;
+    length = taLength(v) as number;
+  } else if (isArrayBuffer(v)) {
+    buffer = v;
+    length = abLength(v) as number;
+  } else if (isShared(v)) {
+    buffer = v;
+    length = sabLength(v) as number;
+  } else {
+    try {
+      buffer = dvBuffer(v);
+    } catch {
+      return null; // not a DataView either
+    }
+    try {
+      offset = dvOffset(v) as number;
+      length = dvLength(v) as number;
+    } catch {
+      // Detached (checked below) or out of bounds: nothing to cover.
+    }
+  }
+  if (detached(buffer)) throw new TypeError(`${what} is a detached buffer`);
+  if (length === 0) return new U8(0);
+  return new U8(buffer as ArrayBuffer, offset, length);
+}
+
+/**
+ * Views `data` as bytes: UTF-8 for strings, no copy for buffers. The result
+ * is always a fresh plain `Uint8Array` whose bounds are the buffer's real
+ * (intrinsic) ones, whatever `length` the caller's object claims.
+ *
+ * @throws {TypeError} For anything else, or a detached buffer.
+ */
+export function toBytes(data: unknown, what = "data"): Uint8Array {
+  if (typeof data === "string") return encoder.encode(data);
+  const bytes = span(data, what);
+  if (bytes !== null) return bytes;
   throw new TypeError(
     `${what} must be a string, Uint8Array or other ArrayBufferView, not ${typeName(data)}`,
   );
 }
 
-/** A writable byte view of a caller's buffer (for recv_into and friends). */
+/**
+ * A writable byte view of a caller's buffer (for recv_into and friends),
+ * with the same intrinsic bounds as {@linkcode toBytes}.
+ *
+ * @throws {TypeError} For a non-buffer, or a detached buffer.
+ */
 export function writableBytes(buf: unknown, what = "buffer"): Uint8Array {
-  if (buf instanceof Uint8Array) return buf;
-  if (ArrayBuffer.isView(buf)) {
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-  if (buf instanceof ArrayBuffer) return new Uint8Array(buf);
+  const bytes = span(buf, what);
+  if (bytes !== null) return bytes;
   throw new TypeError(
     `${what} must be a Uint8Array or other ArrayBufferView, not ${typeName(buf)}`,
   );
 }
 
+/** Whether `v` is bytes-like (a view, ArrayBuffer or SharedArrayBuffer). */
+export function isBytesLike(v: unknown): boolean {
+  if (typeof v !== "object" || v === null) return false;
+  if (taTag(v) !== undefined || isArrayBuffer(v) || isShared(v)) return true;
+  try {
+    dvBuffer(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A non-NULL pointer's worth of memory for calls passing 0 bytes (Deno FFI
+ * turns an empty buffer into NULL, which some kernel paths treat
+ * differently from a valid pointer with length 0).
+ */
+export const EMPTY: Uint8Array = new Uint8Array(1);
+
 /** Python-ish type name for error messages. */
 export function typeName(v: unknown): string {
   if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "object") {
-    return (v as object).constructor?.name ?? "object";
+  try {
+    if (Array.isArray(v)) return "array";
+    if (typeof v === "object") {
+      const name = (v as object).constructor?.name;
+      return typeof name === "string" ? name : "object";
+    }
+  } catch {
+    return "object"; // a revoked Proxy, a throwing getter
   }
   return typeof v;
 }
@@ -90,7 +211,8 @@ export function int(v: unknown, what: string): number {
   if (typeof v !== "number" || !Number.isInteger(v)) {
     throw new TypeError(`${what} must be an integer, not ${typeName(v)}`);
   }
-  return v;
+  // -0 is an integer to JS but not to FFI ("Invalid FFI i32 type").
+  return v === 0 ? 0 : v;
 }
 
 /** An integer within [min, max], else TypeError/RangeError. */
@@ -105,6 +227,18 @@ export function intIn(v: unknown, min: number, max: number, what: string): numbe
 /** A C `int` (32-bit signed) argument. */
 export function cint(v: unknown, what: string): number {
   return intIn(v, -0x80000000, 0x7fffffff, what);
+}
+
+/**
+ * A file descriptor argument: a C `int` that is not negative. Beyond that
+ * range it is a RangeError (Deno's FFI would silently wrap it to 32 bits,
+ * and CPython truncates it to `int`, so `close(2**32 + 1)` closes fd 1).
+ */
+export function fdArg(v: unknown, what = "fd"): number {
+  const n = int(v, what);
+  if (n < 0) throw new RangeError(`negative file descriptor: ${n}`);
+  if (n > 0x7fffffff) throw new RangeError(`${what} out of range for a C int: ${n}`);
+  return n;
 }
 
 /** Reads a native-endian pointer-sized unsigned integer at `offset`. */

@@ -5,20 +5,22 @@
  *
  * @module
  */
-import { constants as C, type FieldLayout, struct, table } from "./constants/mod.ts";
+import {
+  constants as C,
+  type FieldLayout,
+  type PlatformTable,
+  struct,
+  type StructLayout,
+  table,
+} from "./constants/mod.ts";
 import { error, fromErrno, lastErrno } from "./errors.ts";
 import { libc } from "./ffi/library.ts";
-import {
-  cstr,
-  type Data,
-  fromCBytes,
-  int,
-  intIn,
-  LITTLE_ENDIAN,
-  toBytes,
-  typeName,
-} from "./_util.ts";
-import { resolveFirst } from "./resolver.ts";
+import { cstr, fromCBytes, int, intIn, LITTLE_ENDIAN, typeName } from "./_util.ts";
+import { lookup, lookupAsync } from "./resolver.ts";
+import { cInt, integer } from "./_ints.ts";
+import { cString, fsDecode, fsDecodeC, fsEncode, withNul } from "./_text.ts";
+import { hostForAddress } from "./_idna.ts";
+import { copyBytes, copyUint8 } from "./_view.ts";
 
 /** An AF_INET address: `[host, port]`. */
 export type IPv4Address = [host: string, port: number];
@@ -104,10 +106,7 @@ export type AddressLike =
 const L = LITTLE_ENDIAN;
 const SIN = struct("sockaddr_in");
 const SIN6 = struct("sockaddr_in6");
-const SUN = struct("sockaddr_un");
-const SA_FAMILY = struct("sockaddr").fields.sa_family;
 const SS_SIZE = struct("sockaddr_storage").size;
-const encoder = new TextEncoder();
 
 /** Size of `struct sockaddr_storage`: large enough for any address. */
 export const SOCKADDR_MAX: number = SS_SIZE;
@@ -134,56 +133,131 @@ export function parseNumeric(family: number, host: string): Uint8Array | null {
   return libc.inet_pton(family, cstr(host), out) === 1 ? out : null;
 }
 
-function hostArg(host: unknown, fn: string): string {
-  if (typeof host === "string") {
-    if (host.includes("\0")) {
-      throw new TypeError(`${fn}host name must not contain null character`);
-    }
-    return host;
-  }
-  if (host instanceof Uint8Array) return new TextDecoder().decode(host);
-  throw new TypeError(
-    `${fn}host must be a string or Uint8Array, not ${typeName(host)}`,
-  );
+const latin1 = new TextDecoder("latin1");
+
+/**
+ * CPython's setipaddr: the sockaddr (AF_INET or AF_INET6, as the platform's
+ * struct) for host bytes `name` (already encoded, no NUL), in family `af`
+ * (AF_INET, AF_INET6 or AF_UNSPEC). `""` is the wildcard, `"<broadcast>"`
+ * and `"255.255.255.255"` are INADDR_BROADCAST (an OSError "address family
+ * mismatched" for AF_INET6), numeric addresses skip the resolver, and
+ * everything else is the first `getaddrinfo(3)` result.
+ */
+export function setipaddr(name: Uint8Array, af: number): Uint8Array {
+  return withoutResolver(name, af) ?? resolved(lookup(withNul(name), null, af)[0].sa);
 }
 
+/** `setipaddr` with the resolution, if one is needed, on a worker thread. */
+export async function setipaddrAsync(
+  name: Uint8Array,
+  af: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  return withoutResolver(name, af) ??
+    resolved((await lookupAsync(withNul(name), null, af, signal))[0].sa);
+}
+
+function resolved(sa: Uint8Array): Uint8Array {
+  const fam = familyOf(sa);
+  if (fam !== C.AF_INET && fam !== C.AF_INET6) throw new error("unknown address family");
+  return sa;
+}
+
+/** The steps of setipaddr before the resolver; null when it is needed. */
+function withoutResolver(name: Uint8Array, af: number): Uint8Array | null {
+  if (name.length === 0) {
+    if (af === C.AF_INET) return newSockaddr(SIN.size, af)[0]; // INADDR_ANY
+    if (af === C.AF_INET6) return newSockaddr(SIN6.size, af)[0]; // in6addr_any
+    const res = lookup(null, withNul(new Uint8Array([0x30])), af, C.SOCK_DGRAM, C.AI_PASSIVE);
+    const fam = res[0].family;
+    if (fam !== C.AF_INET && fam !== C.AF_INET6) throw new error("unsupported address family");
+    if (res.length > 1) throw new error("wildcard resolved to multiple address");
+    return res[0].sa;
+  }
+  const text = latin1.decode(name);
+  if (text === "255.255.255.255" || text === "<broadcast>") {
+    if (af !== C.AF_INET && af !== C.AF_UNSPEC) throw new error("address family mismatched");
+    const [buf] = newSockaddr(SIN.size, C.AF_INET);
+    buf.fill(255, SIN.fields.sin_addr.offset, SIN.fields.sin_addr.offset + 4);
+    return buf;
+  }
+  const cname = withNul(name);
+  if (af === C.AF_UNSPEC || af === C.AF_INET) {
+    const out = new Uint8Array(4);
+    if (libc.inet_pton(C.AF_INET, cname, out) === 1) {
+      const [buf] = newSockaddr(SIN.size, C.AF_INET);
+      buf.set(out, SIN.fields.sin_addr.offset);
+      return buf;
+    }
+  }
+  // A scope ("fe80::1%lo") needs getaddrinfo to map the interface name.
+  if ((af === C.AF_UNSPEC || af === C.AF_INET6) && !name.includes(0x25)) {
+    const out = new Uint8Array(16);
+    if (libc.inet_pton(C.AF_INET6, cname, out) === 1) {
+      const [buf] = newSockaddr(SIN6.size, C.AF_INET6);
+      buf.set(out, SIN6.fields.sin6_addr.offset);
+      return buf;
+    }
+  }
+  return null;
+}
+
+/** An address's port, as CPython's "i": beyond C int it is already a RangeError. */
 function portArg(port: unknown, fn: string): number {
-  const p = int(port, `${fn}port`);
+  try {
+    return cInt(port, `${fn}port`);
+  } catch (e) {
+    if (e instanceof RangeError) throw new RangeError(`${fn}port must be 0-65535.`);
+    throw e;
+  }
+}
+
+/** The port range, checked (as CPython) only once the host has resolved. */
+function portRange(p: number, fn: string): number {
   if (p < 0 || p > 65535) throw new RangeError(`${fn}port must be 0-65535.`);
   return p;
 }
 
-/** The 4 address bytes of an AF_INET host, resolving names as CPython does. */
-function ipv4Host(host: string): Uint8Array {
-  if (host === "") return new Uint8Array(4); // INADDR_ANY
-  if (host === "<broadcast>" || host === "255.255.255.255") {
-    return new Uint8Array([255, 255, 255, 255]); // INADDR_BROADCAST
+/**
+ * The family numbers and portable sockaddr layouts of a table: the running
+ * platform's, unless a caller (a test) selects another explicitly.
+ */
+interface SockaddrTable {
+  readonly C: Readonly<Record<string, number>>;
+  readonly SIN: StructLayout;
+  readonly SIN6: StructLayout;
+  readonly SUN: StructLayout;
+  readonly SA_FAMILY: FieldLayout;
+}
+const SOCKADDR_TABLES = new WeakMap<PlatformTable, SockaddrTable>();
+function sockaddrTable(t: PlatformTable): SockaddrTable {
+  let s = SOCKADDR_TABLES.get(t);
+  if (!s) {
+    s = {
+      C: t.constants,
+      SIN: struct("sockaddr_in", t),
+      SIN6: struct("sockaddr_in6", t),
+      SUN: struct("sockaddr_un", t),
+      SA_FAMILY: struct("sockaddr", t).fields.sa_family,
+    };
+    SOCKADDR_TABLES.set(t, s);
   }
-  const numeric = parseNumeric(C.AF_INET, host);
-  if (numeric) return numeric;
-  const sa = resolveFirst(host, C.AF_INET);
-  return sa.slice(SIN.fields.sin_addr.offset, SIN.fields.sin_addr.offset + 4);
+  return s;
 }
 
-/** The 16 address bytes and resolved scope of an AF_INET6 host. */
-function ipv6Host(host: string): [Uint8Array, number] {
-  if (host === "") return [new Uint8Array(16), 0]; // in6addr_any
-  if (!host.includes("%")) {
-    const numeric = parseNumeric(C.AF_INET6, host);
-    if (numeric) return [numeric, 0];
-  }
-  const sa = resolveFirst(host, C.AF_INET6);
-  const a = SIN6.fields.sin6_addr.offset;
-  const scope = new DataView(sa.buffer, sa.byteOffset, sa.byteLength)
-    .getUint32(SIN6.fields.sin6_scope_id.offset, L);
-  return [sa.slice(a, a + 16), scope];
-}
-
-function newSockaddr(size: number, family: number): [Uint8Array, DataView] {
+function newSockaddr(
+  size: number,
+  family: number,
+  t: PlatformTable = table,
+): [Uint8Array, DataView] {
   const buf = new Uint8Array(size);
   const view = new DataView(buf.buffer);
-  if (SA_FAMILY.size === 2) view.setUint16(SA_FAMILY.offset, family, L);
-  else view.setUint8(SA_FAMILY.offset, family);
+  const fam = sockaddrTable(t).SA_FAMILY;
+  if (fam.size === 2) view.setUint16(fam.offset, family, L);
+  else view.setUint8(fam.offset, family);
+  // BSD/macOS: a length byte (sin_len, sin6_len, sun_len) before an 8-bit
+  // family; it holds the length passed to the kernel.
+  if (t.sizes.sa_len) view.setUint8(0, size);
   return [buf, view];
 }
 
@@ -215,7 +289,7 @@ const IFNAMSIZ = C.IF_NAMESIZE ?? 16;
 /** The index of the interface `name`, as the SIOCGIFINDEX CPython issues. */
 function interfaceIndex(name: Uint8Array | string, fn: string): number {
   const index = libc.if_nametoindex(
-    typeof name === "string" ? cstr(name, `${fn}interface name`) : name,
+    typeof name === "string" ? cString(name, `${fn}interface name`) : name,
   );
   if (index === 0) throw fromErrno(lastErrno() || table.errnoNames.ENODEV, "if_nametoindex");
   return index;
@@ -225,7 +299,7 @@ function interfaceIndex(name: Uint8Array | string, fn: string): number {
 function interfaceName(index: number): string {
   if (index === 0) return "";
   const buf = new Uint8Array(IFNAMSIZ + 1);
-  return libc.if_indextoname(index, buf) === null ? "" : fromCBytes(buf);
+  return libc.if_indextoname(index, buf) === null ? "" : fsDecodeC(buf);
 }
 
 /** `[ifname, proto, pkttype=0, hatype=0, addr=b""]` → sockaddr_ll. */
@@ -245,7 +319,10 @@ function encodePacket(address: unknown, fn: string): Uint8Array {
   const proto = intIn(a[1], 0, 0xffff, `${fn}proto`);
   const pkttype = a.length > 2 ? intIn(a[2], 0, 0xff, `${fn}pkttype`) : 0;
   const hatype = a.length > 3 ? intIn(a[3], 0, 0xffff, `${fn}hatype`) : 0;
-  const haddr = a.length > 4 ? toBytes(a[4] as Data, `${fn}addr`) : new Uint8Array(0);
+  const haddr = a.length > 4 ? copyBytes(a[4]) : new Uint8Array(0);
+  if (haddr === null) {
+    throw new TypeError(`${fn}AF_PACKET addr must be a bytes-like object, not ${typeName(a[4])}`);
+  }
   const ll = struct("sockaddr_ll");
   if (haddr.length > ll.fields.sll_addr.size) {
     throw new RangeError(
@@ -268,7 +345,7 @@ function fixedString(v: unknown, room: number, fn: string, what: string): Uint8A
   if (typeof v !== "string") {
     throw new TypeError(`${fn}AF_ALG ${what} must be a string, not ${typeName(v)}`);
   }
-  const bytes = cstr(v, `${fn}AF_ALG ${what}`);
+  const bytes = cString(v, `${fn}AF_ALG ${what}`);
   if (bytes.length > room) throw new RangeError(`${fn}AF_ALG ${what} too long.`);
   return bytes;
 }
@@ -293,17 +370,14 @@ function encodeAlg(address: unknown, fn: string): Uint8Array {
 
 /** The interface of an AF_CAN address: `""` (any), else its index. */
 function canInterface(v: unknown, fn: string): number {
-  let name: Uint8Array;
-  if (typeof v === "string") name = encoder.encode(v);
-  else if (v instanceof Uint8Array) name = v;
-  else {
+  // As CPython (PyUnicode_FSConverter): the file-system encoding, or bytes.
+  const name = typeof v === "string" ? fsEncode(v) : copyUint8(v);
+  if (name === null) {
     throw new TypeError(
       `${fn}AF_CAN interface name must be a string or Uint8Array, not ${typeName(v)}`,
     );
   }
-  if (name.includes(0)) {
-    throw new TypeError(`${fn}AF_CAN interface name must not contain null character`);
-  }
+  if (name.includes(0)) throw new RangeError(`${fn}AF_CAN interface name: embedded null byte`);
   if (name.length === 0) return 0;
   if (name.length >= IFNAMSIZ) throw new error(`${fn}AF_CAN interface name too long`);
   const z = new Uint8Array(name.length + 1);
@@ -370,6 +444,90 @@ function encodeTipc(address: unknown, fn: string): Uint8Array {
   return buf;
 }
 
+/** An AF_INET/AF_INET6 address with its fields converted, not yet resolved. */
+interface InetAddress {
+  family: number;
+  host: Uint8Array;
+  port: number;
+  flowinfo: bigint;
+  scopeId: bigint;
+}
+
+/**
+ * CPython's order: host (type, NUL, codec), port as a C int, flowinfo and
+ * scope_id as integers; the resolution and the range checks come after.
+ */
+function parseInet(family: number, address: unknown, fn: string): InetAddress {
+  const v6 = family === C.AF_INET6;
+  const a = tupleArg(address, 2, v6 ? 4 : 2, fn, v6 ? "AF_INET6" : "AF_INET");
+  return {
+    family,
+    host: hostForAddress(a[0], fn),
+    port: portArg(a[1], fn),
+    flowinfo: a.length > 2 ? integer(a[2], `${fn}flowinfo`) : 0n,
+    scopeId: a.length > 3 ? integer(a[3], `${fn}scope_id`) : 0n,
+  };
+}
+
+/** The sockaddr for a parsed address and its resolved host `sa`. */
+function packInet(
+  x: InetAddress,
+  sa: Uint8Array,
+  fn: string,
+  t: PlatformTable = table,
+): Uint8Array {
+  // `sa` has this platform's layout; the result has `t`'s.
+  const { C: TC, SIN: TSIN, SIN6: TSIN6 } = sockaddrTable(t);
+  const p = portRange(x.port, fn);
+  if (x.family === C.AF_INET) {
+    const [buf, view] = newSockaddr(TSIN.size, TC.AF_INET, t);
+    view.setUint16(TSIN.fields.sin_port.offset, p, false);
+    const at = SIN.fields.sin_addr.offset;
+    buf.set(sa.subarray(at, at + 4), TSIN.fields.sin_addr.offset);
+    return buf;
+  }
+  if (x.flowinfo < 0n || x.flowinfo > 0xfffffn) {
+    throw new RangeError(`${fn}flowinfo must be 0-1048575.`);
+  }
+  // Stricter than CPython 3.11, which masks flowinfo and scope_id to 32
+  // bits first (a scope_id of -1 becomes 4294967295, 2**32 + 1 becomes 1).
+  if (x.scopeId < 0n || x.scopeId > 0xffffffffn) {
+    throw new RangeError(`${fn}scope_id must be 0-4294967295, got ${x.scopeId}`);
+  }
+  const sv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
+  const resolvedScope = sv.getUint32(SIN6.fields.sin6_scope_id.offset, L);
+  // Deliberately unlike CPython, which overwrites the scope parsed from
+  // "fe80::1%lo" with the tuple's scope_id even when that is 0: a parsed
+  // scope is kept unless the tuple gives a non-zero one.
+  const scope = x.scopeId === 0n ? resolvedScope : Number(x.scopeId);
+  const [buf, view] = newSockaddr(TSIN6.size, TC.AF_INET6, t);
+  view.setUint16(TSIN6.fields.sin6_port.offset, p, false);
+  view.setUint32(TSIN6.fields.sin6_flowinfo.offset, Number(x.flowinfo), false);
+  const at = SIN6.fields.sin6_addr.offset;
+  buf.set(sa.subarray(at, at + 16), TSIN6.fields.sin6_addr.offset);
+  view.setUint32(TSIN6.fields.sin6_scope_id.offset, scope, L);
+  return buf;
+}
+
+/**
+ * {@linkcode encodeAddress} with any name resolution on a worker thread
+ * (`getaddrinfo(3)` is thread-safe): the same checks in the same order, the
+ * same bytes. For the async methods (`connectAsync`, `sendtoAsync`, …).
+ */
+export async function encodeAddressAsync(
+  family: number,
+  address: unknown,
+  fn = "",
+  proto = 0,
+  options: { signal?: AbortSignal } = {},
+): Promise<Uint8Array> {
+  if (family !== C.AF_INET && family !== C.AF_INET6) {
+    return encodeAddress(family, address, fn, proto);
+  }
+  const parsed = parseInet(family, address, fn);
+  return packInet(parsed, await setipaddrAsync(parsed.host, family, options.signal), fn);
+}
+
 /**
  * Packs `address` for `family` into a fresh, zeroed `sockaddr` of exactly the
  * length to pass to the kernel.
@@ -382,52 +540,29 @@ export function encodeAddress(
   address: unknown,
   fn = "",
   proto = 0,
+  t: PlatformTable = table,
 ): Uint8Array {
-  if (family === C.AF_INET) {
-    const [host, port] = tupleArg(address, 2, 2, fn, "AF_INET");
-    const h = hostArg(host, fn);
-    const p = portArg(port, fn);
-    const [buf, view] = newSockaddr(SIN.size, family);
-    view.setUint16(SIN.fields.sin_port.offset, p, false);
-    buf.set(ipv4Host(h), SIN.fields.sin_addr.offset);
-    return buf;
+  const { C: TC, SUN } = sockaddrTable(t); // `t`'s numbers and layouts
+  if (family === TC.AF_INET || family === TC.AF_INET6) {
+    // Parsed and resolved on this platform, packed in `t`'s layout.
+    const af = family === TC.AF_INET ? C.AF_INET : C.AF_INET6;
+    const parsed = parseInet(af, address, fn);
+    return packInet(parsed, setipaddr(parsed.host, af), fn, t);
   }
-  if (family === C.AF_INET6) {
-    const a = tupleArg(address, 2, 4, fn, "AF_INET6");
-    const h = hostArg(a[0], fn);
-    const p = portArg(a[1], fn);
-    const flowinfo = a.length > 2 ? int(a[2], `${fn}flowinfo`) : 0;
-    if (flowinfo < 0 || flowinfo > 0xfffff) {
-      throw new RangeError(`${fn}flowinfo must be 0-1048575.`);
-    }
-    let scope = a.length > 3 ? intIn(a[3], 0, 0xffffffff, `${fn}scope_id`) : 0;
-    const [bytes, resolvedScope] = ipv6Host(h);
-    // Deliberately unlike CPython, which overwrites the scope parsed from
-    // "fe80::1%lo" with the tuple's scope_id even when that is 0: a parsed
-    // scope is kept unless the tuple gives a non-zero one.
-    if (scope === 0) scope = resolvedScope;
-    const [buf, view] = newSockaddr(SIN6.size, family);
-    view.setUint16(SIN6.fields.sin6_port.offset, p, false);
-    view.setUint32(SIN6.fields.sin6_flowinfo.offset, flowinfo, false);
-    buf.set(bytes, SIN6.fields.sin6_addr.offset);
-    view.setUint32(SIN6.fields.sin6_scope_id.offset, scope, L);
-    return buf;
-  }
-  if (family === C.AF_UNIX) {
-    let path: Uint8Array;
-    if (typeof address === "string") {
-      if (address.includes("\0") && address[0] !== "\0") {
-        throw new TypeError(`${fn}AF_UNIX path must not contain null character`);
-      }
-      path = encoder.encode(address);
-    } else if (address instanceof Uint8Array) {
-      path = address;
-    } else if (ArrayBuffer.isView(address)) {
-      path = new Uint8Array(address.buffer, address.byteOffset, address.byteLength);
-    } else {
+  if (family === TC.AF_UNIX) {
+    // A string is the file-system encoding of the path, as os.fsencode
+    // (UTF-8, U+DC80..U+DCFF standing for undecodable bytes); bytes are
+    // taken as they are, by their real size.
+    const path = typeof address === "string" ? fsEncode(address) : copyBytes(address);
+    if (path === null) {
       throw new TypeError(
         `${fn}AF_UNIX address must be a string or Uint8Array, not ${typeName(address)}`,
       );
+    }
+    // Stricter than CPython, which passes a path with a NUL inside and so
+    // silently names the file by what precedes it.
+    if (path.length > 0 && path[0] !== 0 && path.includes(0)) {
+      throw new RangeError(`${fn}AF_UNIX path: embedded null byte`);
     }
     const room = SUN.fields.sun_path.size;
     const abstract = path.length > 0 && path[0] === 0;
@@ -443,11 +578,11 @@ export function encodeAddress(
     // An empty path is just the family: Linux then autobinds to a fresh
     // abstract name (as CPython passes it). Paths get their NUL counted.
     const nul = abstract || path.length === 0 ? 0 : 1;
-    const [buf] = newSockaddr(off + path.length + nul, family);
+    const [buf] = newSockaddr(off + path.length + nul, family, t);
     buf.set(path, off);
     return buf;
   }
-  if (family === C.AF_NETLINK) {
+  if (family === TC.AF_NETLINK) {
     const [pid, groups] = tupleArg(address, 2, 2, fn, "AF_NETLINK");
     const nl = struct("sockaddr_nl");
     const [buf, view] = newSockaddr(nl.size, family);
@@ -459,7 +594,7 @@ export function encodeAddress(
     );
     return buf;
   }
-  if (family === C.AF_VSOCK) {
+  if (family === TC.AF_VSOCK) {
     const [cid, port] = tupleArg(address, 2, 2, fn, "AF_VSOCK");
     const vm = struct("sockaddr_vm");
     const [buf, view] = newSockaddr(vm.size, family);
@@ -467,11 +602,11 @@ export function encodeAddress(
     view.setUint32(vm.fields.svm_port.offset, intIn(port, 0, 0xffffffff, "port"), L);
     return buf;
   }
-  if (family === C.AF_PACKET) return encodePacket(address, fn);
-  if (family === C.AF_ALG) return encodeAlg(address, fn);
-  if (family === C.AF_CAN) return encodeCan(address, fn, proto);
-  if (family === C.AF_TIPC) return encodeTipc(address, fn);
-  if (family === C.AF_QIPCRTR) {
+  if (family === TC.AF_PACKET) return encodePacket(address, fn);
+  if (family === TC.AF_ALG) return encodeAlg(address, fn);
+  if (family === TC.AF_CAN) return encodeCan(address, fn, proto);
+  if (family === TC.AF_TIPC) return encodeTipc(address, fn);
+  if (family === TC.AF_QIPCRTR) {
     const [node, port] = tupleArg(address, 2, 2, fn, "AF_QIPCRTR");
     const sq = struct("sockaddr_qrtr");
     const [buf, view] = newSockaddr(sq.size, family);
@@ -482,8 +617,9 @@ export function encodeAddress(
   throw new error(`${fn}bad family ${family}: no address codec for it`);
 }
 
-/** Reads the family of a `sockaddr` in `buf`. */
-export function familyOf(buf: Uint8Array): number {
+/** Reads the family of a `sockaddr` in `buf` (laid out as `t` says). */
+export function familyOf(buf: Uint8Array, t: PlatformTable = table): number {
+  const { SA_FAMILY } = sockaddrTable(t);
   return SA_FAMILY.size === 2
     ? buf[SA_FAMILY.offset] | (buf[SA_FAMILY.offset + 1] << 8)
     : buf[SA_FAMILY.offset];
@@ -494,13 +630,20 @@ export function familyOf(buf: Uint8Array): number {
  * JS address. Families without a codec give `[family, bytes]`.
  *
  * @param proto The socket's protocol: the AF_CAN address form depends on it.
+ * @param t The table whose layouts `buf` has (default: the running platform's).
  */
-export function decodeAddress(buf: Uint8Array, len: number, proto = 0): Address {
+export function decodeAddress(
+  buf: Uint8Array,
+  len: number,
+  proto = 0,
+  t: PlatformTable = table,
+): Address {
+  const { C, SIN, SIN6, SUN, SA_FAMILY } = sockaddrTable(t); // `t`'s numbers and layouts
   if (len < SA_FAMILY.offset + SA_FAMILY.size) {
     // Unnamed (e.g. an unbound AF_UNIX socket or socketpair peer).
     return "";
   }
-  const family = familyOf(buf);
+  const family = familyOf(buf, t);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   if (family === C.AF_INET) {
     const port = view.getUint16(SIN.fields.sin_port.offset, false);
@@ -518,7 +661,11 @@ export function decodeAddress(buf: Uint8Array, len: number, proto = 0): Address 
     const off = SUN.fields.sun_path.offset;
     const path = buf.subarray(off, Math.max(off, Math.min(len, buf.length)));
     if (path.length > 0 && path[0] === 0) return path.slice(); // abstract
-    return fromCBytes(path);
+    // As CPython: the file-system decoding, so a name that is not UTF-8
+    // comes back with U+DC80..U+DCFF for its undecodable bytes (and
+    // encodes back to the same bytes).
+    const end = path.indexOf(0);
+    return fsDecode(end < 0 ? path : path.subarray(0, end));
   }
   if (family === C.AF_NETLINK) {
     const nl = struct("sockaddr_nl");
@@ -539,7 +686,7 @@ export function decodeAddress(buf: Uint8Array, len: number, proto = 0): Address 
     const at = F.sll_addr.offset;
     const halen = Math.min(buf[F.sll_halen.offset], buf.length - at);
     return [
-      interfaceName(view.getInt32(F.sll_ifindex.offset, L)),
+      interfaceName(view.getUint32(F.sll_ifindex.offset, L)),
       view.getUint16(F.sll_protocol.offset, false),
       buf[F.sll_pkttype.offset],
       view.getUint16(F.sll_hatype.offset, L),
@@ -558,7 +705,7 @@ export function decodeAddress(buf: Uint8Array, len: number, proto = 0): Address 
   }
   if (family === C.AF_CAN) {
     const F = struct("sockaddr_can").fields;
-    const ifname = interfaceName(view.getInt32(F.can_ifindex.offset, L));
+    const ifname = interfaceName(view.getUint32(F.can_ifindex.offset, L));
     if (proto === C.CAN_ISOTP) {
       return [
         ifname,

@@ -4,22 +4,26 @@
  *
  * @module
  */
-import { int, LITTLE_ENDIAN } from "./_util.ts";
+import { LITTLE_ENDIAN } from "./_util.ts";
+import { cInt, integer } from "./_ints.ts";
 
+// As CPython: htonl/ntohl take any int (bool included) and refuse what does
+// not fit 32 unsigned bits; htons/ntohs parse a C int first ("i"), then
+// refuse what does not fit 16 unsigned bits. A float is a TypeError.
 function u32(x: unknown, fn: string): number {
-  const n = int(x, `${fn}() argument`);
-  if (n < 0) throw new RangeError(`${fn}: can't convert negative value to unsigned int`);
-  if (n > 0xffffffff) throw new RangeError(`${fn}: int larger than 32 bits`);
-  return n;
+  const n = integer(x, `${fn}() argument`);
+  if (n < 0n) throw new RangeError(`${fn}: can't convert negative value to unsigned int`);
+  if (n > 0xffffffffn) throw new RangeError(`${fn}: int larger than 32 bits`);
+  return Number(n);
 }
 
 function u16(x: unknown, fn: string): number {
-  const n = int(x, `${fn}() argument`);
+  const n = cInt(x, `${fn}() argument`);
   if (n < 0) {
-    throw new RangeError(`${fn}: can't convert negative value to C 16-bit unsigned integer`);
+    throw new RangeError(`${fn}: can't convert negative Python int to C 16-bit unsigned integer`);
   }
   if (n > 0xffff) {
-    throw new RangeError(`${fn}: value too large to convert to C 16-bit unsigned integer`);
+    throw new RangeError(`${fn}: Python int too large to convert to C 16-bit unsigned integer`);
   }
   return n;
 }

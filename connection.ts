@@ -59,8 +59,11 @@ export function create_connection(
       sock.connect(sockaddr);
       return sock;
     } catch (e) {
-      errors.push(e);
       sock?.close();
+      // As CPython: only OS errors move on to the next address; a wrong
+      // argument (a bad timeout or source address) is raised at once.
+      if (!(e instanceof error)) throw e;
+      errors.push(e);
     }
   }
   if (errors.length === 0) throw new error("getaddrinfo returns an empty list");

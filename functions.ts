@@ -10,7 +10,7 @@ import { libc } from "./ffi/library.ts";
 import { check, fromErrno, lastErrno } from "./errors.ts";
 import { type Address, type AddressLike } from "./address.ts";
 import { CMSG_LEN, packFds, Socket, unpackFds } from "./socket.ts";
-import { cint, type Data, int } from "./_util.ts";
+import { cint, type Data, fdArg, int } from "./_util.ts";
 
 /**
  * Creates a socket: Python's `socket.socket(family=AF_INET,
@@ -106,8 +106,7 @@ export function fromfd(fd: number, family: number, type: number, proto = 0): Soc
  * ```
  */
 export function close(fd: number): void {
-  const n = int(fd, "fd");
-  if (n < 0) throw new RangeError(`negative file descriptor: ${n}`);
+  const n = fdArg(fd);
   if (libc.close(n) === -1) {
     const e = lastErrno();
     if (e !== table.errnoNames.ECONNRESET) throw fromErrno(e, "close");
@@ -126,9 +125,7 @@ export function close(fd: number): void {
  * ```
  */
 export function dup(fd: number): number {
-  const n = int(fd, "fd");
-  if (n < 0) throw new RangeError(`negative file descriptor: ${n}`);
-  return check(libc.fcntl(n, C.F_DUPFD_CLOEXEC, 0), "fcntl");
+  return check(libc.fcntl(fdArg(fd), C.F_DUPFD_CLOEXEC, 0), "fcntl");
 }
 
 /**

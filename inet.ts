@@ -4,11 +4,26 @@
  *
  * @module
  */
-import { constants as C, table } from "./constants/mod.ts";
+import { constants as C } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
-import { error } from "./errors.ts";
+import { error, fromErrno, lastErrno } from "./errors.ts";
 import { formatIPv4, formatIPv6 } from "./address.ts";
-import { cstr, int, toBytes, typeName } from "./_util.ts";
+import { cInt, pyType } from "./_ints.ts";
+import { cString } from "./_text.ts";
+import { copyBytes } from "./_view.ts";
+
+/**
+ * A bytes-like argument (Python's "y*"), copied by its intrinsic size: a
+ * view claiming more than its memory holds (an own or inherited `length`)
+ * is read only as far as it really goes.
+ */
+function packed(v: unknown, fn: string): Uint8Array {
+  const b = copyBytes(v);
+  if (b === null) {
+    throw new TypeError(`${fn}() argument must be a bytes-like object, not ${pyType(v)}`);
+  }
+  return b;
+}
 
 /**
  * Converts an IPv4 address in any form `inet_aton(3)` accepts
@@ -20,16 +35,15 @@ import { cstr, int, toBytes, typeName } from "./_util.ts";
  * console.log(inet_aton("127.1")); // Uint8Array(4) [127, 0, 0, 1]
  * ```
  * @throws {error} "illegal IP address string passed to inet_aton".
- * @throws {RangeError} For an embedded NUL (Python's ValueError).
+ * @throws {RangeError} For an embedded NUL or a lone surrogate (Python's
+ *   ValueError, UnicodeEncodeError).
  */
 export function inet_aton(ip_string: string): Uint8Array {
-  if (typeof ip_string !== "string") {
-    throw new TypeError(`inet_aton() argument must be str, not ${typeName(ip_string)}`);
-  }
-  // As CPython: an embedded NUL is a ValueError (RangeError), not an OSError.
-  if (ip_string.includes("\0")) throw new RangeError("embedded null character");
+  // As CPython ("s"): a lone surrogate or an embedded NUL is a RangeError
+  // (UnicodeEncodeError, ValueError), not an OSError.
+  const src = cString(ip_string, "inet_aton() argument 1");
   const out = new Uint8Array(4);
-  if (libc.inet_aton(cstr(ip_string), out) === 0) {
+  if (libc.inet_aton(src, out) === 0) {
     throw new error("illegal IP address string passed to inet_aton");
   }
   return out;
@@ -46,10 +60,7 @@ export function inet_aton(ip_string: string): Uint8Array {
  * @throws {error} "packed IP wrong length for inet_ntoa".
  */
 export function inet_ntoa(packed_ip: Uint8Array): string {
-  const b = toBytes(packed_ip, "packed_ip");
-  if (typeof packed_ip === "string") {
-    throw new TypeError("inet_ntoa() argument must be a bytes-like object, not string");
-  }
+  const b = packed(packed_ip, "inet_ntoa");
   if (b.length !== 4) throw new error("packed IP wrong length for inet_ntoa");
   return formatIPv4(b);
 }
@@ -64,20 +75,19 @@ export function inet_ntoa(packed_ip: Uint8Array): string {
  * console.log(socket.inet_pton(socket.AF_INET6, "::1").length); // 16
  * ```
  * @throws {error} For an illegal string, or EAFNOSUPPORT for another family.
- * @throws {RangeError} For an embedded NUL (Python's ValueError).
+ * @throws {RangeError} For a family outside C `int`, an embedded NUL or a
+ *   lone surrogate (Python's OverflowError, ValueError, UnicodeEncodeError).
  */
 export function inet_pton(address_family: number, ip_string: string): Uint8Array {
-  const af = int(address_family, "address_family");
-  if (typeof ip_string !== "string") {
-    throw new TypeError(`inet_pton() argument 2 must be str, not ${typeName(ip_string)}`);
-  }
-  if (ip_string.includes("\0")) throw new RangeError("embedded null character");
-  if (af !== C.AF_INET && af !== C.AF_INET6) throw new error(table.errnoNames.EAFNOSUPPORT);
-  const out = new Uint8Array(af === C.AF_INET6 ? 16 : 4);
-  if (libc.inet_pton(af, cstr(ip_string), out) !== 1) {
-    throw new error("illegal IP address string passed to inet_pton");
-  }
-  return out;
+  // As CPython ("is"): the family as a C int, the string, then libc,
+  // whose EAFNOSUPPORT for another family is the OSError.
+  const af = cInt(address_family, "inet_pton() address_family");
+  const src = cString(ip_string, "inet_pton() argument 2");
+  const out = new Uint8Array(16);
+  const rc = libc.inet_pton(af, src, out);
+  if (rc < 0) throw fromErrno(lastErrno(), "inet_pton");
+  if (rc === 0) throw new error("illegal IP address string passed to inet_pton");
+  return out.slice(0, af === C.AF_INET6 ? 16 : 4);
 }
 
 /**
@@ -88,14 +98,12 @@ export function inet_pton(address_family: number, ip_string: string): Uint8Array
  * import * as socket from "@libc/socket";
  * console.log(socket.inet_ntop(socket.AF_INET, new Uint8Array([127, 0, 0, 1]))); // "127.0.0.1"
  * ```
- * @throws {RangeError} For a wrong length or an unknown family.
+ * @throws {RangeError} For a wrong length, an unknown family, or a family
+ *   outside C `int`.
  */
 export function inet_ntop(address_family: number, packed_ip: Uint8Array): string {
-  const af = int(address_family, "address_family");
-  if (typeof packed_ip === "string") {
-    throw new TypeError("inet_ntop() argument 2 must be a bytes-like object, not string");
-  }
-  const b = toBytes(packed_ip, "packed_ip");
+  const af = cInt(address_family, "inet_ntop() address_family");
+  const b = packed(packed_ip, "inet_ntop");
   if (af === C.AF_INET) {
     if (b.length !== 4) throw new RangeError("invalid length of packed IP address string");
     return formatIPv4(b);

@@ -6,7 +6,20 @@
 import { constants as C, struct } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
 import { error, fromErrno, lastErrno } from "./errors.ts";
-import { cstr, fromCBytes, intIn, readCString, typeName } from "./_util.ts";
+import { typeName } from "./_util.ts";
+import { intRange } from "./_ints.ts";
+import { fsDecode, fsDecodeC, fsEncode, withNul } from "./_text.ts";
+import { copyUint8 } from "./_view.ts";
+
+const IFNAMSIZ = C.IF_NAMESIZE ?? 16;
+
+/** The bytes of a C string libc owns, read byte by byte up to its NUL. */
+function cBytes(p: Deno.PointerObject): Uint8Array {
+  const view = new Deno.UnsafePointerView(p);
+  let n = 0;
+  while (view.getUint8(n) !== 0) n++;
+  return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(p, n)).slice();
+}
 
 /**
  * Lists the network interfaces as `[index, name]` pairs. Corresponds to
@@ -28,7 +41,8 @@ export function if_nameindex(): [index: number, name: string][] {
     for (let at = 0;; at += S.size) {
       const index = view.getUint32(at + S.fields.if_index.offset);
       if (index === 0) break;
-      out.push([index, readCString(view.getPointer(at + S.fields.if_name.offset))]);
+      const name = view.getPointer(at + S.fields.if_name.offset);
+      out.push([index, name === null ? "" : fsDecode(cBytes(name))]);
     }
   } finally {
     libc.if_freenameindex(head);
@@ -47,11 +61,15 @@ export function if_nameindex(): [index: number, name: string][] {
  * ```
  * @throws {error} "no interface with this name".
  */
-export function if_nametoindex(if_name: string): number {
-  if (typeof if_name !== "string") {
+export function if_nametoindex(if_name: string | Uint8Array): number {
+  // As CPython (PyUnicode_FSConverter): a string in the file-system
+  // encoding (surrogateescape), or bytes; a NUL inside is a RangeError.
+  const bytes = typeof if_name === "string" ? fsEncode(if_name) : copyUint8(if_name);
+  if (bytes === null) {
     throw new TypeError(`if_nametoindex() argument must be str, not ${typeName(if_name)}`);
   }
-  const index = libc.if_nametoindex(cstr(if_name, "if_name"));
+  if (bytes.includes(0)) throw new RangeError("if_nametoindex(): embedded null byte");
+  const index = libc.if_nametoindex(withNul(bytes));
   // As CPython: a message only, errno None (whatever errno libc left).
   if (index === 0) throw new error("no interface with this name");
   return index;
@@ -70,8 +88,10 @@ export function if_nametoindex(if_name: string): number {
  * @throws {error} ENXIO when there is no such interface.
  */
 export function if_indextoname(if_index: number): string {
-  const index = intIn(if_index, 0, 0xffffffff, "if_index");
-  const buf = new Uint8Array((C.IF_NAMESIZE ?? 16) + 1);
+  // Stricter than CPython 3.11, which truncates to unsigned int (2**32 + 1
+  // would name interface 1).
+  const index = intRange(if_index, 0, 0xffffffff, "if_indextoname() if_index");
+  const buf = new Uint8Array(IFNAMSIZ + 1);
   if (libc.if_indextoname(index, buf) === null) throw fromErrno(lastErrno(), "if_indextoname");
-  return fromCBytes(buf);
+  return fsDecodeC(buf);
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Socket } from "./socket.ts";
+import { byteLength, isBytesLike, toBytes } from "./_util.ts";
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
@@ -251,10 +252,12 @@ export class SocketFile<T extends string | Uint8Array = string | Uint8Array> {
     if (!this.#writing) throw new RangeError("File not open for writing");
     let bytes: Uint8Array;
     if (this.#binary) {
-      if (!(data instanceof Uint8Array)) {
+      if (!isBytesLike(data)) {
         throw new TypeError(`a bytes-like object is required, not '${typeof data}'`);
       }
-      bytes = data;
+      // A fresh view with the buffer's real bounds, whatever `length` the
+      // caller's object claims (as Python, any bytes-like object will do).
+      bytes = toBytes(data);
     } else {
       if (typeof data !== "string") {
         throw new TypeError(`write() argument must be str, not ${typeof data}`);
@@ -267,10 +270,10 @@ export class SocketFile<T extends string | Uint8Array = string | Uint8Array> {
       this.#sock.sendall(bytes);
     } else {
       this.#wbuf.push(bytes.slice());
-      this.#wlen += bytes.length;
+      this.#wlen += byteLength(bytes);
       if (this.#wlen >= this.#bufsize) this.flush();
     }
-    return data.length;
+    return this.#binary ? byteLength(bytes) : (data as string).length;
   }
 
   /** Sends everything buffered. */

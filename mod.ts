@@ -112,3 +112,38 @@ export { SocketFile } from "./makefile.ts";
 export type { SocketFileOptions } from "./makefile.ts";
 export type { Data } from "./_util.ts";
 export * from "./constants/public.ts";
+export {
+  getMulticastLoop,
+  getMulticastTtl,
+  joinGroup,
+  joinSourceGroup,
+  leaveGroup,
+  leaveSourceGroup,
+  packGroupReq,
+  packGroupSourceReq,
+  packIpMreq,
+  packIpMreqn,
+  packIpMreqSource,
+  packIpv6Mreq,
+  setMulticastInterface,
+  setMulticastLoop,
+  setMulticastTtl,
+} from "./multicast.ts";
+export type { MulticastInterface } from "./multicast.ts";
+export {
+  getTcpInfo,
+  packIn6Pktinfo,
+  packInPktinfo,
+  packLinger,
+  packTimeval,
+  TCP_INFO_SIZE,
+  TIMEVAL_SIZE,
+  unpackIn6Pktinfo,
+  unpackInPktinfo,
+  unpackLinger,
+  unpackTcpInfo,
+  unpackTimeval,
+} from "./sockopt.ts";
+export type { In6Pktinfo, InPktinfo, Linger, TcpInfo } from "./sockopt.ts";
+export { listen_fds, listen_fds_with_names } from "./activation.ts";
+export type { ListenFdsOptions } from "./activation.ts";

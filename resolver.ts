@@ -8,22 +8,16 @@
  *
  * @module
  */
-import { domainToASCII } from "node:url";
 import { constants as C, struct, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
 import { error, fromErrno, gaierror, herror, lastErrno } from "./errors.ts";
-import { decodeAddress, encodeAddress, formatIPv4, formatIPv6, parseNumeric } from "./address.ts";
+import { decodeAddress, familyOf, formatIPv4, formatIPv6, setipaddr } from "./address.ts";
 import type { Address } from "./address.ts";
-import {
-  cstr,
-  fromCBytes,
-  int,
-  intIn,
-  LITTLE_ENDIAN,
-  readCString,
-  readPointerArray,
-  typeName,
-} from "./_util.ts";
+import { fromCBytes, LITTLE_ENDIAN, readCString, readPointerArray, typeName } from "./_util.ts";
+import { asInteger, cInt, fitsCLong, integer, pyType } from "./_ints.ts";
+import { cString, fsDecodeC, fsEncode, utf8, withNul } from "./_text.ts";
+import { idna } from "./_idna.ts";
+import { copyUint8 } from "./_view.ts";
 
 const AI = struct("addrinfo");
 const HOSTENT = struct("hostent");
@@ -57,32 +51,51 @@ function throwGai(code: number, syscall: string, errnum?: number): never {
   throw e;
 }
 
-function hostBytes(host: unknown, what = "host"): Uint8Array | null {
+/**
+ * getaddrinfo's host, as CPython 3.11 reads it: `null`, a string encoded
+ * with the "idna" codec (label checks even for ASCII names: RangeError), or
+ * bytes. An embedded NUL is a RangeError here; CPython silently cuts the
+ * name there.
+ */
+function hostBytes(host: unknown): Uint8Array | null {
   if (host === null || host === undefined) return null;
-  if (host instanceof Uint8Array) {
-    const out = new Uint8Array(host.length + 1);
-    out.set(host);
-    return out;
+  let bytes: Uint8Array;
+  if (typeof host === "string") bytes = new TextEncoder().encode(idna(host));
+  else {
+    const b = copyUint8(host);
+    if (b === null) {
+      throw new TypeError(`getaddrinfo() argument 1 must be string or null, not ${typeName(host)}`);
+    }
+    bytes = b;
   }
-  if (typeof host !== "string") {
-    throw new TypeError(`getaddrinfo() argument 1 must be string or null, not ${typeName(host)}`);
-  }
-  // CPython encodes host names with the "idna" codec.
-  // deno-lint-ignore no-control-regex
-  const ascii = /^[\x00-\x7f]*$/.test(host) ? host : domainToASCII(host);
-  if (ascii === "") throw new gaierror(C.EAI_NONAME, readCString(libc.gai_strerror(C.EAI_NONAME)));
-  return cstr(ascii, what);
+  if (bytes.includes(0)) throw new RangeError("getaddrinfo() host: embedded null character");
+  return withNul(bytes);
 }
 
+/**
+ * getaddrinfo's port, as CPython 3.11 reads it: an int (not a bool) within
+ * C `long`, written in decimal; a string (strict UTF-8); bytes; or `null`.
+ * Anything else is OSError "Int or String expected". An embedded NUL is a
+ * RangeError here; CPython silently cuts the service name there.
+ */
 function portBytes(port: unknown): Uint8Array | null {
   if (port === null || port === undefined) return null;
-  if (typeof port === "number") {
-    if (!Number.isInteger(port)) throw new TypeError("port must be an integer or string");
-    return cstr(String(port));
+  const n = asInteger(port, false);
+  let bytes: Uint8Array;
+  if (n !== null) {
+    if (!fitsCLong(n)) {
+      throw new RangeError("getaddrinfo() port: int too large to convert to C long");
+    }
+    return withNul(new TextEncoder().encode(n.toString()));
   }
-  if (typeof port === "string") return cstr(port, "port");
-  if (port instanceof Uint8Array) return hostBytes(port);
-  throw new TypeError(`Int or String expected, not ${typeName(port)}`);
+  if (typeof port === "string") bytes = utf8(port);
+  else {
+    const b = copyUint8(port);
+    if (b === null) throw new error("Int or String expected");
+    bytes = b;
+  }
+  if (bytes.includes(0)) throw new RangeError("getaddrinfo() port: embedded null character");
+  return withNul(bytes);
 }
 
 interface GaiCall {
@@ -92,47 +105,93 @@ interface GaiCall {
   res: Uint8Array;
 }
 
+function hintsFor(family: number, type: number, proto: number, flags: number): Uint8Array {
+  const hints = new Uint8Array(AI.size);
+  const v = new DataView(hints.buffer);
+  v.setInt32(AI.fields.ai_flags.offset, flags, LITTLE_ENDIAN);
+  v.setInt32(AI.fields.ai_family.offset, family, LITTLE_ENDIAN);
+  v.setInt32(AI.fields.ai_socktype.offset, type, LITTLE_ENDIAN);
+  v.setInt32(AI.fields.ai_protocol.offset, proto, LITTLE_ENDIAN);
+  return hints;
+}
+
 function prepareGai(
   host: unknown,
   port: unknown,
-  family: number,
-  type: number,
-  proto: number,
-  flags: number,
+  family: unknown,
+  type: unknown,
+  proto: unknown,
+  flags: unknown,
 ): GaiCall {
-  const hints = new Uint8Array(AI.size);
-  const v = new DataView(hints.buffer);
-  v.setInt32(AI.fields.ai_flags.offset, int(flags, "flags"), LITTLE_ENDIAN);
-  v.setInt32(AI.fields.ai_family.offset, int(family, "family"), LITTLE_ENDIAN);
-  v.setInt32(AI.fields.ai_socktype.offset, int(type, "type"), LITTLE_ENDIAN);
-  v.setInt32(AI.fields.ai_protocol.offset, int(proto, "proto"), LITTLE_ENDIAN);
+  // CPython's order: the four C ints ("iiii") first, then host, then port.
+  const hints = hintsFor(
+    cInt(family, "getaddrinfo() family"),
+    cInt(type, "getaddrinfo() type"),
+    cInt(proto, "getaddrinfo() proto"),
+    cInt(flags, "getaddrinfo() flags"),
+  );
   return { node: hostBytes(host), service: portBytes(port), hints, res: new Uint8Array(PTR) };
 }
 
-function collectGai(call: GaiCall): AddrInfo[] {
-  const head = readPtr(call.res);
-  const out: AddrInfo[] = [];
+/** One result of {@linkcode lookup}: the fields and the raw sockaddr. */
+interface RawInfo {
+  family: number;
+  type: number;
+  proto: number;
+  canonname: string;
+  sa: Uint8Array;
+}
+
+function collectRaw(res: Uint8Array): RawInfo[] {
+  const head = readPtr(res);
+  const out: RawInfo[] = [];
   try {
     for (let p = head; p !== null;) {
       const view = new Deno.UnsafePointerView(p);
       const len = view.getUint32(AI.fields.ai_addrlen.offset);
       const addrPtr = view.getPointer(AI.fields.ai_addr.offset);
-      const sa = addrPtr === null
-        ? new Uint8Array(0)
-        : new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(addrPtr, len).slice(0));
-      out.push([
-        view.getInt32(AI.fields.ai_family.offset),
-        view.getInt32(AI.fields.ai_socktype.offset),
-        view.getInt32(AI.fields.ai_protocol.offset),
-        readCString(view.getPointer(AI.fields.ai_canonname.offset)),
-        decodeAddress(sa, len),
-      ]);
+      out.push({
+        family: view.getInt32(AI.fields.ai_family.offset),
+        type: view.getInt32(AI.fields.ai_socktype.offset),
+        proto: view.getInt32(AI.fields.ai_protocol.offset),
+        canonname: readCString(view.getPointer(AI.fields.ai_canonname.offset)),
+        sa: addrPtr === null
+          ? new Uint8Array(0)
+          : new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(addrPtr, len).slice(0)),
+      });
       p = view.getPointer(AI.fields.ai_next.offset);
     }
   } finally {
     if (head !== null) libc.freeaddrinfo(head);
   }
   return out;
+}
+
+function collectGai(call: GaiCall): AddrInfo[] {
+  return collectRaw(call.res).map((r) => [
+    r.family,
+    r.type,
+    r.proto,
+    r.canonname,
+    decodeAddress(r.sa, r.sa.length),
+  ]);
+}
+
+/**
+ * `getaddrinfo(3)` on C strings already encoded (no codec, no checks: the
+ * caller has done them), with C-int hints. Throws gaierror.
+ */
+export function lookup(
+  node: Uint8Array | null,
+  service: Uint8Array | null,
+  family: number,
+  type = 0,
+  flags = 0,
+): RawInfo[] {
+  const res = new Uint8Array(PTR);
+  const rc = libc.getaddrinfo(node, service, hintsFor(family, type, 0, flags), res);
+  if (rc !== 0) throwGai(rc, "getaddrinfo", rc === C.EAI_SYSTEM ? lastErrno() : undefined);
+  return collectRaw(res);
 }
 
 /**
@@ -155,7 +214,13 @@ function collectGai(call: GaiCall): AddrInfo[] {
  * @param proto A protocol number, or 0 for any.
  * @param flags `AI_*` flags, OR-ed.
  * @returns `[family, type, proto, canonname, sockaddr]` tuples.
- * @throws {gaierror} When the name cannot be resolved.
+ * @throws {gaierror} When the name cannot be resolved, or libc refuses a
+ *   hint (EAI_FAMILY, EAI_SOCKTYPE, EAI_SERVICE, EAI_BADFLAGS).
+ * @throws {RangeError} For a hint outside C `int`, an int port outside C
+ *   `long`, a host the "idna" codec rejects (an empty label, a label of 64
+ *   or more characters, a lone surrogate), or a NUL inside host or port.
+ * @throws {error} "Int or String expected" for a port that is a boolean,
+ *   a non-integer number or another object, as CPython.
  */
 export function getaddrinfo(
   host: string | Uint8Array | null,
@@ -196,9 +261,17 @@ export async function getaddrinfoAsync(
   flags = 0,
   options: { signal?: AbortSignal } = {},
 ): Promise<AddrInfo[]> {
-  const signal = options.signal;
-  signal?.throwIfAborted();
+  options.signal?.throwIfAborted();
   const call = prepareGai(host, port, family, type, proto, flags);
+  await runAsync(call, options.signal);
+  return collectGai(call);
+}
+
+/**
+ * Runs a prepared `getaddrinfo(3)` on a worker thread; throws gaierror or
+ * the signal's reason (the result is then freed once the thread is done).
+ */
+async function runAsync(call: GaiCall, signal?: AbortSignal): Promise<void> {
   const pending = libc.getaddrinfo_nb(call.node, call.service, call.hints, call.res);
   let rc: number;
   if (signal) {
@@ -230,28 +303,25 @@ export async function getaddrinfoAsync(
   // errno after a call on another thread is meaningless: EAI_SYSTEM is
   // reported as a gaierror.
   if (rc !== 0) throwGai(rc, "getaddrinfo");
-  return collectGai(call);
 }
 
-/** The raw sockaddr of the first `getaddrinfo` result for `host` in `family`. */
-export function resolveFirst(host: string, family: number): Uint8Array {
-  const call = prepareGai(host, null, family, 0, 0, 0);
-  const rc = libc.getaddrinfo(call.node, null, call.hints, call.res);
-  if (rc !== 0) throwGai(rc, "getaddrinfo", rc === C.EAI_SYSTEM ? lastErrno() : undefined);
-  const head = readPtr(call.res)!;
-  try {
-    const view = new Deno.UnsafePointerView(head);
-    const len = view.getUint32(AI.fields.ai_addrlen.offset);
-    const addr = view.getPointer(AI.fields.ai_addr.offset)!;
-    return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(addr, len).slice(0));
-  } finally {
-    libc.freeaddrinfo(head);
-  }
+/** {@linkcode lookup} on a worker thread, abortable by `signal`. */
+export async function lookupAsync(
+  node: Uint8Array | null,
+  service: Uint8Array | null,
+  family: number,
+  signal?: AbortSignal,
+): Promise<RawInfo[]> {
+  signal?.throwIfAborted();
+  const call = { node, service, hints: hintsFor(family, 0, 0, 0), res: new Uint8Array(PTR) };
+  await runAsync(call, signal);
+  return collectRaw(call.res);
 }
 
 /**
  * Translates a socket address into a host and port, numeric or by name.
- * Corresponds to `getnameinfo(3)`.
+ * Corresponds to `getnameinfo(3)`, after a numeric `getaddrinfo(3)` of the
+ * host, as CPython does.
  *
  * @example
  * ```ts
@@ -263,31 +333,56 @@ export function resolveFirst(host: string, family: number): Uint8Array {
  * @param flags `NI_*` flags.
  * @returns `[host, port]`, both strings.
  * @throws {gaierror} When the lookup fails.
+ * @throws {RangeError} For a port outside 0-65535, a flowinfo outside
+ *   0-1048575, a scope_id outside 0-2^32-1, or a host with a NUL.
  */
 export function getnameinfo(
   sockaddr: [string, number] | [string, number, number, number] | [string, number, number],
   flags: number,
 ): [host: string, port: string] {
+  // CPython's order: flags ("Oi"), the sockaddr's type, its fields
+  // ("si|II"), the flowinfo range, the lookup, then the IPv4 tuple size.
+  const fl = cInt(flags, "getnameinfo() flags");
   if (!Array.isArray(sockaddr)) {
     throw new TypeError(`getnameinfo() argument 1 must be an array, not ${typeName(sockaddr)}`);
   }
-  if (sockaddr.length < 2 || sockaddr.length > 4) {
+  if (sockaddr.length < 2 || sockaddr.length > 4 || typeof sockaddr[0] !== "string") {
     throw new TypeError("getnameinfo(): illegal sockaddr argument");
   }
-  const [host, port] = sockaddr;
-  if (typeof host !== "string") throw new TypeError("getnameinfo(): host must be a string");
-  int(port, "port");
-  const infos = getaddrinfo(host, port, C.AF_UNSPEC, C.SOCK_DGRAM, 0, C.AI_NUMERICHOST);
+  const host = cString(sockaddr[0], "getnameinfo(): host");
+  const port = cInt(sockaddr[1], "getnameinfo(): port");
+  const flowinfo = sockaddr.length > 2 ? integer(sockaddr[2], "getnameinfo(): flowinfo") : 0n;
+  const scope = sockaddr.length > 3 ? integer(sockaddr[3], "getnameinfo(): scope_id") : 0n;
+  if (flowinfo < 0n || flowinfo > 0xfffffn) {
+    throw new RangeError("getnameinfo(): flowinfo must be 0-1048575.");
+  }
+  // Stricter than CPython 3.11, which passes such a port on to libc (70000
+  // becomes 4464) and masks scope_id to 32 bits (-1 becomes 4294967295).
+  if (port < 0 || port > 65535) throw new RangeError("getnameinfo(): port must be 0-65535.");
+  if (scope < 0n || scope > 0xffffffffn) {
+    throw new RangeError(`getnameinfo(): scope_id must be 0-4294967295, got ${scope}`);
+  }
+  const infos = lookup(
+    host,
+    withNul(new TextEncoder().encode(String(port))),
+    C.AF_UNSPEC,
+    C.SOCK_DGRAM,
+    C.AI_NUMERICHOST,
+  );
   if (infos.length !== 1) throw new error("sockaddr resolved to multiple addresses");
-  const [family] = infos[0];
+  const { family, sa } = infos[0];
   if (family === C.AF_INET && sockaddr.length !== 2) {
     throw new error("IPv4 sockaddr must be 2 tuple");
   }
-  const sa = encodeAddress(
-    family,
-    family === C.AF_INET ? [host, port] : sockaddr,
-    "getnameinfo(): ",
-  );
+  if (family === C.AF_INET6) {
+    const F = struct("sockaddr_in6").fields;
+    const v = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
+    v.setUint32(F.sin6_flowinfo.offset, Number(flowinfo), false);
+    // Deliberately unlike CPython, which overwrites the scope parsed from
+    // "fe80::1%lo" with the tuple's scope_id even when that is 0: a parsed
+    // scope is kept unless the tuple gives a non-zero one.
+    if (scope !== 0n) v.setUint32(F.sin6_scope_id.offset, Number(scope), LITTLE_ENDIAN);
+  }
   const hostBuf = new Uint8Array(C.NI_MAXHOST ?? 1025);
   const servBuf = new Uint8Array(C.NI_MAXSERV ?? 32);
   const rc = libc.getnameinfo(
@@ -297,7 +392,7 @@ export function getnameinfo(
     hostBuf.length,
     servBuf,
     servBuf.length,
-    int(flags, "flags"),
+    fl,
   );
   if (rc !== 0) throwGai(rc, "getnameinfo", rc === C.EAI_SYSTEM ? lastErrno() : undefined);
   return [fromCBytes(hostBuf), fromCBytes(servBuf)];
@@ -317,7 +412,7 @@ export function gethostname(): string {
   if (libc.gethostname(buf, BigInt(buf.length - 1)) === -1) {
     throw fromErrno(lastErrno(), "gethostname");
   }
-  return fromCBytes(buf);
+  return fsDecodeC(buf); // as CPython: the file-system decoding (surrogateescape)
 }
 
 /**
@@ -332,25 +427,56 @@ export function gethostname(): string {
  * console.log(socket.gethostname()); // "sandbox"
  * ```
  *
- * @param name The new name: a string (UTF-8) or raw bytes.
+ * @param name The new name: a string (the file-system encoding, UTF-8 with
+ *   surrogateescape, as CPython's) or raw bytes.
  * @throws {PermissionError} EPERM without `CAP_SYS_ADMIN`.
  * @throws {error} EINVAL for a name longer than 64 bytes.
- * @throws {TypeError} For a name that is neither a string nor bytes, or a
- *   string with a NUL character.
+ * @throws {TypeError} For a name that is neither a string nor bytes.
+ * @throws {RangeError} For a string with a NUL or an unencodable lone surrogate.
  */
 export function sethostname(name: string | Uint8Array): void {
   let bytes: Uint8Array;
-  if (typeof name === "string") bytes = cstr(name, "sethostname() name").subarray(0, -1);
-  else if (name instanceof Uint8Array) bytes = name;
-  else {
-    throw new TypeError(
-      `sethostname() argument must be a string or Uint8Array, not ${typeName(name)}`,
-    );
+  if (typeof name === "string") {
+    bytes = fsEncode(name);
+    if (bytes.includes(0)) throw new RangeError("sethostname(): embedded null byte");
+  } else {
+    const b = copyUint8(name);
+    if (b === null) {
+      throw new TypeError(
+        `sethostname() argument must be a string or Uint8Array, not ${typeName(name)}`,
+      );
+    }
+    bytes = b;
   }
-  if (libc.sethostname(bytes, BigInt(bytes.length)) === -1) {
+  // An empty name must still reach the kernel as a real pointer.
+  const buf = bytes.length === 0 ? new Uint8Array(1) : bytes;
+  if (libc.sethostname(buf, BigInt(bytes.length)) === -1) {
     throw fromErrno(lastErrno(), "sethostname");
   }
 }
+
+/**
+ * A host name argument of the gethostby* family, as CPython's "et" format
+ * with the "idna" codec reads it: a string through the codec (RangeError
+ * for what it rejects), or bytes; then an embedded NUL is a TypeError.
+ */
+function encodedName(name: unknown, fn: string): Uint8Array {
+  let bytes: Uint8Array | null;
+  if (typeof name === "string") bytes = new TextEncoder().encode(idna(name));
+  else bytes = copyUint8(name);
+  if (bytes === null) {
+    throw new TypeError(`${fn}() argument 1 must be str or Uint8Array, not ${typeName(name)}`);
+  }
+  if (bytes.includes(0)) {
+    throw new TypeError(
+      `${fn}() argument 1 must be encoded string without null bytes, not ${pyType(name)}`,
+    );
+  }
+  return bytes;
+}
+
+const SIN = struct("sockaddr_in");
+const SIN6 = struct("sockaddr_in6");
 
 /**
  * Translates a host name to an IPv4 address string; an address is returned
@@ -364,17 +490,12 @@ export function sethostname(name: string | Uint8Array): void {
  * ```
  *
  * @throws {gaierror} When the name cannot be resolved.
+ * @throws {RangeError} For a name the "idna" codec rejects (an empty label,
+ *   a label of 64 or more characters, a lone surrogate).
  */
-export function gethostbyname(hostname: string): string {
-  if (typeof hostname !== "string") {
-    throw new TypeError(`gethostbyname() argument must be a string, not ${typeName(hostname)}`);
-  }
-  if (hostname === "") return "0.0.0.0";
-  if (hostname === "<broadcast>") return "255.255.255.255";
-  const numeric = parseNumeric(C.AF_INET, hostname);
-  if (numeric) return formatIPv4(numeric);
-  const sa = resolveFirst(hostname, C.AF_INET);
-  return formatIPv4(sa, struct("sockaddr_in").fields.sin_addr.offset);
+export function gethostbyname(hostname: string | Uint8Array): string {
+  const sa = setipaddr(encodedName(hostname, "gethostbyname"), C.AF_INET);
+  return formatIPv4(sa, SIN.fields.sin_addr.offset);
 }
 
 /** `[hostname, aliaslist, ipaddrlist]`, as `gethostbyname_ex` and `gethostbyaddr` return. */
@@ -438,13 +559,15 @@ function hostentCall(
  *
  * @throws {gaierror} When the name cannot be resolved.
  * @throws {herror} When the host database has no entry.
+ * @throws {RangeError} For a name the "idna" codec rejects.
  */
-export function gethostbyname_ex(hostname: string): HostEntry {
-  gethostbyname(hostname); // raises gaierror for unknown names, as CPython does
-  const name = cstr(hostname, "hostname");
+export function gethostbyname_ex(hostname: string | Uint8Array): HostEntry {
+  const name = encodedName(hostname, "gethostbyname_ex");
+  setipaddr(name, C.AF_INET); // raises gaierror for unknown names, as CPython does
+  const cname = withNul(name);
   return hostentCall(
     (ret, buf, len, result, herr) =>
-      libc.gethostbyname2_r(name, C.AF_INET, ret, buf, len, result, herr),
+      libc.gethostbyname2_r(cname, C.AF_INET, ret, buf, len, result, herr),
     "gethostbyname_r",
   );
 }
@@ -460,24 +583,13 @@ export function gethostbyname_ex(hostname: string): HostEntry {
  * ```
  *
  * @throws {herror} When no host name is known for the address.
+ * @throws {RangeError} For a name the "idna" codec rejects.
  */
-export function gethostbyaddr(ip_address: string): HostEntry {
-  if (typeof ip_address !== "string") {
-    throw new TypeError(`gethostbyaddr() argument must be a string, not ${typeName(ip_address)}`);
-  }
-  let family = C.AF_INET;
-  let bytes = parseNumeric(C.AF_INET, ip_address);
-  if (!bytes) {
-    bytes = parseNumeric(C.AF_INET6, ip_address);
-    family = C.AF_INET6;
-  }
-  if (!bytes) {
-    const sa = resolveFirst(ip_address, C.AF_UNSPEC);
-    const dec = decodeAddress(sa, sa.length) as [string, number];
-    family = dec[0].includes(":") ? C.AF_INET6 : C.AF_INET;
-    bytes = parseNumeric(family, dec[0])!;
-  }
-  const addr = bytes;
+export function gethostbyaddr(ip_address: string | Uint8Array): HostEntry {
+  const sa = setipaddr(encodedName(ip_address, "gethostbyaddr"), C.AF_UNSPEC);
+  const family = familyOf(sa);
+  const at = family === C.AF_INET6 ? SIN6.fields.sin6_addr.offset : SIN.fields.sin_addr.offset;
+  const addr = sa.slice(at, at + (family === C.AF_INET6 ? 16 : 4));
   return hostentCall(
     (ret, buf, len, result, herr) =>
       libc.gethostbyaddr_r(addr, addr.length, family, ret, buf, len, result, herr),
@@ -496,9 +608,10 @@ export function gethostbyaddr(ip_address: string): HostEntry {
  * ```
  *
  * @throws {error} "protocol not found".
+ * @throws {RangeError} For a name with a NUL or a lone surrogate.
  */
 export function getprotobyname(protocolname: string): number {
-  const name = cstr(protocolname, "protocolname");
+  const name = cString(protocolname, "getprotobyname() argument 1");
   const ret = new Uint8Array(PROTOENT.size);
   const buf = new Uint8Array(4096);
   const result = new Uint8Array(PTR);
@@ -517,9 +630,10 @@ function serventCall(
   return readPtr(result) === null ? null : ret;
 }
 
-function protoArg(protocolname: unknown): Uint8Array | null {
-  if (protocolname === undefined || protocolname === null) return null;
-  return cstr(protocolname as string, "protocolname");
+/** The optional protocol name: omitted means any; `null` is a TypeError, as CPython's None. */
+function protoArg(protocolname: unknown, fn: string): Uint8Array | null {
+  if (protocolname === undefined) return null;
+  return cString(protocolname, `${fn}() argument 2`);
 }
 
 /**
@@ -532,11 +646,13 @@ function protoArg(protocolname: unknown): Uint8Array | null {
  * console.log(socket.getservbyname("http", "tcp")); // 80
  * ```
  *
+ * @param protocolname Omit it for any protocol (`null` is a TypeError, as None in CPython).
  * @throws {error} "service/proto not found".
+ * @throws {RangeError} For a name with a NUL or a lone surrogate.
  */
 export function getservbyname(servicename: string, protocolname?: string): number {
-  const name = cstr(servicename, "servicename");
-  const proto = protoArg(protocolname);
+  const name = cString(servicename, "getservbyname() argument 1");
+  const proto = protoArg(protocolname, "getservbyname");
   const ret = serventCall((r, b, l, res) => libc.getservbyname_r(name, proto, r, b, l, res));
   if (ret === null) throw new error("service/proto not found");
   return new DataView(ret.buffer).getUint16(SERVENT.fields.s_port.offset, false);
@@ -552,12 +668,15 @@ export function getservbyname(servicename: string, protocolname?: string): numbe
  * console.log(socket.getservbyport(80, "tcp")); // "http"
  * ```
  *
+ * @param protocolname Omit it for any protocol (`null` is a TypeError, as None in CPython).
  * @throws {RangeError} When `port` is outside 0-65535.
  * @throws {error} "port/proto not found".
  */
 export function getservbyport(port: number, protocolname?: string): string {
-  const p = intIn(port, 0, 65535, "getservbyport: port");
-  const proto = protoArg(protocolname);
+  // CPython's order: port as a C int, the protocol name, then the port range.
+  const p = cInt(port, "getservbyport() port");
+  const proto = protoArg(protocolname, "getservbyport");
+  if (p < 0 || p > 65535) throw new RangeError("getservbyport: port must be 0-65535.");
   // s_port is in network byte order.
   const netPort = ((p & 0xff) << 8) | (p >> 8);
   const ret = serventCall((r, b, l, res) => libc.getservbyport_r(netPort, proto, r, b, l, res));

@@ -20,8 +20,11 @@ import {
 import { getaddrinfoAsync } from "./resolver.ts";
 import { type Direction, reactor, READ, WRITE } from "./_reactor.ts";
 import {
+  byteLength,
   cint,
   type Data,
+  EMPTY,
+  fdArg,
   getSize,
   int,
   intIn,
@@ -56,6 +59,19 @@ const scratch = new Uint8Array(65536);
 
 /** The "timer expired" outcome of `#retryLater`'s wait: not an error. */
 const RETRY = Symbol("retry");
+/** The "slice of a long wait expired" outcome of `#wait`: not an error. */
+const SLICE = Symbol("slice");
+/**
+ * The longest single wait, in ms: `poll(2)` takes a C `int`, and
+ * `setTimeout` fires at once (TimeoutOverflowWarning) beyond 2^31-1 ms.
+ * Longer timeouts wait in slices until the real deadline.
+ */
+const MAX_WAIT_MS = 0x7fff_ffff;
+/** Most buffers one sendmsg/recvmsg takes (the kernel's `UIO_MAXIOV`). */
+const IOV_MAX: number = C.IOV_MAX ?? C.UIO_MAXIOV ?? 1024;
+/** Most descriptors one `SCM_RIGHTS` item carries (Linux's `SCM_MAX_FD`). */
+const SCM_MAX_FD = 253;
+const EMSGSIZE = table.errnoNames.EMSGSIZE;
 
 function isAgain(e: number): boolean {
   return e === EAGAIN || e === EWOULDBLOCK;
@@ -116,11 +132,18 @@ interface Handle {
   fd: number;
 }
 
+/** The EBADF of a closed socket: a `socket.error` and a `Deno.errors.BadResource`. */
+function badFd(syscall?: string, message?: string): error {
+  const e = fromErrno(EBADF, syscall);
+  if (message !== undefined) e.message = `[Errno ${EBADF}] ${message}`;
+  return e;
+}
+
 const finalizer = new FinalizationRegistry<Handle>((h) => {
   if (h.fd >= 0) {
     const fd = h.fd;
     h.fd = -1;
-    reactor.forget(fd, () => new error(EBADF, "socket was garbage-collected"));
+    reactor.forget(fd, () => badFd(undefined, "socket was garbage-collected"));
     libc.close(fd);
   }
 });
@@ -186,6 +209,21 @@ function setNonblockFlag(fd: number, on: boolean): void {
   if (want !== flags) check(libc.fcntl(fd, C.F_SETFL, want), "fcntl");
 }
 
+/**
+ * Sleeps in `poll(2)` until `fd` is ready for `dir` or the `deadline`
+ * (a `performance.now()` value; Infinity: none) passes. Each `poll` waits at
+ * most {@linkcode MAX_WAIT_MS}; longer deadlines poll again. Returns false
+ * once the deadline has passed.
+ */
+function pollUntil(fd: number, dir: Direction, deadline: number, connect = false): boolean {
+  if (deadline === Infinity) return pollWait(fd, dir, -1, connect);
+  for (;;) {
+    const left = deadline - performance.now();
+    if (left <= 0) return false;
+    if (pollWait(fd, dir, Math.min(Math.ceil(left), MAX_WAIT_MS), connect)) return true;
+  }
+}
+
 /** Sleeps in `poll(2)` until `fd` is ready for `dir` or `ms` pass (-1: forever). */
 function pollWait(fd: number, dir: Direction, ms: number, connect = false): boolean {
   const pfd = new Uint8Array(POLL.size);
@@ -244,13 +282,13 @@ export class Socket {
    * @param fileno An open socket descriptor to adopt (not duplicated).
    */
   constructor(family = -1, type = -1, proto = -1, fileno: number | null = null) {
-    family = int(family, "family");
-    type = int(type, "type");
-    proto = int(proto, "proto");
+    // C ints, as CPython's "iii" (OverflowError there, RangeError here).
+    family = cint(family, "family");
+    type = cint(type, "type");
+    proto = cint(proto, "proto");
     let fd: number;
     if (fileno !== null && fileno !== undefined) {
-      fd = int(fileno, "fileno");
-      if (fd < 0) throw new RangeError(`negative file descriptor: ${fd}`);
+      fd = fdArg(fileno, "fileno");
       const probe = (name: number) => intOption(fd, C.SOL_SOCKET, name);
       if (family === -1) family = probe(C.SO_DOMAIN);
       if (type === -1) type = probe(C.SO_TYPE);
@@ -259,13 +297,9 @@ export class Socket {
       if (family === -1) family = C.AF_INET;
       if (type === -1) type = C.SOCK_STREAM;
       if (proto === -1) proto = 0;
-      cint(family, "family");
-      cint(type, "type");
-      cint(proto, "proto");
       fd = check(libc.socket(family, type | C.SOCK_CLOEXEC, proto), "socket");
     }
     this.#h = { fd };
-    finalizer.register(this, this.#h, this);
     this.#family = family;
     this.#type = type & TYPE_MASK;
     this.#proto = proto;
@@ -281,10 +315,17 @@ export class Socket {
       try {
         setNonblockFlag(fd, true);
       } catch (e) {
-        if (fileno === null) libc.close(this.#release());
+        // A failed adoption leaves the descriptor alone (it is not ours);
+        // a socket we created is closed.
+        this.#h.fd = -1;
+        this.#closed = true;
+        if (fileno === null || fileno === undefined) libc.close(fd);
         throw e;
       }
     }
+    // Only a fully built socket gets a finalizer: one registered for a
+    // failed adoption would later close whatever reused that number.
+    finalizer.register(this, this.#h, this);
   }
 
   // -------------------------------------------------------------------------
@@ -321,7 +362,7 @@ export class Socket {
   /** The live descriptor, or an EBADF error once closed. */
   #fd(): number {
     const fd = this.#h.fd;
-    if (fd < 0) throw new error(EBADF, "Bad file descriptor");
+    if (fd < 0) throw badFd();
     return fd;
   }
 
@@ -331,11 +372,7 @@ export class Socket {
     this.#closed = true;
     finalizer.unregister(this);
     if (fd >= 0) {
-      reactor.forget(fd, () => {
-        const e = new error(EBADF, "socket closed while an operation was pending");
-        e.syscall = "close";
-        return e;
-      });
+      reactor.forget(fd, () => badFd("close", "socket closed while an operation was pending"));
     }
     return fd;
   }
@@ -430,7 +467,13 @@ export class Socket {
    */
   dup(): Socket {
     const fd = check(libc.fcntl(this.#fd(), C.F_DUPFD_CLOEXEC, 0), "fcntl");
-    const s = new Socket(this.#family, this.#type, this.#proto, fd);
+    let s: Socket;
+    try {
+      s = new Socket(this.#family, this.#type, this.#proto, fd);
+    } catch (e) {
+      libc.close(fd);
+      throw e;
+    }
     s.#setTimeoutState(this.#timeout);
     return s;
   }
@@ -495,7 +538,8 @@ export class Socket {
   }
 
   /**
-   * Whether the socket is in blocking mode (timeout `null`).
+   * Whether the socket is in blocking mode: as CPython, `gettimeout() !== 0`
+   * (a socket with a positive timeout counts as blocking).
    *
    * @example
    * ```ts
@@ -506,7 +550,7 @@ export class Socket {
    */
   getblocking(): boolean {
     this.#fd();
-    return this.#timeout === null;
+    return this.#timeout !== 0;
   }
 
   /**
@@ -558,10 +602,8 @@ export class Socket {
       const e = errno();
       if (e === EINTR) continue;
       if (isAgain(e) && this.#timeout !== null && this.#timeout > 0) {
-        const end = deadline ?? performance.now() + this.#timeout * 1000;
-        deadline = end;
-        const remaining = end - performance.now();
-        if (remaining <= 0 || !pollWait(fd, dir, Math.ceil(remaining))) throw timedOut(syscall);
+        deadline ??= performance.now() + this.#timeout * 1000;
+        if (!pollUntil(fd, dir, deadline)) throw timedOut(syscall);
         continue;
       }
       throw fromErrno(e, syscall);
@@ -628,8 +670,13 @@ export class Socket {
   #adopt(newFd: number, sa: Uint8Array, len: number): [Socket, Address] {
     // As CPython: the new socket gets the default timeout (accept4 without
     // SOCK_NONBLOCK hands out a blocking descriptor).
-    const peer = decodeAddress(sa, len, this.#proto);
-    return [new Socket(this.#family, this.#type, this.#proto, newFd), peer];
+    try {
+      const peer = decodeAddress(sa, len, this.#proto);
+      return [new Socket(this.#family, this.#type, this.#proto, newFd), peer];
+    } catch (e) {
+      libc.close(newFd); // ours since accept4 returned it: never leaked
+      throw e;
+    }
   }
 
   /**
@@ -714,15 +761,7 @@ export class Socket {
       // Blocking mode interrupted, or a timeout: wait for the outcome.
       const deadline = timeout ? performance.now() + timeout * 1000 : Infinity;
       for (;;) {
-        const remaining = deadline - performance.now();
-        if (remaining <= 0) return -1;
-        const ready = pollWait(
-          this.#fd(),
-          WRITE,
-          deadline === Infinity ? -1 : Math.ceil(remaining),
-          true,
-        );
-        if (!ready) return -1;
+        if (!pollUntil(this.#fd(), WRITE, deadline, true)) return -1;
         const live = this.#fd();
         try {
           e = intOption(live, C.SOL_SOCKET, C.SO_ERROR);
@@ -813,15 +852,15 @@ export class Socket {
   /** Reads an option of up to `buflen` bytes (1-1024) and returns its raw bytes. */
   getsockopt(level: number, optname: number, buflen: number): Uint8Array;
   getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
-    cint(level, "level");
-    cint(optname, "optname");
-    if (buflen === undefined) return intOption(this.#fd(), level, optname);
+    const lv = cint(level, "level");
+    const name = cint(optname, "optname");
+    if (buflen === undefined) return intOption(this.#fd(), lv, name);
     const n = int(buflen, "buflen");
     if (n <= 0 || n > 1024) throw new RangeError("getsockopt buflen out of range");
     const buf = new Uint8Array(n);
     const len = new Uint32Array([n]);
     check(
-      libc.getsockopt(this.#fd(), level, optname, buf, new Uint8Array(len.buffer)),
+      libc.getsockopt(this.#fd(), lv, name, buf, new Uint8Array(len.buffer)),
       "getsockopt",
     );
     return buf.slice(0, len[0]);
@@ -829,7 +868,9 @@ export class Socket {
 
   /**
    * Sets a socket option. Corresponds to `setsockopt(2)`. The value is an
-   * integer (or boolean) passed as a C `int`, or bytes passed as they are;
+   * integer (or boolean) passed as a C `int`, or bytes passed as they are
+   * (a string as its UTF-8 bytes, where CPython wants bytes; empty bytes as
+   * a valid pointer with length 0, as CPython);
    * `setsockopt(level, name, null, optlen)` passes NULL with a length.
    *
    * @example
@@ -838,6 +879,9 @@ export class Socket {
    * using s = socket.socket();
    * s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
    * ```
+   *
+   * @throws {RangeError} For an integer value outside C `int`, or an
+   *   `optlen` outside 0 to 2^32-1 (CPython wraps both silently).
    */
   setsockopt(level: number, optname: number, value: number | boolean | Data): void;
   /** Passes a NULL option value with length `optlen` (e.g. `ALG_SET_AEAD_AUTHSIZE`). */
@@ -848,8 +892,8 @@ export class Socket {
     value: number | boolean | Data | null,
     optlen?: number,
   ): void {
-    cint(level, "level");
-    cint(optname, "optname");
+    const lv = cint(level, "level");
+    const name = cint(optname, "optname");
     let buf: Uint8Array | null;
     let len: number;
     if (value === null) {
@@ -863,9 +907,12 @@ export class Socket {
       len = 4;
     } else {
       buf = toBytes(value, "value");
-      len = buf.length;
+      len = byteLength(buf);
+      // Deno FFI passes an empty buffer as NULL; the kernel tells NULL from
+      // a valid pointer with length 0 (IP_IPSEC_POLICY: EMSGSIZE vs success).
+      if (len === 0) buf = EMPTY;
     }
-    check(libc.setsockopt(this.#fd(), level, optname, buf, len), "setsockopt");
+    check(libc.setsockopt(this.#fd(), lv, name, buf, len), "setsockopt");
   }
 
   // -------------------------------------------------------------------------
@@ -885,6 +932,10 @@ export class Socket {
    * b.close();
    * ```
    *
+   * With `MSG_TRUNC` on a datagram socket the result has the datagram's
+   * true length, as in CPython; the bytes past `bufsize`, which the kernel
+   * did not write, are zeros (CPython leaves them uninitialized).
+   *
    * @throws {RangeError} For a negative `bufsize`.
    */
   recv(bufsize: number, flags = 0): Uint8Array {
@@ -897,7 +948,7 @@ export class Socket {
     const buf = size <= scratch.length ? scratch : new Uint8Array(size);
     const big = BigInt(size);
     const n = this.#io(READ, (fd) => libc.recv(fd, buf, big, f), "recv");
-    return buf === scratch || n < size ? buf.slice(0, n) : buf;
+    return received(buf, size, n, buf === scratch);
   }
 
   /**
@@ -916,8 +967,10 @@ export class Socket {
    * ```
    */
   recv_into(buffer: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): number {
-    const [view, big] = intoArgs(buffer, nbytes, "recv_into");
+    const want = intoArgs(buffer, nbytes, "recv_into");
     const f = cint(flags, "flags");
+    const view = writableBytes(buffer);
+    const big = BigInt(Math.min(want, byteLength(view)));
     if (big === 0n && this.#fd() >= 0) return 0; // as CPython: nothing requested
     return this.#io(READ, (fd) => libc.recv(fd, view, big, f), "recv");
   }
@@ -950,7 +1003,7 @@ export class Socket {
       return libc.recvfrom(fd, buf, big, f, sa, lenBytes);
     }, "recvfrom");
     return [
-      n === buf.length ? buf : buf.slice(0, n),
+      received(buf, buf.length, n, false),
       len[0] ? decodeAddress(sa, len[0], this.#proto) : null,
     ];
   }
@@ -975,8 +1028,10 @@ export class Socket {
     nbytes = 0,
     flags = 0,
   ): [number, Address | null] {
-    const [view, big] = intoArgs(buffer, nbytes, "recvfrom_into");
+    const want = intoArgs(buffer, nbytes, "recvfrom_into");
     const f = cint(flags, "flags");
+    const view = writableBytes(buffer);
+    const big = BigInt(Math.min(want, byteLength(view)));
     const sa = new Uint8Array(SOCKADDR_MAX);
     const len = new Uint32Array(1);
     const lenBytes = new Uint8Array(len.buffer);
@@ -1011,7 +1066,7 @@ export class Socket {
     const msg = new MsgIn([buf], ancbufsize, "recvmsg");
     const f = cint(flags, "flags");
     const n = this.#io(READ, (fd) => msg.call(fd, f), "recvmsg");
-    return [n === buf.length ? buf : buf.slice(0, n), ...msg.result(this.#proto)];
+    return [received(buf, buf.length, n, false), ...msg.result(this.#proto)];
   }
 
   /**
@@ -1037,9 +1092,14 @@ export class Socket {
     ancbufsize = 0,
     flags = 0,
   ): RecvMsgIntoResult {
-    const views = [...buffers].map((b) => writableBytes(b));
-    const msg = new MsgIn(views, ancbufsize, "recvmsg_into");
+    const sources = boundedList(buffers, IOV_MAX, "recvmsg_into", (b) => {
+      writableBytes(b); // type-check each buffer as it comes
+      return b;
+    });
+    const anc = int(ancbufsize, "ancbufsize");
     const f = cint(flags, "flags");
+    // The views are taken last, after every argument that could run user code.
+    const msg = new MsgIn(sources.map((b) => writableBytes(b)), anc, "recvmsg_into");
     const n = this.#io(READ, (fd) => msg.call(fd, f), "recvmsg");
     return [n, ...msg.result(this.#proto)];
   }
@@ -1064,7 +1124,7 @@ export class Socket {
   send(data: Data, flags = 0): number {
     const bytes = toBytes(data);
     const f = cint(flags, "flags") | MSG_NOSIGNAL;
-    const big = BigInt(Math.min(bytes.length, MAX_IO));
+    const big = BigInt(Math.min(byteLength(bytes), MAX_IO));
     return this.#io(WRITE, (fd) => libc.send(fd, bytes, big, f), "send");
   }
 
@@ -1083,14 +1143,15 @@ export class Socket {
    */
   sendall(data: Data, flags = 0): void {
     const bytes = toBytes(data);
+    const total = byteLength(bytes);
     const f = cint(flags, "flags") | MSG_NOSIGNAL;
     const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : undefined;
     let off = 0;
     do {
       const chunk = bytes.subarray(off);
-      const big = BigInt(Math.min(chunk.length, MAX_IO));
+      const big = BigInt(Math.min(total - off, MAX_IO));
       off += this.#io(WRITE, (fd) => libc.send(fd, chunk, big, f), "send", deadline);
-    } while (off < bytes.length);
+    } while (off < total);
   }
 
   /**
@@ -1109,8 +1170,9 @@ export class Socket {
   /** `sendto(data, flags, address)`: with `MSG_*` flags. */
   sendto(data: Data, flags: number, address: AddressLike): number;
   sendto(data: Data, flagsOrAddress: number | AddressLike, address?: AddressLike): number {
-    const [f, sa, bytes] = this.#sendtoArgs(data, flagsOrAddress, address, arguments.length);
-    const big = BigInt(Math.min(bytes.length, MAX_IO));
+    const [f, sa] = this.#sendtoArgs(data, flagsOrAddress, address, arguments.length);
+    const bytes = toBytes(data);
+    const big = BigInt(Math.min(byteLength(bytes), MAX_IO));
     return this.#io(WRITE, (fd) => libc.sendto(fd, bytes, big, f, sa, sa.length), "sendto");
   }
 
@@ -1119,7 +1181,7 @@ export class Socket {
     flagsOrAddress: unknown,
     address: unknown,
     argc: number,
-  ): [number, Uint8Array, Uint8Array] {
+  ): [number, Uint8Array] {
     let flags = 0;
     let addr = flagsOrAddress;
     if (argc >= 3) {
@@ -1128,9 +1190,9 @@ export class Socket {
     } else if (argc < 2) {
       throw new TypeError("sendto() takes 2 or 3 arguments");
     }
-    const bytes = toBytes(data);
+    toBytes(data); // type-check only: callers take the bytes after every other argument
     const sa = encodeAddress(this.#family, addr, "sendto(): ", this.#proto);
-    return [flags | MSG_NOSIGNAL, sa, bytes];
+    return [flags | MSG_NOSIGNAL, sa];
   }
 
   /**
@@ -1158,8 +1220,9 @@ export class Socket {
     flags = 0,
     address?: AddressLike | null,
   ): number {
-    const msg = this.#msgOut(buffers, ancdata, address);
+    const out = this.#msgOut(buffers, ancdata, address);
     const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    const msg = out();
     return this.#io(WRITE, (fd) => libc.sendmsg(fd, msg, f), "sendmsg");
   }
 
@@ -1193,7 +1256,7 @@ export class Socket {
    */
   sendmsg_afalg(msg: Iterable<Data> | undefined, options: SendmsgAfalgOptions): number {
     if (this.#family !== C.AF_ALG) throw new error("algset is only supported for AF_ALG");
-    const { op, iv, assoclen, flags = 0 } = options ?? {};
+    const { op, iv, assoclen, flags = 0 } = options ?? {} as SendmsgAfalgOptions;
     if (typeof op !== "number" || !Number.isInteger(op) || op < 0 || op > 0x7fffffff) {
       throw new TypeError("Invalid or missing argument 'op'");
     }
@@ -1206,9 +1269,10 @@ export class Socket {
     if (iv !== undefined && iv !== null) {
       // struct af_alg_iv { __u32 ivlen; __u8 iv[]; }
       const bytes = toBytes(iv, "iv");
+      const ivlen = byteLength(bytes);
       const head = struct("af_alg_iv");
-      const item = new Uint8Array(head.size + bytes.length);
-      new DataView(item.buffer).setUint32(head.fields.ivlen.offset, bytes.length, L);
+      const item = new Uint8Array(head.size + ivlen);
+      new DataView(item.buffer).setUint32(head.fields.ivlen.offset, ivlen, L);
       item.set(bytes, head.size);
       anc.push([C.SOL_ALG, C.ALG_SET_IV, item]);
     }
@@ -1217,20 +1281,29 @@ export class Socket {
       if (n < 0) throw new TypeError("assoclen must be positive");
       anc.push([C.SOL_ALG, C.ALG_SET_AEAD_ASSOCLEN, u32(n)]);
     }
-    const m = buildMsgOut([...(msg ?? [])].map((b) => toBytes(b)), anc, null);
+    const sources = boundedList(msg ?? [], IOV_MAX, "sendmsg", checkData);
     const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    const m = buildMsgOut(sources.map((b) => toBytes(b)), anc, null);
     return this.#io(WRITE, (fd) => libc.sendmsg(fd, m, f), "sendmsg");
   }
 
+  /**
+   * Validates sendmsg's arguments and returns a builder of its msghdr. The
+   * builder reads the buffers' live bounds each time it is called: an async
+   * send calls it again after every wait, never reusing pointers taken
+   * before one.
+   */
   #msgOut(
     buffers: Iterable<Data>,
     ancdata: Iterable<readonly [number, number, Data]>,
     address?: AddressLike | null,
-  ): Uint8Array {
+  ): () => Uint8Array {
+    const sources = boundedList(buffers, IOV_MAX, "sendmsg", checkData);
+    const items = boundedList(ancdata, IOV_MAX, "sendmsg", checkAncItem);
     const sa = address === undefined || address === null
       ? null
       : encodeAddress(this.#family, address, "sendmsg(): ", this.#proto);
-    return buildMsgOut([...buffers].map((b) => toBytes(b)), [...ancdata], sa);
+    return () => buildMsgOut(sources.map((b) => toBytes(b)), items, sa);
   }
 
   /**
@@ -1267,9 +1340,9 @@ export class Socket {
       ? Infinity
       : intIn(count, 1, Number.MAX_SAFE_INTEGER, "count");
     const fd = typeof file === "number"
-      ? file
-      : typeof (file as { fileno?: unknown }).fileno === "function"
-      ? (file as { fileno(): number }).fileno()
+      ? fdArg(file, "file")
+      : typeof (file as { fileno?: unknown })?.fileno === "function"
+      ? fileFd((file as { fileno(): unknown }).fileno())
       : -1;
     if (fd < 0) return this.#sendfileByRead(file as Deno.FsFile, start, limit);
     const off = new BigInt64Array([BigInt(start)]);
@@ -1300,6 +1373,12 @@ export class Socket {
       const want = Math.min(buf.length, limit - total);
       const n = file.readSync(buf.subarray(0, want));
       if (n === null || n === 0) break;
+      // A file object's own answer: trusted for nothing but a count in range.
+      if (!Number.isInteger(n) || n < 0 || n > want) {
+        throw new TypeError(
+          `readSync() returned ${typeName(n)} ${String(n)}, not a count 0-${want}`,
+        );
+      }
       this.sendall(buf.subarray(0, n));
       total += n;
     }
@@ -1344,17 +1423,29 @@ export class Socket {
   // -------------------------------------------------------------------------
   // Async twins
 
-  /** Waits for readiness on the reactor, honouring signal and timeout. */
+  /**
+   * Waits for readiness on the reactor, honouring signal and timeout.
+   * Resolves `undefined` when woken; `false` when a slice of a wait longer
+   * than {@linkcode MAX_WAIT_MS} expired before the deadline (the caller
+   * retries, as after a spurious wake-up, and waits again).
+   */
   #wait(
     dir: Direction,
     options: AsyncOptions | undefined,
     deadline: number | undefined,
     syscall: string,
-  ): Promise<void> {
+  ): Promise<void | false> {
     const fd = this.#fd();
     const signal = options?.signal;
     if (deadline === undefined) return reactor.wait(fd, dir, signal);
-    return reactor.wait(fd, dir, signal, deadline - performance.now(), () => timedOut(syscall));
+    const left = deadline - performance.now();
+    if (left <= MAX_WAIT_MS) {
+      return reactor.wait(fd, dir, signal, left, () => timedOut(syscall));
+    }
+    return reactor.wait(fd, dir, signal, MAX_WAIT_MS, () => SLICE).catch((e) => {
+      if (e === SLICE) return false as const;
+      throw e;
+    });
   }
 
   #deadline(): number | undefined {
@@ -1448,7 +1539,7 @@ export class Socket {
       const [r, e] = this.#nonblocking(fd, () => libc.connect(fd, sa, sa.length));
       if (r === 0) return;
       if (e === EINPROGRESS || e === EINTR) {
-        await this.#wait(WRITE, options, deadline, "connect");
+        while ((await this.#wait(WRITE, options, deadline, "connect")) === false);
         const err = this.getsockopt(C.SOL_SOCKET, C.SO_ERROR);
         if (err === 0) return;
         throw fromErrno(err, "connect");
@@ -1519,11 +1610,16 @@ export class Socket {
     if (buf.length === 0 && this.#fd() >= 0) return buf; // as recv(0): nothing to wait for
     const big = BigInt(buf.length);
     const n = await this.#ioAsync(READ, (fd) => libc.recv(fd, buf, big, f), "recv", options);
-    return n === buf.length ? buf : buf.slice(0, n);
+    return received(buf, buf.length, n, false);
   }
 
   /**
    * Async `recv_into`: resolves with the number of bytes received into `buffer`.
+   *
+   * The buffer's bounds are read again after every wait: a buffer detached
+   * meanwhile rejects with a `TypeError`, and one a resizable `ArrayBuffer`
+   * shrank receives at most its new size (0 bytes: resolves 0 without
+   * receiving).
    *
    * @example
    * ```ts
@@ -1541,17 +1637,24 @@ export class Socket {
     flags = 0,
     options?: AsyncOptions,
   ): Promise<number> {
-    const [view, big] = intoArgs(buffer, nbytes, "recv_into");
+    const want = intoArgs(buffer, nbytes, "recv_into");
     const f = cint(flags, "flags") | MSG_DONTWAIT;
-    if (big === 0n && this.#h.fd >= 0) return Promise.resolve(0); // nothing requested
+    // Re-derived before every attempt: the buffer may shrink or go away
+    // while the operation waits.
+    const attempt = (fd: number) => {
+      const view = writableBytes(buffer);
+      const n = Math.min(want, byteLength(view));
+      return n === 0 ? 0 : libc.recv(fd, view, BigInt(n), f);
+    };
+    if (want === 0 && this.#h.fd >= 0) return Promise.resolve(0); // nothing requested
     // Fast path: data already there costs one syscall and no reactor turn.
     if (options?.signal?.aborted !== true && this.#h.fd >= 0) {
-      const r = libc.recv(this.#h.fd, view, big, f);
+      const r = attempt(this.#h.fd);
       if (r !== -1) return Promise.resolve(r);
       const e = errno();
       if (!isAgain(e) && e !== EINTR) return Promise.reject(fromErrno(e, "recv"));
     }
-    return this.#ioAsync(READ, (fd) => libc.recv(fd, view, big, f), "recv", options);
+    return this.#ioAsync(READ, attempt, "recv", options);
   }
 
   /**
@@ -1588,7 +1691,7 @@ export class Socket {
       options,
     );
     return [
-      n === buf.length ? buf : buf.slice(0, n),
+      received(buf, buf.length, n, false),
       len[0] ? decodeAddress(sa, len[0], this.#proto) : null,
     ];
   }
@@ -1616,7 +1719,7 @@ export class Socket {
     const msg = new MsgIn([buf], ancbufsize, "recvmsg");
     const f = cint(flags, "flags") | MSG_DONTWAIT;
     const n = await this.#ioAsync(READ, (fd) => msg.call(fd, f), "recvmsg", options);
-    return [n === buf.length ? buf : buf.slice(0, n), ...msg.result(this.#proto)];
+    return [received(buf, buf.length, n, false), ...msg.result(this.#proto)];
   }
 
   /**
@@ -1632,15 +1735,24 @@ export class Socket {
    * ```
    */
   sendAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<number> {
-    const bytes = toBytes(data);
+    const src = liveSource(data);
     const f = cint(flags, "flags") | MSG_NOSIGNAL | MSG_DONTWAIT;
-    const big = BigInt(Math.min(bytes.length, MAX_IO));
-    return this.#ioAsync(WRITE, (fd) => libc.send(fd, bytes, big, f), "send", options);
+    return this.#ioAsync(
+      WRITE,
+      (fd) => {
+        const bytes = toBytes(src);
+        return libc.send(fd, bytes, BigInt(Math.min(byteLength(bytes), MAX_IO)), f);
+      },
+      "send",
+      options,
+    );
   }
 
   /**
    * Async `sendall`: resolves once every byte is sent. The socket's timeout
-   * bounds the whole call.
+   * bounds the whole call. The buffer's bounds are read again after every
+   * wait: detached meanwhile, it rejects with a `TypeError`; shrunk, only
+   * what remains within its new size is sent.
    *
    * @example
    * ```ts
@@ -1652,35 +1764,44 @@ export class Socket {
    * ```
    */
   sendallAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<void> {
-    const bytes = toBytes(data);
+    const src = liveSource(data);
     const f = cint(flags, "flags") | MSG_NOSIGNAL | MSG_DONTWAIT;
     // Fast path: a send that completes at once needs no async machinery.
     if (options?.signal?.aborted !== true && this.#h.fd >= 0) {
-      const r = libc.send(this.#h.fd, bytes, BigInt(Math.min(bytes.length, MAX_IO)), f);
-      if (r === bytes.length) return Promise.resolve();
+      const bytes = toBytes(src);
+      const total = byteLength(bytes);
+      const r = libc.send(this.#h.fd, bytes, BigInt(Math.min(total, MAX_IO)), f);
+      if (r === total) return Promise.resolve();
       if (r === -1) {
         const e = errno();
         if (!isAgain(e) && e !== EINTR) return Promise.reject(fromErrno(e, "send"));
-        return this.#sendallRest(bytes, 0, f, options);
+        return this.#sendallRest(src, 0, f, options);
       }
-      return this.#sendallRest(bytes, r, f, options);
+      return this.#sendallRest(src, r, f, options);
     }
-    return this.#sendallRest(bytes, 0, f, options);
+    return this.#sendallRest(src, 0, f, options);
   }
 
   async #sendallRest(
-    bytes: Uint8Array,
+    src: Data,
     off: number,
     f: number,
     options?: AsyncOptions,
   ): Promise<void> {
     const deadline = this.#deadline();
-    while (off < bytes.length) {
-      const chunk = bytes.subarray(off);
-      const big = BigInt(Math.min(chunk.length, MAX_IO));
+    // The bounds are re-read before every attempt; a buffer that shrank
+    // below what was already sent has nothing left to send.
+    const remaining = (bytes: Uint8Array) => byteLength(bytes) - off;
+    for (;;) {
+      if (remaining(toBytes(src)) <= 0) return;
       off += await this.#ioAsync(
         WRITE,
-        (fd) => libc.send(fd, chunk, big, f),
+        (fd) => {
+          const bytes = toBytes(src);
+          const left = remaining(bytes);
+          if (left <= 0) return 0;
+          return libc.send(fd, bytes.subarray(off), BigInt(Math.min(left, MAX_IO)), f);
+        },
         "send",
         options,
         deadline,
@@ -1715,13 +1836,17 @@ export class Socket {
   ): Promise<number> {
     const threeArg = typeof a === "number";
     const options = (threeArg ? c : b) as AsyncOptions | undefined;
-    const [f, sa, bytes] = threeArg
+    const [f, sa] = threeArg
       ? this.#sendtoArgs(data, a, b, 3)
       : this.#sendtoArgs(data, a, undefined, 2);
-    const big = BigInt(Math.min(bytes.length, MAX_IO));
+    const src = liveSource(data);
     return this.#ioAsync(
       WRITE,
-      (fd) => libc.sendto(fd, bytes, big, f | MSG_DONTWAIT, sa, sa.length),
+      (fd) => {
+        const bytes = toBytes(src);
+        const big = BigInt(Math.min(byteLength(bytes), MAX_IO));
+        return libc.sendto(fd, bytes, big, f | MSG_DONTWAIT, sa, sa.length);
+      },
       "sendto",
       options,
     );
@@ -1746,9 +1871,10 @@ export class Socket {
     address?: AddressLike | null,
     options?: AsyncOptions,
   ): Promise<number> {
-    const msg = this.#msgOut(buffers, ancdata, address);
+    const out = this.#msgOut(buffers, ancdata, address);
     const f = cint(flags, "flags") | MSG_NOSIGNAL | MSG_DONTWAIT;
-    return this.#ioAsync(WRITE, (fd) => libc.sendmsg(fd, msg, f), "sendmsg", options);
+    // The msghdr is rebuilt from the live buffers before every attempt.
+    return this.#ioAsync(WRITE, (fd) => libc.sendmsg(fd, out(), f), "sendmsg", options);
   }
 
   // -------------------------------------------------------------------------
@@ -1820,20 +1946,109 @@ export class Socket {
     return this.#writable;
   }
 
-  /** A readable description, as Python's repr. */
+  /**
+   * A description in the shape of Python's `repr()`:
+   * `<socket.socket fd=3, family=AF_INET, type=SOCK_STREAM, proto=0, laddr=('127.0.0.1', 8080)>`,
+   * with `[closed]` once closed. Family and type are shown by name (as
+   * CPython before 3.11; 3.11 prints the numbers). Reads the addresses with
+   * `getsockname(2)`/`getpeername(2)`; an unbound or unconnected socket
+   * omits them.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using s = socket.socket();
+   * console.log(String(s)); // <socket.socket fd=3, family=AF_INET, type=SOCK_STREAM, proto=0, laddr=('0.0.0.0', 0)>
+   * ```
+   */
   toString(): string {
-    let laddr = "";
-    let raddr = "";
-    if (this.#h.fd >= 0) {
-      try {
-        laddr = `, laddr=${JSON.stringify(this.getsockname())}`;
-      } catch { /* not bound */ }
-      try {
-        raddr = `, raddr=${JSON.stringify(this.getpeername())}`;
-      } catch { /* not connected */ }
+    const closed = this.#closed ? " [closed]" : "";
+    let s = `<socket.socket${closed} fd=${this.#h.fd}, family=${familyName(this.#family)}, ` +
+      `type=${typeNameOf(this.#type)}, proto=${this.#proto}`;
+    if (this.#h.fd >= 0 && !this.#closed) {
+      for (
+        const [key, get] of [["laddr", libc.getsockname], ["raddr", libc.getpeername]] as const
+      ) {
+        const sa = new Uint8Array(SOCKADDR_MAX);
+        const len = new Uint32Array([SOCKADDR_MAX]);
+        if (get(this.#h.fd, sa, new Uint8Array(len.buffer)) !== 0) continue;
+        try {
+          const addr = decodeAddress(sa, len[0], this.#proto);
+          const text = pyStr(addr);
+          if (text !== "" && text !== "b''") s += `, ${key}=${text}`;
+        } catch { /* an address we cannot decode: left out */ }
+      }
     }
-    return `<socket fd=${this.#h.fd}, family=${this.#family}, type=${this.#type}, proto=${this.#proto}${laddr}${raddr}>`;
+    return s + ">";
   }
+
+  /** `console.log(sock)` shows the same as {@linkcode Socket.toString}. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+}
+
+const SOCK_TYPES = [
+  "SOCK_STREAM",
+  "SOCK_DGRAM",
+  "SOCK_RAW",
+  "SOCK_RDM",
+  "SOCK_SEQPACKET",
+  "SOCK_DCCP",
+  "SOCK_PACKET",
+];
+const FAMILY_NAMES = new Map<number, string>();
+const TYPE_NAMES = new Map<number, string>();
+{
+  // Python's canonical names first where several share a value.
+  for (const name of ["AF_UNSPEC", "AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK"]) {
+    if (C[name] !== undefined) FAMILY_NAMES.set(C[name], name);
+  }
+  for (const [name, v] of Object.entries(C)) {
+    if (name.startsWith("AF_") && name !== "AF_MAX" && !FAMILY_NAMES.has(v)) {
+      FAMILY_NAMES.set(v, name);
+    }
+  }
+  for (const name of SOCK_TYPES) if (C[name] !== undefined) TYPE_NAMES.set(C[name], name);
+}
+
+function familyName(family: number): string {
+  return FAMILY_NAMES.get(family) ?? String(family);
+}
+
+function typeNameOf(type: number): string {
+  return TYPE_NAMES.get(type) ?? String(type);
+}
+
+/** Python's `str()` of an address: tuples, `'…'` strings inside them, `b'…'` bytes. */
+function pyStr(v: unknown, nested = false): string {
+  if (typeof v === "string") return nested ? pyQuote(v) : v;
+  if (typeof v === "number" || typeof v === "bigint") return String(v);
+  if (v instanceof Uint8Array) {
+    // As Python's bytes repr: double quotes when only those avoid escaping.
+    const q = v.includes(0x27) && !v.includes(0x22) ? '"' : "'";
+    let out = "";
+    for (const b of v) {
+      const c = String.fromCharCode(b);
+      if (c === "\\" || c === q) out += "\\" + c;
+      else if (b >= 0x20 && b < 0x7f) out += c;
+      else if (c === "\n") out += "\\n";
+      else if (c === "\r") out += "\\r";
+      else if (c === "\t") out += "\\t";
+      else out += "\\x" + b.toString(16).padStart(2, "0");
+    }
+    return `b${q}${out}${q}`;
+  }
+  if (Array.isArray(v)) {
+    const items = v.map((x) => pyStr(x, true));
+    return `(${items.join(", ")}${items.length === 1 ? "," : ""})`;
+  }
+  return String(v);
+}
+
+function pyQuote(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  return q + s.replaceAll("\\", "\\\\").replaceAll(q, "\\" + q) + q;
 }
 
 /** Python's `socket.SocketType`: the class of socket objects. */
@@ -1851,20 +2066,95 @@ function sizeArg(bufsize: unknown, fn: string): number {
   return n;
 }
 
-function intoArgs(buffer: unknown, nbytes: unknown, fn: string): [Uint8Array, bigint] {
-  const view = writableBytes(buffer);
+/**
+ * Checks a `*_into` call's buffer and `nbytes`; returns how many bytes to
+ * receive (the buffer's intrinsic size when `nbytes` is 0). Callers take
+ * the buffer's view afterwards, right before the syscall.
+ */
+function intoArgs(buffer: unknown, nbytes: unknown, fn: string): number {
+  const size = byteLength(writableBytes(buffer));
   const n = int(nbytes, "nbytes");
   if (n < 0) throw new RangeError(`negative buffersize in ${fn}`);
-  if (n > view.length) throw new RangeError(`buffer too small for requested bytes`);
-  const len = Math.min(n === 0 ? view.length : n, MAX_IO);
-  return [view, BigInt(len)];
+  if (n > size) throw new RangeError(`buffer too small for requested bytes`);
+  return Math.min(n === 0 ? size : n, MAX_IO);
+}
+
+/**
+ * What a receive into `buf` (of which `size` bytes were offered) returns
+ * when the kernel reported `n`. `n` exceeds `size` only with `MSG_TRUNC`
+ * (the datagram's true length): the result has that length, as in CPython,
+ * but the bytes the kernel did not write are zeros, never stale memory.
+ */
+function received(buf: Uint8Array, size: number, n: number, shared: boolean): Uint8Array {
+  if (n > size) {
+    const out = new Uint8Array(n);
+    out.set(buf.subarray(0, size));
+    return out;
+  }
+  return !shared && n === byteLength(buf) ? buf : buf.slice(0, n);
+}
+
+/**
+ * Takes at most `max` items from `items`, checking each as it comes, so a
+ * huge iterable (say a 64 MiB buffer given as a list) fails at once rather
+ * than being expanded first. More than `max`: EMSGSIZE, as the kernel says.
+ */
+function boundedList<T>(
+  items: unknown,
+  max: number,
+  syscall: string,
+  check: (item: unknown) => T,
+): T[] {
+  if (typeof items === "string" || items === null || items === undefined) {
+    throw new TypeError(`${syscall}() argument must be an iterable, not ${typeName(items)}`);
+  }
+  const iterator = (items as Partial<Iterable<unknown>>)[Symbol.iterator];
+  if (typeof iterator !== "function") {
+    throw new TypeError(`${syscall}() argument must be an iterable, not ${typeName(items)}`);
+  }
+  const out: T[] = [];
+  for (const item of items as Iterable<unknown>) {
+    if (out.length >= max) throw fromErrno(EMSGSIZE, syscall);
+    out.push(check(item));
+  }
+  return out;
+}
+
+/** Type-checks data to send (a string becomes its UTF-8 bytes). */
+function checkData(item: unknown): Data {
+  return liveSource(item);
+}
+
+/**
+ * What an async send keeps across waits: a string's UTF-8 bytes, or the
+ * caller's own buffer, whose live bounds are read before every attempt.
+ */
+function liveSource(data: unknown): Data {
+  const bytes = toBytes(data);
+  return typeof data === "string" ? bytes : data as Data;
+}
+
+/** One ancillary item `[level, type, data]`, checked; data stays the caller's. */
+type AncItem = readonly [level: number, type: number, data: Data];
+
+function checkAncItem(item: unknown): AncItem {
+  if (!Array.isArray(item) || item.length !== 3) {
+    throw new TypeError("ancillary data items must be [level, type, data]");
+  }
+  const [level, type, data] = item;
+  return [cint(level, "cmsg_level"), cint(type, "cmsg_type"), liveSource(data)];
+}
+
+/** A descriptor returned by a file's `fileno()`, range-checked. */
+function fileFd(v: unknown): number {
+  return fdArg(v, "fileno()");
 }
 
 // ---------------------------------------------------------------------------
 // msghdr plumbing (sendmsg/recvmsg)
 
 function ptr(buf: Uint8Array | null): Deno.PointerValue {
-  return buf === null || buf.length === 0
+  return buf === null || byteLength(buf) === 0
     ? null
     : Deno.UnsafePointer.of(buf as Uint8Array<ArrayBuffer>);
 }
@@ -1907,7 +2197,10 @@ export function CMSG_LEN(length: number): number {
  */
 export function CMSG_SPACE(length: number): number {
   const n = int(length, "length");
-  if (n < 0 || n > 0x7fffffff - 2 * table.sizes.cmsgHeader) {
+  // As CPython: room for the padding before and after the data, i.e.
+  // CMSG_SPACE(1), must fit below INT_MAX (2147483623 on 64-bit Linux).
+  const space1 = cmsgAlign(table.sizes.cmsgHeader) + cmsgAlign(1);
+  if (n < 0 || n > 0x7fffffff - space1) {
     throw new RangeError("CMSG_SPACE() argument out of range");
   }
   return cmsgAlign(table.sizes.cmsgHeader) + cmsgAlign(n);
@@ -1919,7 +2212,7 @@ function packIovec(bufs: Uint8Array[]): Uint8Array {
   const view = new DataView(iov.buffer);
   bufs.forEach((b, i) => {
     setPointer(view, i * IOVEC.size + IOVEC.fields.iov_base.offset, ptr(b));
-    setSize(view, i * IOVEC.size + IOVEC.fields.iov_len.offset, b.length);
+    setSize(view, i * IOVEC.size + IOVEC.fields.iov_len.offset, byteLength(b));
   });
   return iov;
 }
@@ -1927,9 +2220,14 @@ function packIovec(bufs: Uint8Array[]): Uint8Array {
 /** Keeps the buffers a msghdr points at alive as long as the msghdr. */
 const keepAlive = new WeakMap<Uint8Array, unknown[]>();
 
+/**
+ * A msghdr over `bufs` and ancillary `anc` (checked items; their data is
+ * read through its live bounds now). Build it right before the sendmsg
+ * call: it holds raw pointers.
+ */
 function buildMsgOut(
   bufs: Uint8Array[],
-  anc: (readonly [number, number, Data])[],
+  anc: readonly AncItem[],
   sa: Uint8Array | null,
 ): Uint8Array {
   const msg = new Uint8Array(MSGHDR.size);
@@ -1938,34 +2236,27 @@ function buildMsgOut(
   const iov = packIovec(bufs);
   let control: Uint8Array | null = null;
   if (anc.length > 0) {
-    const items = anc.map((item) => {
-      if (!Array.isArray(item) || item.length !== 3) {
-        throw new TypeError("ancillary data items must be [level, type, data]");
-      }
-      return [
-        cint(item[0], "cmsg_level"),
-        cint(item[1], "cmsg_type"),
-        toBytes(item[2], "cmsg_data"),
-      ] as const;
-    });
-    const total = items.reduce((s, [, , d]) => s + CMSG_SPACE(d.length), 0);
+    const items = anc.map(([level, type, data]) => [level, type, toBytes(data)] as const);
+    const total = items.reduce((s, [, , d]) => s + CMSG_SPACE(byteLength(d)), 0);
+    if (total > MAX_IO) throw fromErrno(table.errnoNames.ENOBUFS, "sendmsg");
     control = new Uint8Array(total);
     const cv = new DataView(control.buffer);
     let at = 0;
     for (const [level, type, data] of items) {
-      setSize(cv, at + CMSG.fields.cmsg_len.offset, CMSG_LEN(data.length));
+      const n = byteLength(data);
+      setSize(cv, at + CMSG.fields.cmsg_len.offset, CMSG_LEN(n));
       cv.setInt32(at + CMSG.fields.cmsg_level.offset, level, L);
       cv.setInt32(at + CMSG.fields.cmsg_type.offset, type, L);
       control.set(data, at + table.sizes.cmsgHeader);
-      at += CMSG_SPACE(data.length);
+      at += CMSG_SPACE(n);
     }
   }
   setPointer(v, F.msg_name.offset, ptr(sa));
-  v.setUint32(F.msg_namelen.offset, sa ? sa.length : 0, L);
+  v.setUint32(F.msg_namelen.offset, sa ? byteLength(sa) : 0, L);
   setPointer(v, F.msg_iov.offset, ptr(iov));
   setSize(v, F.msg_iovlen.offset, bufs.length);
   setPointer(v, F.msg_control.offset, ptr(control));
-  setSize(v, F.msg_controllen.offset, control ? control.length : 0);
+  setSize(v, F.msg_controllen.offset, control ? byteLength(control) : 0);
   keepAlive.set(msg, [bufs, iov, control, sa]);
   return msg;
 }
@@ -1980,6 +2271,7 @@ class MsgIn {
 
   constructor(bufs: Uint8Array[], ancbufsize: number, fn: string) {
     const anc = int(ancbufsize, "ancbufsize");
+    if (bufs.length > IOV_MAX) throw fromErrno(EMSGSIZE, fn === "recvmsg" ? fn : "recvmsg");
     if (anc < 0 || anc > MAX_IO) {
       throw new RangeError(`${fn}: invalid ancillary data buffer length`);
     }
@@ -2042,7 +2334,21 @@ class MsgIn {
  * ```
  */
 export function packFds(fds: Iterable<number>): Uint8Array {
-  const list = [...fds].map((fd) => intIn(fd, 0, 0x7fffffff, "fd"));
+  // Counted as they come: a huge iterable fails at its 254th item, not
+  // after being expanded in full.
+  if (
+    typeof fds === "string" ||
+    typeof (fds as Partial<Iterable<number>>)?.[Symbol.iterator] !== "function"
+  ) {
+    throw new TypeError(`fds must be an iterable of descriptors, not ${typeName(fds)}`);
+  }
+  const list: number[] = [];
+  for (const fd of fds) {
+    if (list.length >= SCM_MAX_FD) {
+      throw new RangeError(`too many descriptors (SCM_RIGHTS carries at most ${SCM_MAX_FD})`);
+    }
+    list.push(fdArg(fd));
+  }
   return new Uint8Array(new Int32Array(list).buffer);
 }
 
@@ -2056,8 +2362,9 @@ export function packFds(fds: Iterable<number>): Uint8Array {
  * ```
  */
 export function unpackFds(data: Uint8Array): number[] {
-  const n = Math.floor(data.length / 4);
-  const copy = data.slice(0, n * 4);
+  const bytes = toBytes(data, "data");
+  const n = Math.floor(byteLength(bytes) / 4);
+  const copy = bytes.slice(0, n * 4);
   return [...new Int32Array(copy.buffer)];
 }
 
@@ -2099,10 +2406,12 @@ export function packUcred([pid, uid, gid]: Ucred): Uint8Array {
  */
 export function unpackUcred(data: Uint8Array): Ucred {
   const U = struct("ucred");
-  if (data.length < U.size) {
-    throw new RangeError(`struct ucred needs ${U.size} bytes, got ${data.length}`);
+  const bytes = toBytes(data, "data").slice();
+  const size = byteLength(bytes);
+  if (size < U.size) {
+    throw new RangeError(`struct ucred needs ${U.size} bytes, got ${size}`);
   }
-  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const v = new DataView(bytes.buffer);
   return [
     v.getInt32(U.fields.pid.offset, L),
     v.getUint32(U.fields.uid.offset, L),

@@ -20,12 +20,16 @@
 import type { FieldLayout, PlatformTable, StructLayout } from "./types.ts";
 import { table as linux_x86_64 } from "./linux_x86_64.ts";
 import { table as linux_aarch64 } from "./linux_aarch64.ts";
+import { table as darwin_x86_64 } from "./darwin_x86_64.ts";
+import { table as darwin_aarch64 } from "./darwin_aarch64.ts";
 
 export type { FieldLayout, PlatformSizes, PlatformTable, StructLayout } from "./types.ts";
 
 const TABLES: Readonly<Record<string, PlatformTable>> = {
   linux_x86_64,
   linux_aarch64,
+  darwin_x86_64,
+  darwin_aarch64,
 };
 
 /** Struct layout object → its C tag, so `field()` errors can name it. */
@@ -72,17 +76,34 @@ export const table: PlatformTable = tableFor(
 export const constants: Readonly<Record<string, number>> = table.constants;
 
 /**
- * Returns the layout of a C struct on the running platform.
+ * Returns a constant the code can't do without, by name.
+ *
+ * @param name The macro name, e.g. `EVFILT_USER`.
+ * @param t The table to read (default: the running platform's).
+ * @returns Its value.
+ * @throws {Error} If the platform lacks it; the message names both.
+ */
+export function constant(name: string, t: PlatformTable = table): number {
+  const v = Object.hasOwn(t.constants, name) ? t.constants[name] : undefined;
+  if (v === undefined) {
+    throw new Error(`@libc/socket: ${name} is not defined on ${t.platform}`);
+  }
+  return v;
+}
+
+/**
+ * Returns the layout of a C struct on the running platform (or another).
  *
  * @param name The struct tag, e.g. `sockaddr_in6`.
+ * @param t The table to read (default: the running platform's).
  * @returns Its size, alignment and field layouts.
- * @throws {Error} If the table has no such struct.
+ * @throws {Error} If the table has no such struct (the platform lacks it).
  */
-export function struct(name: string): StructLayout {
-  const s = Object.hasOwn(table.structs, name) ? table.structs[name] : undefined;
+export function struct(name: string, t: PlatformTable = table): StructLayout {
+  const s = Object.hasOwn(t.structs, name) ? t.structs[name] : undefined;
   if (!s) {
     throw new Error(
-      `@libc/socket: struct ${name} is not in the ${table.platform} table`,
+      `@libc/socket: struct ${name} is not in the ${t.platform} table`,
     );
   }
   return s;
@@ -125,12 +146,38 @@ export function errnoName(n: number): string | undefined {
   return Object.hasOwn(table.errno, n) ? table.errno[n][0] : undefined;
 }
 
+/** Gives `strerror(n)` at run time; see {@linkcode setErrnoMessageSource}. */
+export type ErrnoMessageSource = (n: number) => string | undefined;
+
+let messageSource: ErrnoMessageSource | undefined;
+
+/**
+ * Installs where {@linkcode errnoMessage} finds the messages the table lacks.
+ * A table generated without running anything on its platform (macOS, read
+ * from the assembly) has errno names and numbers but no messages; the FFI
+ * layer installs the platform libc's `strerror` here.
+ *
+ * @param source The message source, or `undefined` to remove it.
+ */
+export function setErrnoMessageSource(source: ErrnoMessageSource | undefined): void {
+  messageSource = source;
+}
+
 /**
  * Returns the C-locale `strerror(n)` message of an errno value.
  *
+ * The message comes from the table (generated with the C locale), else from
+ * the source installed with {@linkcode setErrnoMessageSource} (the libc's
+ * `strerror`), else it is the errno name (`ECONNREFUSED`).
+ *
  * @param n An errno value.
+ * @param t The table to read (default: the running platform's).
  * @returns The message, or `Unknown error n` as glibc says for other values.
  */
-export function errnoMessage(n: number): string {
-  return Object.hasOwn(table.errno, n) ? table.errno[n][1] : `Unknown error ${n}`;
+export function errnoMessage(n: number, t: PlatformTable = table): string {
+  const entry = Object.hasOwn(t.errno, n) ? t.errno[n] : undefined;
+  if (entry?.[1] !== undefined) return entry[1];
+  const fromLibc = t === table ? messageSource?.(n) : undefined;
+  if (fromLibc !== undefined) return fromLibc;
+  return entry ? entry[0] : `Unknown error ${n}`;
 }

@@ -41,6 +41,13 @@ export interface PlatformSizes {
   readonly cmsgAlign: number;
   /** `CMSG_LEN(0)`: the offset of `CMSG_DATA` from the start of a `cmsghdr`. */
   readonly cmsgHeader: number;
+  /**
+   * `offsetof(struct sockaddr, sa_family)`: the size of the length byte
+   * (`sa_len`, `sin_len`, `sin6_len`, `sun_len`) that starts every sockaddr
+   * on BSD-derived systems, the family then being 8 bits: 1 on macOS, 0 on
+   * Linux (no length byte, a 16-bit family).
+   */
+  readonly sa_len: number;
 }
 
 /** One platform's generated table. */
@@ -53,8 +60,12 @@ export interface PlatformTable {
   readonly sizes: PlatformSizes;
   /** Layouts of the structs the library packs, by C name. */
   readonly structs: Readonly<Record<string, StructLayout>>;
-  /** errno number → [primary name, strerror message]. */
-  readonly errno: Readonly<Record<number, readonly [string, string]>>;
+  /**
+   * errno number → [primary name, C-locale `strerror()` message]. The
+   * message is absent where the table was generated without running
+   * anything on the platform (macOS): its libc gives it at run time.
+   */
+  readonly errno: Readonly<Record<number, readonly [name: string, message?: string]>>;
   /** errno name → number, including aliases such as EWOULDBLOCK. */
   readonly errnoNames: Readonly<Record<string, number>>;
 }

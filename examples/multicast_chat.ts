@@ -1,0 +1,137 @@
+/**
+ * A LAN chat over UDP multicast: every line typed is sent to the group, and
+ * every message the group carries is printed. `Deno.listenDatagram` can
+ * neither join a group nor choose a source.
+ *
+ *     deno run --allow-ffi examples/multicast_chat.ts NAME [--group ADDR] [--port N]
+ *         [--iface IFACE] [--source ADDR] [--ttl N] [--no-loop] [-c COUNT]
+ *
+ * - `--group` (default 239.255.42.1; an IPv6 group such as ff15::42 works too)
+ *   and `--port` (default 5007) name the room;
+ * - `--iface` is the interface to join on and send from (a name such as `eth0`,
+ *   or for IPv4 its address); by default the kernel picks by route;
+ * - `--source` joins source-specifically: only what that host sends arrives
+ *   (use a group in 232.0.0.0/8 or ff3x::/96);
+ * - `--no-loop` keeps this host's own members (this chat too) from
+ *   receiving what it sends;
+ * - `-c COUNT` exits after COUNT messages, once stdin is closed too.
+ *
+ * Type lines, or pipe them in; Ctrl-D (end of input) leaves the group.
+ *
+ * @module
+ */
+import * as socket from "../mod.ts";
+
+interface Options {
+  name: string;
+  group: string;
+  port: number;
+  iface?: string;
+  source?: string;
+  ttl: number;
+  loop: boolean;
+  count: number;
+}
+
+function parseArgs(args: string[]): Options {
+  const o: Options = { name: "", group: "239.255.42.1", port: 5007, ttl: 1, loop: true, count: 0 };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const next = () => args[++i] ?? "";
+    if (a === "--group") o.group = next();
+    else if (a === "--port") o.port = Number(next());
+    else if (a === "--iface") o.iface = next();
+    else if (a === "--source") o.source = next();
+    else if (a === "--ttl") o.ttl = Number(next());
+    else if (a === "--no-loop") o.loop = false;
+    else if (a === "-c") o.count = Number(next());
+    else if (!a.startsWith("-") && !o.name) o.name = a;
+    else {
+      console.error(`multicast_chat: unexpected argument ${a}`);
+      Deno.exit(2);
+    }
+  }
+  if (!o.name) {
+    console.error(
+      "usage: multicast_chat.ts NAME [--group ADDR] [--port N] [--iface IFACE] [--source ADDR] [--ttl N] [--no-loop] [-c COUNT]",
+    );
+    Deno.exit(2);
+  }
+  return o;
+}
+
+async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const dec = new TextDecoder();
+  let pending = "";
+  for await (const chunk of stream) {
+    pending += dec.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = pending.indexOf("\n")) >= 0) {
+      yield pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+    }
+  }
+  if (pending) yield pending;
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(Deno.args);
+  const v6 = o.group.includes(":");
+  const family = v6 ? socket.AF_INET6 : socket.AF_INET;
+  using s = socket.socket(family, socket.SOCK_DGRAM);
+  s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
+  // Only the groups this socket joined, not every group the host joined.
+  s.setsockopt(
+    v6 ? socket.IPPROTO_IPV6 : socket.IPPROTO_IP,
+    v6 ? socket.IPV6_MULTICAST_ALL : socket.IP_MULTICAST_ALL,
+    0,
+  );
+  s.bind(v6 ? ["::", o.port, 0, 0] : ["0.0.0.0", o.port]);
+  if (o.source) socket.joinSourceGroup(s, o.group, o.source, o.iface);
+  else socket.joinGroup(s, o.group, o.iface);
+  if (o.iface) socket.setMulticastInterface(s, o.iface);
+  socket.setMulticastTtl(s, o.ttl);
+  socket.setMulticastLoop(s, o.loop);
+  console.log(
+    `joined ${o.group} port ${o.port}${o.iface ? ` on ${o.iface}` : ""}${
+      o.source ? ` from source ${o.source}` : ""
+    } (ttl ${socket.getMulticastTtl(s)}, loop ${socket.getMulticastLoop(s)})`,
+  );
+
+  const dest: socket.AddressLike = v6 ? [o.group, o.port, 0, 0] : [o.group, o.port];
+  const done = new AbortController();
+  let received = 0;
+  let inputClosed = false;
+  const finishIfDone = () => {
+    if (inputClosed && received >= o.count) done.abort();
+  };
+
+  const receive = (async () => {
+    const dec = new TextDecoder();
+    while (!done.signal.aborted) {
+      let data: Uint8Array, from: socket.Address | null;
+      try {
+        [data, from] = await s.recvfromAsync(2048, 0, { signal: done.signal });
+      } catch (e) {
+        if (done.signal.aborted) return;
+        throw e;
+      }
+      const [host, port] = from as [string, number];
+      console.log(`<${v6 ? `[${host}]` : host}:${port}> ${dec.decode(data)}`);
+      received++;
+      finishIfDone();
+    }
+  })();
+
+  for await (const line of lines(Deno.stdin.readable)) {
+    if (line) await s.sendtoAsync(`${o.name}: ${line}`, dest);
+  }
+  inputClosed = true;
+  finishIfDone();
+  await receive;
+  if (o.source) socket.leaveSourceGroup(s, o.group, o.source, o.iface);
+  else socket.leaveGroup(s, o.group, o.iface);
+  console.log(`left ${o.group} after ${received} message${received === 1 ? "" : "s"}`);
+}
+
+if (import.meta.main) await main();

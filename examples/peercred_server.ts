@@ -1,0 +1,81 @@
+/**
+ * A Unix-socket server that knows who its clients are: the kernel reports
+ * each connected peer's pid, uid and gid (`SO_PEERCRED`), and the server
+ * refuses clients whose user is not on its allow list — no passwords, no
+ * tokens, nothing a client can forge.
+ *
+ *     deno run --allow-ffi examples/peercred_server.ts [ADDRESS] [--allow-uid UID]... [-c COUNT]
+ *
+ * ADDRESS is a socket path, or `@name` for a Linux abstract socket (no file,
+ * so any local user can connect and be judged; the default is
+ * `@libc-socket-peercred`). The allow list defaults to this process's own
+ * uid. Try `socat - ABSTRACT-CONNECT:libc-socket-peercred`, then the same as
+ * another user (`sudo -u nobody socat …`). With `-c COUNT` the server exits
+ * after COUNT clients.
+ *
+ * @module
+ */
+import * as socket from "../mod.ts";
+
+/**
+ * This process's uid, asked the same way as a client's: SO_PEERCRED on a
+ * socketpair (Deno.uid() would need --allow-sys).
+ */
+function ownUid(): number {
+  const [a, b] = socket.socketpair();
+  try {
+    return socket.unpackUcred(a.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[1];
+  } finally {
+    a.close();
+    b.close();
+  }
+}
+
+function parseArgs() {
+  let address = "@libc-socket-peercred";
+  const allow = new Set<number>();
+  let count = Infinity;
+  for (let i = 0; i < Deno.args.length; i++) {
+    const a = Deno.args[i];
+    if (a === "--allow-uid") allow.add(Number(Deno.args[++i]));
+    else if (a === "-c") count = Number(Deno.args[++i]);
+    else address = a;
+  }
+  if (allow.size === 0) allow.add(ownUid());
+  if ([...allow].some((u) => !Number.isInteger(u) || u < 0) || !(count >= 1)) {
+    console.error("usage: peercred_server.ts [ADDRESS] [--allow-uid UID]... [-c COUNT]");
+    Deno.exit(2);
+  }
+  return { address, allow, count };
+}
+
+async function main(): Promise<void> {
+  const { address, allow, count } = parseArgs();
+  // "@name" is an abstract address: a leading NUL byte, then the name.
+  const bindTo = address.startsWith("@")
+    ? new Uint8Array([0, ...new TextEncoder().encode(address.slice(1))])
+    : address;
+  using srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+  srv.bind(bindTo);
+  srv.listen(16);
+  console.log(`listening on ${address}; allowed uids: ${[...allow].join(", ")}`);
+  for (let served = 0; served < count; served++) {
+    const [conn] = await srv.acceptAsync();
+    using c = conn;
+    // getsockopt(SOL_SOCKET, SO_PEERCRED): the credentials the peer had
+    // when it called connect(), as the kernel saw them.
+    const [pid, uid, gid] = socket.unpackUcred(
+      c.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12),
+    );
+    const who = `pid ${pid} uid ${uid} gid ${gid}`;
+    if (allow.has(uid)) {
+      console.log(`accepted ${who}`);
+      await c.sendallAsync(`welcome, uid ${uid} (pid ${pid}, gid ${gid})\n`);
+    } else {
+      console.log(`refused ${who}`);
+      await c.sendallAsync(`refused: uid ${uid} is not on the allow list\n`);
+    }
+  }
+}
+
+if (import.meta.main) await main();
