@@ -182,6 +182,12 @@ export const HEADER_PREFIXES: readonly { header: string; prefix: string }[] = [
 
 /** Internal names every OS has (in `constants`, not exported publicly). */
 const COMMON_INTERNAL: readonly string[] = [
+  // select.ts: the poll(2) bits CPython's select module has, and PIPE_BUF
+  "POLLRDNORM",
+  "POLLRDBAND",
+  "POLLWRNORM",
+  "POLLWRBAND",
+  "PIPE_BUF",
   "IOV_MAX",
   "F_GETFL",
   "F_SETFL",
@@ -218,6 +224,15 @@ const COMMON_INTERNAL: readonly string[] = [
 
 /** Internal names of Linux only: epoll and eventfd. */
 const LINUX_INTERNAL: readonly string[] = [
+  // select.ts: Linux-only poll and epoll bits of CPython's select module
+  "POLLMSG",
+  "POLLRDHUP",
+  "EPOLLEXCLUSIVE",
+  "EPOLLRDNORM",
+  "EPOLLRDBAND",
+  "EPOLLWRNORM",
+  "EPOLLWRBAND",
+  "EPOLLMSG",
   "UIO_MAXIOV",
   "EPOLLIN",
   "EPOLLOUT",
