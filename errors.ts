@@ -73,9 +73,7 @@ export class error extends Error {
    */
   constructor(errnoOrMessage?: number | string, strerror?: string) {
     const hasErrno = typeof errnoOrMessage === "number";
-    const text = hasErrno
-      ? strerror ?? errnoMessage(errnoOrMessage)
-      : null;
+    const text = hasErrno ? strerror ?? errnoMessage(errnoOrMessage) : null;
     super(hasErrno ? `[Errno ${errnoOrMessage}] ${text}` : (errnoOrMessage ?? ""));
     this.errno = hasErrno ? errnoOrMessage : null;
     this.strerror = text;

@@ -97,6 +97,8 @@ export type {
   UnixAddress,
   VsockAddress,
 } from "./address.ts";
+export type { MmsgMessage, MmsgResult } from "./_mmsg.ts";
+export { packUdpSegment, udpGroSegment } from "./gso.ts";
 export { SocketFile } from "./makefile.ts";
 export type { SocketFileOptions } from "./makefile.ts";
 export type { Data } from "./_util.ts";

@@ -45,6 +45,15 @@ import {
 } from "./_util.ts";
 import { SocketFile, type SocketFileOptions } from "./makefile.ts";
 import {
+  batchSize,
+  MMSG_MAX,
+  MmsgIn,
+  type MmsgMessage,
+  MmsgOut,
+  mmsgOutItems,
+  type MmsgResult,
+} from "./_mmsg.ts";
+import {
   deadlineFor,
   ioAsync,
   ioBlocking,
@@ -1806,6 +1815,230 @@ export class Socket {
   }
 
   // -------------------------------------------------------------------------
+  // Batches of datagrams (Linux): recvmmsg(2) and sendmmsg(2)
+
+  #mmsgIn(bufsize: number, vlen: number, ancbufsize: number, fn: string): [MmsgIn, number] {
+    const size = sizeArg(bufsize, fn);
+    const n = batchSize(int(vlen, "vlen"), "vlen");
+    if (size * n > MAX_IO) throw new RangeError(`${fn}: bufsize * vlen is too large`);
+    const block = new Uint8Array(size * n);
+    const bufs = Array.from({ length: n }, (_, i) => block.subarray(i * size, (i + 1) * size));
+    return [new MmsgIn(bufs, ancArg(ancbufsize, fn), block), size];
+  }
+
+  #mmsgInto(buffers: unknown, ancbufsize: number, fn: string): MmsgIn {
+    if (buffers === null || typeof buffers !== "object" || !(Symbol.iterator in buffers)) {
+      throw new TypeError(`${fn}() buffers must be an iterable of buffers`);
+    }
+    const views: unknown[] = [];
+    for (const b of buffers as Iterable<unknown>) {
+      if (views.length >= MMSG_MAX) {
+        throw new RangeError(`${fn}() takes at most ${MMSG_MAX} buffers`);
+      }
+      views.push(b);
+    }
+    batchSize(views.length, "the number of buffers");
+    return new MmsgIn(views, ancArg(ancbufsize, fn));
+  }
+
+  #withData(
+    results: MmsgResult<number>[],
+    msgs: MmsgIn,
+    size: number,
+  ): MmsgResult<Uint8Array>[] {
+    return results.map(([n, address, anc, flags], i) => {
+      const data = msgs.buffer(i).slice(0, Math.min(n, size));
+      return [data, address, anc, flags];
+    });
+  }
+
+  /**
+   * Receives up to `vlen` datagrams of up to `bufsize` bytes each in one
+   * call. Corresponds to `recvmmsg(2)` with `MSG_WAITFORONE`: it waits (as
+   * the socket's mode says: blocking, timeout or non-blocking) for the
+   * first datagram, then takes only those already queued. Linux only.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * tx.sendmmsg([["one", rx.getsockname()], ["two", rx.getsockname()]]);
+   * for (const [data, address] of rx.recvmmsg(1500, 8)) console.log(data.length, address);
+   * ```
+   *
+   * @param bufsize The largest datagram to take whole (longer ones are cut; `MSG_TRUNC` is then set).
+   * @param vlen How many datagrams at most (1-1024).
+   * @param flags `MSG_*` flags.
+   * @param ancbufsize Ancillary-data bytes per datagram (e.g. `CMSG_SPACE(4)` for `UDP_GRO`).
+   * @returns `[data, address, ancdata, msg_flags]` for each datagram received.
+   * @throws {RangeError} For a `vlen` outside 1-1024 or a negative `bufsize`.
+   */
+  recvmmsg(bufsize: number, vlen: number, flags = 0, ancbufsize = 0): MmsgResult<Uint8Array>[] {
+    const [msgs, size] = this.#mmsgIn(bufsize, vlen, ancbufsize, "recvmmsg");
+    const f = cint(flags, "flags") | C.MSG_WAITFORONE;
+    const count = msgs.count;
+    const n = this.#io(READ, (fd) => libc.recvmmsg(fd, msgs.prepare(), count, f, null), "recvmmsg");
+    return this.#withData(msgs.results(n, this.#proto), msgs, size);
+  }
+
+  /**
+   * Like {@linkcode Socket.recvmmsg}, receiving one datagram into each of
+   * `buffers`. Corresponds to `recvmmsg(2)` with `MSG_WAITFORONE`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * tx.sendto("hello", rx.getsockname());
+   * const bufs = [new Uint8Array(2048), new Uint8Array(2048)];
+   * const [[nbytes, address]] = rx.recvmmsg_into(bufs);
+   * console.log(nbytes, address); // 5 ["127.0.0.1", port]
+   * ```
+   *
+   * @returns `[nbytes, address, ancdata, msg_flags]` for each datagram received, in
+   *   the order of `buffers`.
+   */
+  recvmmsg_into(
+    buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+    flags = 0,
+    ancbufsize = 0,
+  ): MmsgResult<number>[] {
+    const msgs = this.#mmsgInto(buffers, ancbufsize, "recvmmsg_into");
+    const f = cint(flags, "flags") | C.MSG_WAITFORONE;
+    const count = msgs.count;
+    const n = this.#io(READ, (fd) => libc.recvmmsg(fd, msgs.prepare(), count, f, null), "recvmmsg");
+    return msgs.results(n, this.#proto);
+  }
+
+  #mmsgOut(messages: Iterable<MmsgMessage>): MmsgOut {
+    const encode = (a: unknown) => encodeAddress(this.#family, a, "sendmmsg(): ", this.#proto);
+    return new MmsgOut(mmsgOutItems(messages, encode));
+  }
+
+  /**
+   * Sends several datagrams in one call. Corresponds to `sendmmsg(2)`. A
+   * message is `[data, address?]`, or `sendmsg`'s arguments
+   * `[buffers, ancdata?, flags?, address?]` (per-message flags must be 0:
+   * pass flags here). Returns how many messages were sent, which may be
+   * fewer than given: send the rest again. Linux only.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * const to = rx.getsockname();
+   * console.log(tx.sendmmsg([["a", to], ["b", to], [["c", "d"], [], 0, to]])); // 3
+   * ```
+   *
+   * @throws {RangeError} For no messages, or more than 1024.
+   */
+  sendmmsg(messages: Iterable<MmsgMessage>, flags = 0): number {
+    const msgs = this.#mmsgOut(messages);
+    const count = batchSize(msgs.length, "the number of messages");
+    const f = cint(flags, "flags") | SEND_FLAGS;
+    return this.#io(WRITE, (fd) => libc.sendmmsg(fd, msgs.prepare(), count, f), "sendmmsg");
+  }
+
+  /**
+   * Async {@linkcode Socket.recvmmsg}: waits for the first datagram without
+   * blocking the event loop, then takes those already queued.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * setTimeout(() => tx.sendto("late", rx.getsockname()), 10);
+   * const [[data]] = await rx.recvmmsgAsync(1500, 16);
+   * ```
+   */
+  async recvmmsgAsync(
+    bufsize: number,
+    vlen: number,
+    flags = 0,
+    ancbufsize = 0,
+    options?: AsyncOptions,
+  ): Promise<MmsgResult<Uint8Array>[]> {
+    const [msgs, size] = this.#mmsgIn(bufsize, vlen, ancbufsize, "recvmmsg");
+    const f = cint(flags, "flags") | C.MSG_WAITFORONE | MSG_DONTWAIT;
+    const count = msgs.count;
+    const n = await this.#ioAsync(
+      READ,
+      (fd) => libc.recvmmsg(fd, msgs.prepare(), count, f, null),
+      "recvmmsg",
+      options,
+    );
+    return this.#withData(msgs.results(n, this.#proto), msgs, size);
+  }
+
+  /**
+   * Async {@linkcode Socket.recvmmsg_into}. The buffers' pointers and sizes
+   * are read again after each wait: a buffer detached meanwhile is a
+   * `TypeError`, one shrunk is used at its new size.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * tx.sendto("x", rx.getsockname());
+   * const [[n]] = await rx.recvmmsg_intoAsync([new Uint8Array(64)]);
+   * ```
+   */
+  recvmmsg_intoAsync(
+    buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+    flags = 0,
+    ancbufsize = 0,
+    options?: AsyncOptions,
+  ): Promise<MmsgResult<number>[]> {
+    const msgs = this.#mmsgInto(buffers, ancbufsize, "recvmmsg_into");
+    const f = cint(flags, "flags") | C.MSG_WAITFORONE | MSG_DONTWAIT;
+    const count = msgs.count;
+    return this.#ioAsync(
+      READ,
+      (fd) => libc.recvmmsg(fd, msgs.prepare(), count, f, null),
+      "recvmmsg",
+      options,
+    ).then((n) => msgs.results(n, this.#proto));
+  }
+
+  /**
+   * Async {@linkcode Socket.sendmmsg}: resolves with how many messages were sent.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * console.log(await tx.sendmmsgAsync([["a", rx.getsockname()]])); // 1
+   * ```
+   */
+  sendmmsgAsync(
+    messages: Iterable<MmsgMessage>,
+    flags = 0,
+    options?: AsyncOptions,
+  ): Promise<number> {
+    const msgs = this.#mmsgOut(messages);
+    const count = batchSize(msgs.length, "the number of messages");
+    const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
+    return this.#ioAsync(
+      WRITE,
+      (fd) => libc.sendmmsg(fd, msgs.prepare(), count, f),
+      "sendmmsg",
+      options,
+    );
+  }
+
+  // -------------------------------------------------------------------------
   // Web Streams
 
   /**
@@ -1992,6 +2225,12 @@ function sizeArg(bufsize: unknown, fn: string): number {
   if (n < 0) throw new RangeError(`negative buffersize in ${fn}`);
   if (n > MAX_IO) throw new RangeError(`buffersize too large in ${fn}: ${n}`);
   return n;
+}
+
+function ancArg(ancbufsize: unknown, fn: string): number {
+  const anc = int(ancbufsize, "ancbufsize");
+  if (anc < 0 || anc > MAX_IO) throw new RangeError(`${fn}: invalid ancillary data buffer length`);
+  return anc;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Benchmark orchestrator for `@libc/socket`: this library against `Deno.listen`
  * / `Deno.connect`, C programs and (for ping-pong) python3, in one invocation.
  *
- *   deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d] [--write]
+ *   deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f] [--write]
  *                            [--competitors ours,deno,c,python]
  *
  * Sections:
@@ -11,6 +11,9 @@
  *   b  sync ping-pong round trips/s, TCP and AF_UNIX, 1 B and 64 B
  *   c  bulk transfer over loopback TCP: GB/s and CPU s per GiB (both ends)
  *   d  idle: server CPU ms while holding 1000 idle connections for 5 s
+ *   e  redis-benchmark -t ping against a RESP PING server: ours, Deno.listen and
+ *      redis-server; requests/s and server CPU µs per request (see _redis.ts)
+ *   f  UDP, 64-byte datagrams on loopback: a sink and an echo (see _udp.ts)
  *
  * Competitors alternate within each round (round 1: A B C, round 2: A B C, …);
  * the table shows the median over the rounds, the min–max spread and the ratio
@@ -24,9 +27,24 @@
  *
  * @module
  */
-
-const BENCH_DIR = new URL(".", import.meta.url).pathname;
-const DENO = Deno.execPath();
+import {
+  BENCH_DIR,
+  buildC,
+  type Comp,
+  config,
+  deno,
+  killAll,
+  live,
+  log,
+  measure,
+  Proc,
+  run,
+  STARTUP_S,
+  table,
+  withTimeout,
+} from "./_harness.ts";
+import { sectionRedis } from "./_redis.ts";
+import { sectionUdp, UDP_COMPS } from "./_udp.ts";
 
 // ---------------------------------------------------------------- options --
 
@@ -40,9 +58,9 @@ interface Options {
 
 function usage(code: number): never {
   console.error(
-    "usage: deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d] [--write]\n" +
+    "usage: deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f] [--write]\n" +
       "                               [--competitors ours,deno,c,python]\n" +
-      "  sections: a=echo b=pingpong c=bulk d=idle",
+      "  sections: a=echo b=pingpong c=bulk d=idle e=redis f=udp",
   );
   Deno.exit(code);
 }
@@ -51,11 +69,18 @@ function parseOptions(args: string[]): Options {
   const o: Options = {
     rounds: 0,
     quick: false,
-    only: new Set(["a", "b", "c", "d"]),
+    only: new Set(["a", "b", "c", "d", "e", "f"]),
     write: false,
     competitors: null,
   };
-  const aliases: Record<string, string> = { echo: "a", pingpong: "b", bulk: "c", idle: "d" };
+  const aliases: Record<string, string> = {
+    echo: "a",
+    pingpong: "b",
+    bulk: "c",
+    idle: "d",
+    redis: "e",
+    udp: "f",
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const [flag, inline] = a.includes("=") ? a.split("=", 2) : [a, undefined];
@@ -79,7 +104,7 @@ function parseOptions(args: string[]): Options {
     Deno.exit(2);
   }
   for (const s of o.only) {
-    if (!["a", "b", "c", "d"].includes(s)) {
+    if (!["a", "b", "c", "d", "e", "f"].includes(s)) {
       console.error(`unknown section ${s}`);
       usage(2);
     }
@@ -88,6 +113,7 @@ function parseOptions(args: string[]): Options {
 }
 
 const opts = parseOptions(Deno.args);
+config.rounds = opts.rounds;
 
 /** Sizes of every phase; the full set, or tiny ones for `--quick`. */
 const P = opts.quick
@@ -102,6 +128,8 @@ const P = opts.quick
     idleConns: 1000,
     idleSettle: 0.2,
     idleSeconds: 0.5,
+    redis: { requests: { c50p1: 5_000, c50p16: 20_000, c500p1: 5_000 } },
+    udp: { seconds: 0.5 },
   }
   : {
     echoConns: [10, 100, 1000],
@@ -114,321 +142,9 @@ const P = opts.quick
     idleConns: 1000,
     idleSettle: 1,
     idleSeconds: 5,
+    redis: { requests: { c50p1: 200_000, c50p16: 2_000_000, c500p1: 200_000 } },
+    udp: { seconds: 3 },
   };
-
-/** Seconds allowed for a child to start and print its first line. */
-const STARTUP_S = 30;
-
-// -------------------------------------------------------------- processes --
-
-const live = new Set<Proc>();
-
-/** A child process with line-oriented stdout and a captured stderr tail. */
-class Proc {
-  readonly child: Deno.ChildProcess;
-  readonly pid: number;
-  readonly name: string;
-  exited = false;
-  #stdout: ReadableStreamDefaultReader<string>;
-  #buf = "";
-  #stderr = "";
-  #stdin: WritableStreamDefaultWriter<Uint8Array> | null;
-
-  constructor(name: string, cmd: string[]) {
-    this.name = name;
-    const child = new Deno.Command(cmd[0], {
-      args: cmd.slice(1),
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).spawn();
-    this.child = child;
-    this.pid = child.pid;
-    live.add(this);
-    this.#stdin = this.child.stdin.getWriter();
-    this.#stdout = this.child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    (async () => {
-      const r = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-      for (;;) {
-        const { value, done } = await r.read();
-        if (done) break;
-        this.#stderr = (this.#stderr + value).slice(-4000);
-      }
-    })().catch(() => {});
-    this.child.status.then(() => {
-      this.exited = true;
-      live.delete(this);
-    });
-  }
-
-  /** The last lines the child wrote to stderr. */
-  stderrTail(): string {
-    return this.#stderr.trim().split("\n").slice(-6).join("\n");
-  }
-
-  /** Next non-empty stdout line; throws on EOF or after `seconds`. */
-  async line(seconds: number, what: string): Promise<string> {
-    const read = async () => {
-      for (;;) {
-        const i = this.#buf.indexOf("\n");
-        if (i >= 0) {
-          const line = this.#buf.slice(0, i).trim();
-          this.#buf = this.#buf.slice(i + 1);
-          if (line) return line;
-          continue;
-        }
-        const { value, done } = await this.#stdout.read();
-        if (done) {
-          const line = this.#buf.trim();
-          this.#buf = "";
-          if (line) return line;
-          // Let the stderr reader catch up before reporting.
-          await withTimeout(this.child.status, 1, "exit").catch(() => {});
-          throw new Error(`${this.name} ended without printing ${what}` + this.#why());
-        }
-        this.#buf += value;
-      }
-    };
-    try {
-      return await withTimeout(read(), seconds, `${this.name}: ${what}`);
-    } catch (e) {
-      if (e instanceof TimeoutError) throw new Error(e.message + this.#why());
-      throw e;
-    }
-  }
-
-  /** Next stdout line parsed as JSON. */
-  async json(seconds: number, what: string): Promise<Record<string, number>> {
-    const line = await this.line(seconds, what);
-    try {
-      return JSON.parse(line);
-    } catch {
-      throw new Error(
-        `${this.name}: expected JSON ${what}, got ${JSON.stringify(line.slice(0, 200))}`,
-      );
-    }
-  }
-
-  /** Wait for the exit status; kill after `seconds`. */
-  async wait(seconds: number): Promise<Deno.CommandStatus | null> {
-    try {
-      return await withTimeout(this.child.status, seconds, "exit");
-    } catch {
-      await this.kill();
-      return null;
-    }
-  }
-
-  /** Close stdin, SIGKILL by pid if still running, and reap. */
-  async kill(): Promise<void> {
-    this.killSync();
-    await withTimeout(this.child.status, 5, `${this.name} exit`).catch(() => {});
-  }
-
-  killSync(): void {
-    try {
-      this.#stdin?.close().catch(() => {});
-    } catch { /* already closed */ }
-    this.#stdin = null;
-    if (!this.exited) {
-      try {
-        this.child.kill("SIGKILL");
-      } catch { /* raced with exit */ }
-    }
-  }
-
-  #why(): string {
-    const tail = this.stderrTail();
-    return tail ? `\n    stderr: ${tail.replaceAll("\n", "\n            ")}` : "";
-  }
-}
-
-function killAll(): void {
-  for (const p of [...live]) p.killSync();
-}
-
-class TimeoutError extends Error {}
-
-function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new TimeoutError(`timed out after ${seconds} s waiting for ${what}`)),
-      seconds * 1000,
-    );
-  });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
-
-// -------------------------------------------------------------- building --
-
-async function run(cmd: string[]): Promise<{ ok: boolean; out: string }> {
-  try {
-    const o = await new Deno.Command(cmd[0], {
-      args: cmd.slice(1),
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const dec = new TextDecoder();
-    return { ok: o.success, out: (dec.decode(o.stdout) + dec.decode(o.stderr)).trim() };
-  } catch (e) {
-    return { ok: false, out: e instanceof Error ? e.message : String(e) };
-  }
-}
-
-async function sha256hex(data: Uint8Array): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>));
-  return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/** Compile bench/c/*.c; returns binary paths by name, or null (with a message) without gcc. */
-async function buildC(): Promise<Record<string, string> | null> {
-  const gcc = await run(["gcc", "--version"]);
-  if (!gcc.ok) {
-    console.error(
-      "! gcc not found: the C competitors and the load generator need it " +
-        "(Debian/Ubuntu: apt-get install gcc). Sections a and d are skipped, C rows are missing.",
-    );
-    return null;
-  }
-  const cdir = BENCH_DIR + "c/";
-  const files = [...Deno.readDirSync(cdir)].map((e) => e.name).filter((n) => /\.[ch]$/.test(n))
-    .sort();
-  const enc = new TextEncoder();
-  const parts = [enc.encode(gcc.out.split("\n")[0])];
-  for (const f of files) parts.push(enc.encode(f), Deno.readFileSync(cdir + f));
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) all.set(p, (off += p.length) - p.length);
-  const hash = (await sha256hex(all)).slice(0, 16);
-  const home = Deno.env.get("HOME");
-  const base = Deno.env.get("XDG_CACHE_HOME") ?? (home ? `${home}/.cache` : null);
-  const outDir = base
-    ? `${base}/libc-socket-bench/${hash}`
-    : await Deno.makeTempDir({ prefix: "libc-socket-bench-bin-" });
-  Deno.mkdirSync(outDir, { recursive: true });
-  const bins: Record<string, string> = {};
-  for (const f of files.filter((n) => n.endsWith(".c"))) {
-    const name = f.slice(0, -2);
-    const out = `${outDir}/${name}`;
-    bins[name] = out;
-    try {
-      Deno.statSync(out);
-      continue; // cached
-    } catch { /* build it */ }
-    const tmp = `${out}.tmp${Deno.pid}`;
-    const r = await run(["gcc", "-O2", "-Wall", "-o", tmp, cdir + f]);
-    if (!r.ok) throw new Error(`gcc failed on ${f}:\n${r.out}`);
-    Deno.renameSync(tmp, out);
-  }
-  return bins;
-}
-
-// ------------------------------------------------------------ competitors --
-
-interface Comp {
-  id: string;
-  label: string;
-  group: "ours" | "deno" | "c" | "python";
-}
-
-const deno = (
-  file: string,
-  ...args: string[]
-) => [DENO, "run", "-A", "--quiet", BENCH_DIR + file, ...args];
-
-// ---------------------------------------------------------------- results --
-
-interface Row {
-  section: string;
-  test: string;
-  metric: string;
-  better: "higher" | "lower";
-  digits: number;
-  comp: Comp;
-  values: number[];
-  errors: string[];
-}
-
-const rows: Row[] = [];
-
-function rowFor(
-  section: string,
-  test: string,
-  metric: string,
-  better: Row["better"],
-  digits: number,
-  comp: Comp,
-): Row {
-  let r = rows.find((x) => x.test === test && x.metric === metric && x.comp.id === comp.id);
-  if (!r) {
-    r = { section, test, metric, better, digits, comp, values: [], errors: [] };
-    rows.push(r);
-  }
-  return r;
-}
-
-interface MetricDef {
-  key: string;
-  label: string;
-  better: Row["better"];
-  digits: number;
-}
-
-/**
- * Run `rounds` rounds of one test; within a round every competitor runs once, in order.
- * A competitor that fails is dropped from the remaining rounds of this test.
- */
-async function measure(
-  section: string,
-  test: string,
-  comps: Comp[],
-  metrics: MetricDef[],
-  once: (c: Comp) => Promise<Record<string, number>>,
-): Promise<void> {
-  const failed = new Set<string>();
-  for (const m of metrics) {
-    for (const c of comps) rowFor(section, test, m.label, m.better, m.digits, c);
-  }
-  for (let r = 1; r <= opts.rounds; r++) {
-    for (const c of comps) {
-      if (failed.has(c.id)) continue;
-      const t0 = performance.now();
-      try {
-        const res = await once(c);
-        const shown: string[] = [];
-        for (const m of metrics) {
-          const v = res[m.key];
-          if (typeof v !== "number" || !Number.isFinite(v)) continue;
-          rowFor(section, test, m.label, m.better, m.digits, c).values.push(v);
-          shown.push(`${m.label} ${fmt(v, m.digits)}`);
-        }
-        log(
-          `  [${r}/${opts.rounds}] ${test} · ${c.label}: ${shown.join(", ")} (${
-            ((performance.now() - t0) / 1000).toFixed(1)
-          } s)`,
-        );
-      } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        failed.add(c.id);
-        for (const m of metrics) {
-          rowFor(section, test, m.label, m.better, m.digits, c).errors.push(msg);
-        }
-        log(
-          `  [${r}/${opts.rounds}] ${test} · ${c.label}: FAILED, skipped for this test\n    ${msg}`,
-        );
-      } finally {
-        killAll(); // nothing of this run survives into the next one
-        await Promise.all([...live].map((p) => p.kill()));
-      }
-    }
-  }
-}
-
-function log(s: string): void {
-  console.error(s);
-}
 
 // ------------------------------------------------------------- section a/d --
 
@@ -611,65 +327,6 @@ async function sectionBulk(comps: Comp[], bins: Record<string, string> | null): 
   );
 }
 
-// ----------------------------------------------------------------- report --
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function fmt(v: number, digits: number): string {
-  if (!Number.isFinite(v)) return "—";
-  return v.toLocaleString("en-US", {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
-}
-
-function ratio(v: number, base: Row | undefined): string {
-  if (!base || base.values.length === 0) return "—";
-  const b = median(base.values);
-  if (!(b > 0)) return "—";
-  return `${(v / b).toFixed(2)}×`;
-}
-
-function table(): string {
-  const out = [
-    "| Benchmark | Metric | Competitor | Median | Min – max | vs Deno | vs C |",
-    "| --- | --- | --- | ---: | ---: | ---: | ---: |",
-  ];
-  for (const r of rows) {
-    const arrow = r.better === "higher" ? "↑" : "↓";
-    const baseDeno = rows.find((x) =>
-      x.test === r.test && x.metric === r.metric && x.comp.group === "deno"
-    );
-    const baseC = rows.find((x) =>
-      x.test === r.test && x.metric === r.metric && x.comp.group === "c"
-    );
-    if (r.values.length === 0) {
-      const why = r.errors[0] ? `failed: ${r.errors[0].split("\n")[0].slice(0, 80)}` : "no data";
-      out.push(
-        `| ${r.test} | ${r.metric} ${arrow} | ${r.comp.label} | ${
-          why.replaceAll("|", "\\|")
-        } | | | |`,
-      );
-      continue;
-    }
-    const m = median(r.values);
-    const lo = Math.min(...r.values), hi = Math.max(...r.values);
-    const n = r.values.length < opts.rounds ? ` (n=${r.values.length})` : "";
-    out.push(
-      `| ${r.test} | ${r.metric} ${arrow} | ${r.comp.label} | ${fmt(m, r.digits)}${n} | ${
-        fmt(lo, r.digits)
-      } – ${fmt(hi, r.digits)} | ${r.comp.group === "deno" ? "1.00×" : ratio(m, baseDeno)} | ${
-        r.comp.group === "c" ? "1.00×" : ratio(m, baseC)
-      } |`,
-    );
-  }
-  return out.join("\n");
-}
-
 async function header(started: Date, notes: string[]): Promise<string> {
   let cpu = "unknown CPU";
   try {
@@ -764,6 +421,19 @@ async function main(): Promise<number> {
     { id: "c", label: "C", group: "c" },
   ].filter((c) => ok(c as Comp)) as Comp[];
 
+  const redisBenchmark = (await run(["redis-benchmark", "--version"])).ok;
+  const redisServer = (await run(["redis-server", "--version"])).ok;
+  if (opts.only.has("e") && !redisBenchmark) {
+    notes.push("section e skipped: redis-benchmark not found (Debian package redis-tools)");
+  } else if (opts.only.has("e") && !redisServer && want("c")) {
+    notes.push("redis-server not found (Debian package redis-server): its rows are missing");
+  }
+  const redisComps: Comp[] = [
+    { id: "ours", label: "ours async", group: "ours" },
+    { id: "deno", label: "Deno.listen", group: "deno" },
+    { id: "redis", label: "redis-server", group: "c" },
+  ].filter((c) => ok(c as Comp) && (c.id !== "redis" || redisServer)) as Comp[];
+
   const tmp = await Deno.makeTempDir({ prefix: "libc-socket-bench-" });
   try {
     if (opts.only.has("a")) {
@@ -775,6 +445,14 @@ async function main(): Promise<number> {
     if (opts.only.has("d")) {
       if (bins) await sectionIdle(serverComps, bins);
       else log("! section d skipped: needs gcc for c/loadgen.c");
+    }
+    if (opts.only.has("e")) {
+      if (redisBenchmark) await sectionRedis(redisComps, P.redis);
+      else log("! section e skipped: redis-benchmark not found (apt-get install redis-tools)");
+    }
+    if (opts.only.has("f")) {
+      if (bins) await sectionUdp(UDP_COMPS.filter(ok), bins, P.udp);
+      else log("! section f skipped: needs gcc for c/udp.c");
     }
   } finally {
     killAll();

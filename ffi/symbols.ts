@@ -74,6 +74,11 @@ export const SYMBOLS = {
   sendmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
   // ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
   recvmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  // int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
+  //              struct timespec *timeout);
+  recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "buffer"], result: "i32" },
+  // int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags);
+  sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
   // ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count);
   // (Linux's; macOS has a different sendfile under the same name: only
   // called where sys/target.ts says `sendfile`.)
@@ -263,10 +268,14 @@ export const SYMBOLS = {
 /**
  * Optional symbols whose callers do not test for `null`: where libc lacks
  * one, `ffi/library.ts` puts a function there that throws a clear error.
- * (accept4 is only called where `sys/target.ts` says it exists.)
+ * (accept4 is only called where `sys/target.ts` says it exists; epoll by
+ * the Linux-only `select.epoll` and the epoll backend.)
  */
 export const THROW_WHEN_ABSENT = [
   "accept4",
+  "epoll_create1",
+  "epoll_ctl",
+  "epoll_wait",
   "gethostbyname2_r",
   "gethostbyaddr_r",
   "getprotobyname_r",

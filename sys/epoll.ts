@@ -18,10 +18,7 @@ const MAX_EVENTS = 512;
 /** The epoll-only symbols; dlopen gave `null` for them where they are absent. */
 function linuxSymbols() {
   const { epoll_create1, epoll_ctl, epoll_wait, epoll_wait_nb, eventfd } = libc;
-  if (
-    epoll_create1 === null || epoll_ctl === null || epoll_wait === null ||
-    epoll_wait_nb === null || eventfd === null
-  ) {
+  if (epoll_wait_nb === null || eventfd === null) {
     throw new Error("@libc/socket: epoll is not available in this C library");
   }
   return { epoll_create1, epoll_ctl, epoll_wait, epoll_wait_nb, eventfd };

@@ -46,6 +46,7 @@ const LINUX_UNITS: readonly TranslationUnit[] = [
       "sys/socket.h",
       "sys/un.h",
       "sys/uio.h",
+      "limits.h",
       "sys/ioctl.h",
       "netinet/in.h",
       "netinet/tcp.h",
@@ -106,6 +107,7 @@ const DARWIN_UNITS: readonly TranslationUnit[] = [
       "sys/socket.h",
       "sys/un.h",
       "sys/uio.h",
+      "limits.h",
       "sys/ioctl.h",
       "sys/ucred.h",
       "sys/event.h",
@@ -180,6 +182,13 @@ export const HEADER_PREFIXES: readonly { header: string; prefix: string }[] = [
 
 /** Internal names every OS has (in `constants`, not exported publicly). */
 const COMMON_INTERNAL: readonly string[] = [
+  // select.ts: the poll(2) bits CPython's select module has, and PIPE_BUF
+  "POLLRDNORM",
+  "POLLRDBAND",
+  "POLLWRNORM",
+  "POLLWRBAND",
+  "PIPE_BUF",
+  "IOV_MAX",
   "F_GETFL",
   "F_SETFL",
   "F_GETFD",
@@ -215,6 +224,16 @@ const COMMON_INTERNAL: readonly string[] = [
 
 /** Internal names of Linux only: epoll and eventfd. */
 const LINUX_INTERNAL: readonly string[] = [
+  // select.ts: Linux-only poll and epoll bits of CPython's select module
+  "POLLMSG",
+  "POLLRDHUP",
+  "EPOLLEXCLUSIVE",
+  "EPOLLRDNORM",
+  "EPOLLRDBAND",
+  "EPOLLWRNORM",
+  "EPOLLWRBAND",
+  "EPOLLMSG",
+  "UIO_MAXIOV",
   "EPOLLIN",
   "EPOLLOUT",
   "EPOLLERR",
@@ -427,6 +446,7 @@ const LINUX_STRUCTS: Structs = {
   ],
   sockaddr_qrtr: ["sq_family", "sq_node", "sq_port"],
   af_alg_iv: ["ivlen"],
+  mmsghdr: ["msg_hdr", "msg_len"],
   ucred: ["pid", "uid", "gid"],
   epoll_event: ["events", "data"],
   // capabilities (#11): multicast.ts, sockopt.ts and the examples' decoders
