@@ -75,10 +75,14 @@ export const SYMBOLS = {
   // ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
   recvmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
   // int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
-  //              struct timespec *timeout);
-  recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "buffer"], result: "i32" },
+  //              struct timespec *timeout);   (Linux, FreeBSD; not macOS)
+  recvmmsg: {
+    parameters: ["i32", "buffer", "u32", "i32", "buffer"],
+    result: "i32",
+    optional: true,
+  },
   // int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags);
-  sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
+  sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32", optional: true },
   // ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count);
   // (Linux's; macOS has a different sendfile under the same name: only
   // called where sys/target.ts says `sendfile`.)
@@ -276,6 +280,8 @@ export const THROW_WHEN_ABSENT = [
   "epoll_create1",
   "epoll_ctl",
   "epoll_wait",
+  "recvmmsg",
+  "sendmmsg",
   "gethostbyname2_r",
   "gethostbyaddr_r",
   "getprotobyname_r",
