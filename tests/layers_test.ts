@@ -8,6 +8,7 @@
  * - only `ffi/` calls `Deno.dlopen`.
  */
 import { assertEquals } from "@std/assert";
+import { denoCommand } from "./_helpers.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const ENTRY_POINTS = ["mod.ts", "select.ts", "selectors.ts", "socketserver.ts"]
@@ -28,8 +29,7 @@ interface Dep {
 async function graph(): Promise<Map<string, string[]>> {
   const modules: { specifier: string; dependencies?: Dep[] }[] = [];
   for (const entry of ENTRY_POINTS) {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["info", "--json", entry],
+    const out = await denoCommand(["info", "--json", entry], {
       cwd: ROOT,
       stdout: "piped",
       stderr: "piped",
