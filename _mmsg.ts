@@ -277,7 +277,7 @@ export type MmsgMessage =
   | readonly [data: Data, address?: AddressLike | null]
   | readonly [
     buffers: Iterable<Data>,
-    ancdata?: Iterable<AncItem> | null,
+    ancdata?: Iterable<readonly [level: number, type: number, data: Data]> | null,
     flags?: number | null,
     address?: AddressLike | null,
   ];

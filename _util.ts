@@ -264,3 +264,12 @@ export function setPointer(
   if (table.sizes.pointer === 8) view.setBigUint64(offset, v, LITTLE_ENDIAN);
   else view.setUint32(offset, Number(v), LITTLE_ENDIAN);
 }
+
+/**
+ * What an async send keeps across waits: a string's UTF-8 bytes, or the
+ * caller's own buffer, whose live bounds are read before every attempt.
+ */
+export function liveSource(data: unknown): Data {
+  const bytes = toBytes(data);
+  return typeof data === "string" ? bytes : data as Data;
+}

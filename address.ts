@@ -16,7 +16,7 @@ import {
 import { error, fromErrno, lastErrno } from "./errors.ts";
 import { libc } from "./ffi/library.ts";
 import { cstr, fromCBytes, int, intIn, LITTLE_ENDIAN, typeName } from "./_util.ts";
-import { lookup, lookupAsync } from "./resolver.ts";
+import { lookup, lookupAsync } from "./_gai.ts";
 import { cInt, integer } from "./_ints.ts";
 import { cString, fsDecode, fsDecodeC, fsEncode, withNul } from "./_text.ts";
 import { hostForAddress } from "./_idna.ts";

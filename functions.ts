@@ -9,13 +9,15 @@ import { constants as C, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
 import { check, fromErrno, lastErrno } from "./errors.ts";
 import { type Address, type AddressLike } from "./address.ts";
-import { CMSG_LEN, packFds, Socket, unpackFds } from "./socket.ts";
+import { Socket } from "./socket.ts";
+import { CMSG_LEN, packFds, unpackFds } from "./ancillary.ts";
 import { cint, type Data, fdArg, int } from "./_util.ts";
+import { fcntl, newSocketpair } from "./sys/platform.ts";
 
 /**
  * Creates a socket: Python's `socket.socket(family=AF_INET,
  * type=SOCK_STREAM, proto=0, fileno=None)`. Corresponds to `socket(2)`
- * (always with `SOCK_CLOEXEC`, as Python's sockets are non-inheritable).
+ * (always close-on-exec, as Python's sockets are non-inheritable).
  *
  * @example The seed's echo client
  * ```ts
@@ -61,17 +63,12 @@ export function socketpair(
   type: number = C.SOCK_STREAM,
   proto = 0,
 ): [Socket, Socket] {
-  const fds = new Int32Array(2);
-  check(
-    libc.socketpair(
-      cint(family, "family"),
-      cint(type, "type") | C.SOCK_CLOEXEC,
-      cint(proto, "proto"),
-      new Uint8Array(fds.buffer),
-    ),
-    "socketpair",
+  const [fd0, fd1] = newSocketpair(
+    cint(family, "family"),
+    cint(type, "type"),
+    cint(proto, "proto"),
   );
-  return [new Socket(family, type, proto, fds[0]), new Socket(family, type, proto, fds[1])];
+  return [new Socket(family, type, proto, fd0), new Socket(family, type, proto, fd1)];
 }
 
 /**
@@ -125,7 +122,7 @@ export function close(fd: number): void {
  * ```
  */
 export function dup(fd: number): number {
-  return check(libc.fcntl(fdArg(fd), C.F_DUPFD_CLOEXEC, 0), "fcntl");
+  return check(fcntl(fdArg(fd), C.F_DUPFD_CLOEXEC, 0), "fcntl");
 }
 
 /**

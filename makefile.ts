@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { Socket } from "./socket.ts";
 import { byteLength, isBytesLike, toBytes } from "./_util.ts";
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
@@ -39,11 +38,29 @@ export interface SocketFileOptions {
 }
 
 /**
+ * What a {@linkcode SocketFile} needs of its socket: the public `Socket`
+ * methods it is built on (declared here, so this module does not import
+ * `socket.ts`, which imports it).
+ */
+export interface FileSocket {
+  /** The descriptor (`fileno(2)`-style). */
+  fileno(): number;
+  /** Receives up to `bufsize` bytes (empty at end of stream). */
+  recv(bufsize: number): Uint8Array;
+  /** Sends all of `data`. */
+  sendall(data: Uint8Array): void;
+  /** Whether the socket is closed. */
+  readonly closed: boolean;
+  /** Counts an open file object, deferring the socket's `close(2)` (internal). */
+  _ioref(delta: 1 | -1): void;
+}
+
+/**
  * The file object `makefile()` returns. `T` is `string` in text mode and
  * `Uint8Array` in binary mode.
  */
 export class SocketFile<T extends string | Uint8Array = string | Uint8Array> {
-  #sock: Socket;
+  #sock: FileSocket;
   #reading: boolean;
   #writing: boolean;
   #binary: boolean;
@@ -65,7 +82,7 @@ export class SocketFile<T extends string | Uint8Array = string | Uint8Array> {
 
   /** Use `socket.makefile()` rather than this constructor. */
   constructor(
-    sock: Socket,
+    sock: FileSocket,
     mode = "r",
     buffering: number | null = null,
     options: SocketFileOptions = {},

@@ -29,27 +29,16 @@
  * @module
  */
 
-export {
-  CMSG_LEN,
-  CMSG_SPACE,
-  getdefaulttimeout,
-  packFds,
-  packUcred,
-  setdefaulttimeout,
-  Socket,
-  SocketType,
-  unpackFds,
-  unpackUcred,
-} from "./socket.ts";
+export { getdefaulttimeout, setdefaulttimeout, Socket, SocketType } from "./socket.ts";
 export type {
-  AncData,
   AsyncOptions,
   RecvMsgIntoResult,
   RecvMsgResult,
   SendfileSource,
   SendmsgAfalgOptions,
-  Ucred,
 } from "./socket.ts";
+export { CMSG_LEN, CMSG_SPACE, packFds, packUcred, unpackFds, unpackUcred } from "./ancillary.ts";
+export type { AncData, Ucred } from "./ancillary.ts";
 export { close, dup, fromfd, recv_fds, send_fds, socket, socketpair } from "./functions.ts";
 export { create_connection, create_server, has_dualstack_ipv6, has_ipv6 } from "./connection.ts";
 export type { CreateConnectionOptions, CreateServerOptions } from "./connection.ts";

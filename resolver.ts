@@ -10,7 +10,7 @@
  */
 import { constants as C, struct, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
-import { error, fromErrno, gaierror, herror, lastErrno } from "./errors.ts";
+import { error, fromErrno, herror, lastErrno } from "./errors.ts";
 import { decodeAddress, familyOf, formatIPv4, formatIPv6, setipaddr } from "./address.ts";
 import type { Address } from "./address.ts";
 import { fromCBytes, LITTLE_ENDIAN, readCString, readPointerArray, typeName } from "./_util.ts";
@@ -18,12 +18,20 @@ import { asInteger, cInt, fitsCLong, integer, pyType } from "./_ints.ts";
 import { cString, fsDecodeC, fsEncode, utf8, withNul } from "./_text.ts";
 import { idna } from "./_idna.ts";
 import { copyUint8 } from "./_view.ts";
+import {
+  collectRaw,
+  type GaiCall,
+  hintsFor,
+  lookup,
+  PTR,
+  readPtr,
+  runAsync,
+  throwGai,
+} from "./_gai.ts";
 
-const AI = struct("addrinfo");
 const HOSTENT = struct("hostent");
 const SERVENT = struct("servent");
 const PROTOENT = struct("protoent");
-const PTR = table.sizes.pointer;
 
 /** One `getaddrinfo` result: `[family, type, proto, canonname, sockaddr]`. */
 export type AddrInfo = [
@@ -33,23 +41,6 @@ export type AddrInfo = [
   canonname: string,
   sockaddr: Address,
 ];
-
-function readPtr(buf: Uint8Array, at = 0): Deno.PointerValue {
-  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const n = PTR === 8 ? v.getBigUint64(at, LITTLE_ENDIAN) : BigInt(v.getUint32(at, LITTLE_ENDIAN));
-  return Deno.UnsafePointer.create(n);
-}
-
-/** Throws `gaierror` for a getaddrinfo/getnameinfo code (or OSError for EAI_SYSTEM). */
-function throwGai(code: number, syscall: string, errnum?: number): never {
-  if (code === C.EAI_SYSTEM && errnum !== undefined) throw fromErrno(errnum, syscall);
-  const message = readCString(libc.gai_strerror(code));
-  const e = new gaierror(code, message);
-  e.code = Object.keys(C).find((k) => k.startsWith("EAI_") && C[k] === code) ??
-    null;
-  e.syscall = syscall;
-  throw e;
-}
 
 /**
  * getaddrinfo's host, as CPython 3.11 reads it: `null`, a string encoded
@@ -98,23 +89,6 @@ function portBytes(port: unknown): Uint8Array | null {
   return withNul(bytes);
 }
 
-interface GaiCall {
-  node: Uint8Array | null;
-  service: Uint8Array | null;
-  hints: Uint8Array;
-  res: Uint8Array;
-}
-
-function hintsFor(family: number, type: number, proto: number, flags: number): Uint8Array {
-  const hints = new Uint8Array(AI.size);
-  const v = new DataView(hints.buffer);
-  v.setInt32(AI.fields.ai_flags.offset, flags, LITTLE_ENDIAN);
-  v.setInt32(AI.fields.ai_family.offset, family, LITTLE_ENDIAN);
-  v.setInt32(AI.fields.ai_socktype.offset, type, LITTLE_ENDIAN);
-  v.setInt32(AI.fields.ai_protocol.offset, proto, LITTLE_ENDIAN);
-  return hints;
-}
-
 function prepareGai(
   host: unknown,
   port: unknown,
@@ -133,40 +107,6 @@ function prepareGai(
   return { node: hostBytes(host), service: portBytes(port), hints, res: new Uint8Array(PTR) };
 }
 
-/** One result of {@linkcode lookup}: the fields and the raw sockaddr. */
-interface RawInfo {
-  family: number;
-  type: number;
-  proto: number;
-  canonname: string;
-  sa: Uint8Array;
-}
-
-function collectRaw(res: Uint8Array): RawInfo[] {
-  const head = readPtr(res);
-  const out: RawInfo[] = [];
-  try {
-    for (let p = head; p !== null;) {
-      const view = new Deno.UnsafePointerView(p);
-      const len = view.getUint32(AI.fields.ai_addrlen.offset);
-      const addrPtr = view.getPointer(AI.fields.ai_addr.offset);
-      out.push({
-        family: view.getInt32(AI.fields.ai_family.offset),
-        type: view.getInt32(AI.fields.ai_socktype.offset),
-        proto: view.getInt32(AI.fields.ai_protocol.offset),
-        canonname: readCString(view.getPointer(AI.fields.ai_canonname.offset)),
-        sa: addrPtr === null
-          ? new Uint8Array(0)
-          : new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(addrPtr, len).slice(0)),
-      });
-      p = view.getPointer(AI.fields.ai_next.offset);
-    }
-  } finally {
-    if (head !== null) libc.freeaddrinfo(head);
-  }
-  return out;
-}
-
 function collectGai(call: GaiCall): AddrInfo[] {
   return collectRaw(call.res).map((r) => [
     r.family,
@@ -175,23 +115,6 @@ function collectGai(call: GaiCall): AddrInfo[] {
     r.canonname,
     decodeAddress(r.sa, r.sa.length),
   ]);
-}
-
-/**
- * `getaddrinfo(3)` on C strings already encoded (no codec, no checks: the
- * caller has done them), with C-int hints. Throws gaierror.
- */
-export function lookup(
-  node: Uint8Array | null,
-  service: Uint8Array | null,
-  family: number,
-  type = 0,
-  flags = 0,
-): RawInfo[] {
-  const res = new Uint8Array(PTR);
-  const rc = libc.getaddrinfo(node, service, hintsFor(family, type, 0, flags), res);
-  if (rc !== 0) throwGai(rc, "getaddrinfo", rc === C.EAI_SYSTEM ? lastErrno() : undefined);
-  return collectRaw(res);
 }
 
 /**
@@ -265,57 +188,6 @@ export async function getaddrinfoAsync(
   const call = prepareGai(host, port, family, type, proto, flags);
   await runAsync(call, options.signal);
   return collectGai(call);
-}
-
-/**
- * Runs a prepared `getaddrinfo(3)` on a worker thread; throws gaierror or
- * the signal's reason (the result is then freed once the thread is done).
- */
-async function runAsync(call: GaiCall, signal?: AbortSignal): Promise<void> {
-  const pending = libc.getaddrinfo_nb(call.node, call.service, call.hints, call.res);
-  let rc: number;
-  if (signal) {
-    let onAbort!: () => void;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
-    try {
-      rc = await Promise.race([pending, aborted]);
-      // A quick lookup can settle before an abort that came first in JS
-      // order (e.g. right after this call): the abort still wins.
-      signal.throwIfAborted();
-    } catch (e) {
-      // Free the result once the thread is done, then report the abort.
-      pending.then((code) => {
-        if (code === 0) {
-          const head = readPtr(call.res);
-          if (head !== null) libc.freeaddrinfo(head);
-        }
-      });
-      throw e;
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-    }
-  } else {
-    rc = await pending;
-  }
-  // errno after a call on another thread is meaningless: EAI_SYSTEM is
-  // reported as a gaierror.
-  if (rc !== 0) throwGai(rc, "getaddrinfo");
-}
-
-/** {@linkcode lookup} on a worker thread, abortable by `signal`. */
-export async function lookupAsync(
-  node: Uint8Array | null,
-  service: Uint8Array | null,
-  family: number,
-  signal?: AbortSignal,
-): Promise<RawInfo[]> {
-  signal?.throwIfAborted();
-  const call = { node, service, hints: hintsFor(family, 0, 0, 0), res: new Uint8Array(PTR) };
-  await runAsync(call, signal);
-  return collectRaw(call.res);
 }
 
 /**

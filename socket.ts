@@ -17,19 +17,28 @@ import {
   encodeAddressAsync,
   SOCKADDR_MAX,
 } from "./address.ts";
-import { type Direction, reactor, READ, WRITE } from "./_reactor.ts";
+import { type Direction, reactor, READ, WRITE } from "./sys/reactor.ts";
+import {
+  acceptConn,
+  fcntl,
+  newSocket,
+  nonblockIn,
+  SEND_FLAGS,
+  socketFamily,
+  socketProtocol,
+  target,
+  TYPE_FLAGS,
+} from "./sys/platform.ts";
 import {
   byteLength,
   cint,
   type Data,
   EMPTY,
   fdArg,
-  getSize,
   int,
   intIn,
   LITTLE_ENDIAN,
-  setPointer,
-  setSize,
+  liveSource,
   toBytes,
   typeName,
   writableBytes,
@@ -44,20 +53,23 @@ import {
   mmsgOutItems,
   type MmsgResult,
 } from "./_mmsg.ts";
+import {
+  deadlineFor,
+  ioAsync,
+  ioBlocking,
+  isAgain,
+  pollUntil,
+  retryLater,
+  waitReady,
+} from "./_io.ts";
+import { type AncData, buildMsgOut, checkAncItem, IOV_MAX, MsgIn } from "./ancillary.ts";
 
-const EAGAIN = table.errnoNames.EAGAIN;
-const EWOULDBLOCK = table.errnoNames.EWOULDBLOCK ?? EAGAIN;
 const EINTR = table.errnoNames.EINTR;
 const EINPROGRESS = table.errnoNames.EINPROGRESS;
 const EBADF = table.errnoNames.EBADF;
 const ECONNRESET = table.errnoNames.ECONNRESET;
 const MSG_DONTWAIT = C.MSG_DONTWAIT;
-const MSG_NOSIGNAL = C.MSG_NOSIGNAL ?? 0;
-const TYPE_MASK = ~((C.SOCK_NONBLOCK ?? 0) | (C.SOCK_CLOEXEC ?? 0));
-const POLL = struct("pollfd");
-const MSGHDR = struct("msghdr");
-const IOVEC = struct("iovec");
-const CMSG = struct("cmsghdr");
+const TYPE_MASK = ~TYPE_FLAGS;
 const L = LITTLE_ENDIAN;
 
 /** Largest buffer a single call may request (fits the `i32` result). */
@@ -65,25 +77,7 @@ const MAX_IO = 0x7fff_f000;
 /** Scratch space for synchronous `recv` (never held across an await). */
 const scratch = new Uint8Array(65536);
 
-/** The "timer expired" outcome of `#retryLater`'s wait: not an error. */
-const RETRY = Symbol("retry");
-/** The "slice of a long wait expired" outcome of `#wait`: not an error. */
-const SLICE = Symbol("slice");
-/**
- * The longest single wait, in ms: `poll(2)` takes a C `int`, and
- * `setTimeout` fires at once (TimeoutOverflowWarning) beyond 2^31-1 ms.
- * Longer timeouts wait in slices until the real deadline.
- */
-const MAX_WAIT_MS = 0x7fff_ffff;
-/** Most buffers one sendmsg/recvmsg takes (the kernel's `UIO_MAXIOV`). */
-const IOV_MAX: number = C.IOV_MAX ?? C.UIO_MAXIOV ?? 1024;
-/** Most descriptors one `SCM_RIGHTS` item carries (Linux's `SCM_MAX_FD`). */
-const SCM_MAX_FD = 253;
 const EMSGSIZE = table.errnoNames.EMSGSIZE;
-
-function isAgain(e: number): boolean {
-  return e === EAGAIN || e === EWOULDBLOCK;
-}
 
 // ---------------------------------------------------------------------------
 // Default timeout (module-wide, as in Python)
@@ -174,9 +168,6 @@ export interface SendmsgAfalgOptions {
   flags?: number;
 }
 
-/** One ancillary data item: `[cmsg_level, cmsg_type, cmsg_data]`. */
-export type AncData = [level: number, type: number, data: Uint8Array];
-
 /** What `recvmsg` returns: `[data, ancdata, msg_flags, address]`. */
 export type RecvMsgResult = [
   data: Uint8Array,
@@ -197,7 +188,7 @@ export type RecvMsgIntoResult = [
 export type SendfileSource = number | { fileno(): number } | Deno.FsFile;
 
 function getFlags(fd: number): number {
-  return check(libc.fcntl(fd, C.F_GETFL, 0), "fcntl");
+  return check(fcntl(fd, C.F_GETFL, 0), "fcntl");
 }
 
 /** Reads an `int` socket option (`getsockopt(2)`), throwing on failure. */
@@ -214,38 +205,7 @@ function intOption(fd: number, level: number, name: number): number {
 function setNonblockFlag(fd: number, on: boolean): void {
   const flags = getFlags(fd);
   const want = on ? flags | C.O_NONBLOCK : flags & ~C.O_NONBLOCK;
-  if (want !== flags) check(libc.fcntl(fd, C.F_SETFL, want), "fcntl");
-}
-
-/**
- * Sleeps in `poll(2)` until `fd` is ready for `dir` or the `deadline`
- * (a `performance.now()` value; Infinity: none) passes. Each `poll` waits at
- * most {@linkcode MAX_WAIT_MS}; longer deadlines poll again. Returns false
- * once the deadline has passed.
- */
-function pollUntil(fd: number, dir: Direction, deadline: number, connect = false): boolean {
-  if (deadline === Infinity) return pollWait(fd, dir, -1, connect);
-  for (;;) {
-    const left = deadline - performance.now();
-    if (left <= 0) return false;
-    if (pollWait(fd, dir, Math.min(Math.ceil(left), MAX_WAIT_MS), connect)) return true;
-  }
-}
-
-/** Sleeps in `poll(2)` until `fd` is ready for `dir` or `ms` pass (-1: forever). */
-function pollWait(fd: number, dir: Direction, ms: number, connect = false): boolean {
-  const pfd = new Uint8Array(POLL.size);
-  const v = new DataView(pfd.buffer);
-  v.setInt32(POLL.fields.fd.offset, fd, L);
-  const events = dir === READ ? C.POLLIN : C.POLLOUT;
-  v.setInt16(POLL.fields.events.offset, connect ? events | C.POLLERR : events, L);
-  const r = libc.poll(pfd, 1n, ms);
-  if (r === -1) {
-    const e = errno();
-    if (e === EINTR) return true; // let the caller retry (PEP 475)
-    throw fromErrno(e, "poll");
-  }
-  return r > 0;
+  if (want !== flags) check(fcntl(fd, C.F_SETFL, want), "fcntl");
 }
 
 /**
@@ -279,7 +239,8 @@ export class Socket {
   #writable?: WritableStream<Uint8Array>;
 
   /**
-   * Creates a socket. Corresponds to `socket(2)` with `SOCK_CLOEXEC`, or,
+   * Creates a socket. Corresponds to `socket(2)` with `SOCK_CLOEXEC` (where
+   * the OS lacks it: `socket(2)` then `fcntl(2)`), or,
    * given `fileno`, adopts that descriptor (family, type and protocol are
    * then read from it with `getsockopt(2)` where not given).
    *
@@ -298,14 +259,14 @@ export class Socket {
     if (fileno !== null && fileno !== undefined) {
       fd = fdArg(fileno, "fileno");
       const probe = (name: number) => intOption(fd, C.SOL_SOCKET, name);
-      if (family === -1) family = probe(C.SO_DOMAIN);
+      if (family === -1) family = socketFamily(fd);
       if (type === -1) type = probe(C.SO_TYPE);
-      if (proto === -1) proto = probe(C.SO_PROTOCOL);
+      if (proto === -1) proto = socketProtocol(fd);
     } else {
       if (family === -1) family = C.AF_INET;
       if (type === -1) type = C.SOCK_STREAM;
       if (proto === -1) proto = 0;
-      fd = check(libc.socket(family, type | C.SOCK_CLOEXEC, proto), "socket");
+      fd = newSocket(family, type, proto);
     }
     this.#h = { fd };
     this.#family = family;
@@ -313,13 +274,13 @@ export class Socket {
     this.#proto = proto;
     // As CPython: SOCK_NONBLOCK in the type means timeout 0; otherwise the
     // default timeout applies.
-    if (C.SOCK_NONBLOCK && (type & C.SOCK_NONBLOCK)) {
+    if (nonblockIn(type)) {
       this.#timeout = 0;
     } else {
       this.#timeout = defaultTimeout;
     }
     // As CPython, an adopted descriptor keeps its flags unless a timeout applies.
-    if (this.#timeout !== null && !(type & (C.SOCK_NONBLOCK ?? 0))) {
+    if (this.#timeout !== null && !nonblockIn(type)) {
       try {
         setNonblockFlag(fd, true);
       } catch (e) {
@@ -474,7 +435,7 @@ export class Socket {
    * ```
    */
   dup(): Socket {
-    const fd = check(libc.fcntl(this.#fd(), C.F_DUPFD_CLOEXEC, 0), "fcntl");
+    const fd = check(fcntl(this.#fd(), C.F_DUPFD_CLOEXEC, 0), "fcntl");
     let s: Socket;
     try {
       s = new Socket(this.#family, this.#type, this.#proto, fd);
@@ -498,7 +459,7 @@ export class Socket {
    * ```
    */
   get_inheritable(): boolean {
-    return (check(libc.fcntl(this.#fd(), C.F_GETFD, 0), "fcntl") & C.FD_CLOEXEC) === 0;
+    return (check(fcntl(this.#fd(), C.F_GETFD, 0), "fcntl") & C.FD_CLOEXEC) === 0;
   }
 
   /**
@@ -514,9 +475,9 @@ export class Socket {
    */
   set_inheritable(inheritable: boolean): void {
     const fd = this.#fd();
-    const flags = check(libc.fcntl(fd, C.F_GETFD, 0), "fcntl");
+    const flags = check(fcntl(fd, C.F_GETFD, 0), "fcntl");
     const want = inheritable ? flags & ~C.FD_CLOEXEC : flags | C.FD_CLOEXEC;
-    if (want !== flags) check(libc.fcntl(fd, C.F_SETFD, want), "fcntl");
+    if (want !== flags) check(fcntl(fd, C.F_SETFD, want), "fcntl");
   }
 
   // -------------------------------------------------------------------------
@@ -603,19 +564,7 @@ export class Socket {
    * EAGAIN with a deadline; otherwise throw.
    */
   #io(dir: Direction, attempt: (fd: number) => number, syscall: string, deadline?: number): number {
-    for (;;) {
-      const fd = this.#fd();
-      const r = attempt(fd);
-      if (r !== -1) return r;
-      const e = errno();
-      if (e === EINTR) continue;
-      if (isAgain(e) && this.#timeout !== null && this.#timeout > 0) {
-        deadline ??= performance.now() + this.#timeout * 1000;
-        if (!pollUntil(fd, dir, deadline)) throw timedOut(syscall);
-        continue;
-      }
-      throw fromErrno(e, syscall);
-    }
+    return ioBlocking(() => this.#fd(), this.#timeout, dir, attempt, syscall, deadline);
   }
 
   // -------------------------------------------------------------------------
@@ -667,28 +616,29 @@ export class Socket {
   #acceptOnce(fd: number, sa: Uint8Array, len: Uint32Array): number {
     if (this.#family === C.AF_ALG) {
       // As CPython: AF_ALG has no peer address (asking for one fails with
-      // ECONNABORTED), so accept4 gets none; the address decodes as "".
+      // ECONNABORTED), so accept gets none; the address decodes as "".
       len[0] = 0;
-      return libc.accept4(fd, null, null, C.SOCK_CLOEXEC);
+      return acceptConn(fd, null, null);
     }
     len[0] = sa.length;
-    return libc.accept4(fd, sa, new Uint8Array(len.buffer), C.SOCK_CLOEXEC);
+    return acceptConn(fd, sa, new Uint8Array(len.buffer));
   }
 
   #adopt(newFd: number, sa: Uint8Array, len: number): [Socket, Address] {
-    // As CPython: the new socket gets the default timeout (accept4 without
-    // SOCK_NONBLOCK hands out a blocking descriptor).
+    // As CPython: the new socket gets the default timeout (acceptConn hands
+    // out a blocking, close-on-exec descriptor on every platform).
     try {
       const peer = decodeAddress(sa, len, this.#proto);
       return [new Socket(this.#family, this.#type, this.#proto, newFd), peer];
     } catch (e) {
-      libc.close(newFd); // ours since accept4 returned it: never leaked
+      libc.close(newFd); // ours since accept returned it: never leaked
       throw e;
     }
   }
 
   /**
-   * Accepts a connection. Corresponds to `accept4(2)` with `SOCK_CLOEXEC`.
+   * Accepts a connection. Corresponds to `accept4(2)` with `SOCK_CLOEXEC`
+   * (where the OS lacks it: `accept(2)` then `fcntl(2)`).
    *
    * @example
    * ```ts
@@ -1117,8 +1067,8 @@ export class Socket {
 
   /**
    * Sends data; returns the number of bytes sent (maybe fewer than given).
-   * Corresponds to `send(2)` (with `MSG_NOSIGNAL`: a vanished peer raises
-   * `BrokenPipeError` instead of killing the process).
+   * Corresponds to `send(2)` (with `MSG_NOSIGNAL` where the OS has it; a
+   * vanished peer raises `BrokenPipeError` instead of killing the process).
    *
    * @example
    * ```ts
@@ -1131,7 +1081,7 @@ export class Socket {
    */
   send(data: Data, flags = 0): number {
     const bytes = toBytes(data);
-    const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    const f = cint(flags, "flags") | SEND_FLAGS;
     const big = BigInt(Math.min(byteLength(bytes), MAX_IO));
     return this.#io(WRITE, (fd) => libc.send(fd, bytes, big, f), "send");
   }
@@ -1152,7 +1102,7 @@ export class Socket {
   sendall(data: Data, flags = 0): void {
     const bytes = toBytes(data);
     const total = byteLength(bytes);
-    const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    const f = cint(flags, "flags") | SEND_FLAGS;
     const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : undefined;
     let off = 0;
     do {
@@ -1200,7 +1150,7 @@ export class Socket {
     }
     toBytes(data); // type-check only: callers take the bytes after every other argument
     const sa = encodeAddress(this.#family, addr, "sendto(): ", this.#proto);
-    return [flags | MSG_NOSIGNAL, sa];
+    return [flags | SEND_FLAGS, sa];
   }
 
   /**
@@ -1229,7 +1179,7 @@ export class Socket {
     address?: AddressLike | null,
   ): number {
     const out = this.#msgOut(buffers, ancdata, address);
-    const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    const f = cint(flags, "flags") | SEND_FLAGS;
     const msg = out();
     return this.#io(WRITE, (fd) => libc.sendmsg(fd, msg, f), "sendmsg");
   }
@@ -1290,7 +1240,7 @@ export class Socket {
       anc.push([C.SOL_ALG, C.ALG_SET_AEAD_ASSOCLEN, u32(n)]);
     }
     const sources = boundedList(msg ?? [], IOV_MAX, "sendmsg", checkData);
-    const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    const f = cint(flags, "flags") | SEND_FLAGS;
     const m = buildMsgOut(sources.map((b) => toBytes(b)), anc, null);
     return this.#io(WRITE, (fd) => libc.sendmsg(fd, m, f), "sendmsg");
   }
@@ -1353,6 +1303,7 @@ export class Socket {
       ? fileFd((file as { fileno(): unknown }).fileno())
       : -1;
     if (fd < 0) return this.#sendfileByRead(file as Deno.FsFile, start, limit);
+    if (!target.sendfile) return this.#sendfileByPread(fd, start, limit);
     const off = new BigInt64Array([BigInt(start)]);
     const offBytes = new Uint8Array(off.buffer);
     const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : undefined;
@@ -1361,6 +1312,25 @@ export class Socket {
       const chunk = BigInt(Math.min(limit - total, 0x4000_0000));
       const n = this.#io(WRITE, (s) => libc.sendfile(s, fd, offBytes, chunk), "sendfile", deadline);
       if (n === 0) break;
+      total += n;
+    }
+    return total;
+  }
+
+  /** sendfile where Linux's sendfile(2) is not used: `pread(2)` + `sendall`. */
+  #sendfileByPread(fd: number, start: number, limit: number): number {
+    const buf = new Uint8Array(Math.min(limit, 65536));
+    let total = 0;
+    while (total < limit) {
+      const want = Math.min(buf.byteLength, limit - total);
+      const n = libc.pread(fd, buf, BigInt(want), BigInt(start + total));
+      if (n < 0) {
+        const e = errno();
+        if (e === EINTR) continue;
+        throw fromErrno(e, "pread");
+      }
+      if (n === 0) break;
+      this.sendall(buf.subarray(0, n));
       total += n;
     }
     return total;
@@ -1443,26 +1413,15 @@ export class Socket {
     deadline: number | undefined,
     syscall: string,
   ): Promise<void | false> {
-    const fd = this.#fd();
-    const signal = options?.signal;
-    if (deadline === undefined) return reactor.wait(fd, dir, signal);
-    const left = deadline - performance.now();
-    if (left <= MAX_WAIT_MS) {
-      return reactor.wait(fd, dir, signal, left, () => timedOut(syscall));
-    }
-    return reactor.wait(fd, dir, signal, MAX_WAIT_MS, () => SLICE).catch((e) => {
-      if (e === SLICE) return false as const;
-      throw e;
-    });
+    return waitReady(this.#fd(), dir, options?.signal, deadline, syscall);
   }
 
   #deadline(): number | undefined {
-    const t = this.#timeout;
-    return t ? performance.now() + t * 1000 : undefined;
+    return deadlineFor(this.#timeout);
   }
 
   /** Runs a MSG_DONTWAIT-style attempt until it stops returning EAGAIN. */
-  async #ioAsync(
+  #ioAsync(
     dir: Direction,
     attempt: (fd: number) => number,
     syscall: string,
@@ -1471,16 +1430,7 @@ export class Socket {
   ): Promise<number> {
     options?.signal?.throwIfAborted();
     deadline ??= this.#deadline();
-    for (;;) {
-      const r = attempt(this.#fd());
-      if (r !== -1) return r;
-      const e = errno();
-      if (isAgain(e)) {
-        await this.#wait(dir, options, deadline, syscall);
-      } else if (e !== EINTR) {
-        throw fromErrno(e, syscall);
-      }
-    }
+    return ioAsync(() => this.#fd(), dir, attempt, syscall, options?.signal, deadline);
   }
 
   /** Toggles O_NONBLOCK around `fn` when the descriptor is in blocking mode. */
@@ -1490,10 +1440,10 @@ export class Socket {
       return [r, r === -1 ? errno() : 0];
     }
     const flags = getFlags(fd);
-    check(libc.fcntl(fd, C.F_SETFL, flags | C.O_NONBLOCK), "fcntl");
+    check(fcntl(fd, C.F_SETFL, flags | C.O_NONBLOCK), "fcntl");
     const r = fn();
     const e = r === -1 ? errno() : 0;
-    libc.fcntl(fd, C.F_SETFL, flags);
+    fcntl(fd, C.F_SETFL, flags);
     return [r, e];
   }
 
@@ -1569,19 +1519,13 @@ export class Socket {
   }
 
   /** Waits `ms` (at most until `deadline`) before a retry; rejects like `#wait`. */
-  async #retryLater(
+  #retryLater(
     ms: number,
     options: AsyncOptions | undefined,
     deadline: number | undefined,
     syscall: string,
   ): Promise<void> {
-    const left = deadline === undefined ? ms : deadline - performance.now();
-    if (left <= 0) throw timedOut(syscall);
-    try {
-      await reactor.wait(this.#fd(), WRITE, options?.signal, Math.min(ms, left), () => RETRY);
-    } catch (e) {
-      if (e !== RETRY) throw e;
-    }
+    return retryLater(this.#fd(), ms, options?.signal, deadline, syscall);
   }
 
   /**
@@ -1729,7 +1673,7 @@ export class Socket {
    */
   sendAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<number> {
     const src = liveSource(data);
-    const f = cint(flags, "flags") | MSG_NOSIGNAL | MSG_DONTWAIT;
+    const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
     return this.#ioAsync(
       WRITE,
       (fd) => {
@@ -1758,7 +1702,7 @@ export class Socket {
    */
   sendallAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<void> {
     const src = liveSource(data);
-    const f = cint(flags, "flags") | MSG_NOSIGNAL | MSG_DONTWAIT;
+    const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
     // Fast path: a send that completes at once needs no async machinery.
     if (options?.signal?.aborted !== true && this.#h.fd >= 0) {
       const bytes = toBytes(src);
@@ -1865,7 +1809,7 @@ export class Socket {
     options?: AsyncOptions,
   ): Promise<number> {
     const out = this.#msgOut(buffers, ancdata, address);
-    const f = cint(flags, "flags") | MSG_NOSIGNAL | MSG_DONTWAIT;
+    const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
     // The msghdr is rebuilt from the live buffers before every attempt.
     return this.#ioAsync(WRITE, (fd) => libc.sendmsg(fd, out(), f), "sendmsg", options);
   }
@@ -1997,7 +1941,7 @@ export class Socket {
   sendmmsg(messages: Iterable<MmsgMessage>, flags = 0): number {
     const msgs = this.#mmsgOut(messages);
     const count = batchSize(msgs.length, "the number of messages");
-    const f = cint(flags, "flags") | MSG_NOSIGNAL;
+    const f = cint(flags, "flags") | SEND_FLAGS;
     return this.#io(WRITE, (fd) => libc.sendmmsg(fd, msgs.prepare(), count, f), "sendmmsg");
   }
 
@@ -2085,7 +2029,7 @@ export class Socket {
   ): Promise<number> {
     const msgs = this.#mmsgOut(messages);
     const count = batchSize(msgs.length, "the number of messages");
-    const f = cint(flags, "flags") | MSG_NOSIGNAL | MSG_DONTWAIT;
+    const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
     return this.#ioAsync(
       WRITE,
       (fd) => libc.sendmmsg(fd, msgs.prepare(), count, f),
@@ -2348,296 +2292,7 @@ function checkData(item: unknown): Data {
   return liveSource(item);
 }
 
-/**
- * What an async send keeps across waits: a string's UTF-8 bytes, or the
- * caller's own buffer, whose live bounds are read before every attempt.
- */
-function liveSource(data: unknown): Data {
-  const bytes = toBytes(data);
-  return typeof data === "string" ? bytes : data as Data;
-}
-
-/** One ancillary item `[level, type, data]`, checked; data stays the caller's. */
-type AncItem = readonly [level: number, type: number, data: Data];
-
-function checkAncItem(item: unknown): AncItem {
-  if (!Array.isArray(item) || item.length !== 3) {
-    throw new TypeError("ancillary data items must be [level, type, data]");
-  }
-  const [level, type, data] = item;
-  return [cint(level, "cmsg_level"), cint(type, "cmsg_type"), liveSource(data)];
-}
-
 /** A descriptor returned by a file's `fileno()`, range-checked. */
 function fileFd(v: unknown): number {
   return fdArg(v, "fileno()");
-}
-
-// ---------------------------------------------------------------------------
-// msghdr plumbing (sendmsg/recvmsg)
-
-function ptr(buf: Uint8Array | null): Deno.PointerValue {
-  return buf === null || byteLength(buf) === 0
-    ? null
-    : Deno.UnsafePointer.of(buf as Uint8Array<ArrayBuffer>);
-}
-
-function cmsgAlign(n: number): number {
-  const a = table.sizes.cmsgAlign;
-  return (n + a - 1) & ~(a - 1);
-}
-
-/**
- * `CMSG_LEN(length)`: the `cmsg_len` of an item carrying `length` bytes.
- *
- * @example
- * ```ts
- * import * as socket from "@libc/socket";
- * console.log(socket.CMSG_LEN(4)); // 20 on 64-bit Linux
- * ```
- *
- * @throws {RangeError} For a negative or too large length.
- */
-export function CMSG_LEN(length: number): number {
-  const n = int(length, "length");
-  if (n < 0 || n > 0x7fffffff - table.sizes.cmsgHeader) {
-    throw new RangeError("CMSG_LEN() argument out of range");
-  }
-  return table.sizes.cmsgHeader + n;
-}
-
-/**
- * `CMSG_SPACE(length)`: the buffer space an item carrying `length` bytes
- * takes, padding included.
- *
- * @example
- * ```ts
- * import * as socket from "@libc/socket";
- * console.log(socket.CMSG_SPACE(4)); // 24 on 64-bit Linux
- * ```
- *
- * @throws {RangeError} For a negative or too large length.
- */
-export function CMSG_SPACE(length: number): number {
-  const n = int(length, "length");
-  // As CPython: room for the padding before and after the data, i.e.
-  // CMSG_SPACE(1), must fit below INT_MAX (2147483623 on 64-bit Linux).
-  const space1 = cmsgAlign(table.sizes.cmsgHeader) + cmsgAlign(1);
-  if (n < 0 || n > 0x7fffffff - space1) {
-    throw new RangeError("CMSG_SPACE() argument out of range");
-  }
-  return cmsgAlign(table.sizes.cmsgHeader) + cmsgAlign(n);
-}
-
-/** An array of `struct iovec` pointing at `bufs` (the caller keeps them alive). */
-function packIovec(bufs: Uint8Array[]): Uint8Array {
-  const iov = new Uint8Array(Math.max(1, bufs.length) * IOVEC.size);
-  const view = new DataView(iov.buffer);
-  bufs.forEach((b, i) => {
-    setPointer(view, i * IOVEC.size + IOVEC.fields.iov_base.offset, ptr(b));
-    setSize(view, i * IOVEC.size + IOVEC.fields.iov_len.offset, byteLength(b));
-  });
-  return iov;
-}
-
-/** Keeps the buffers a msghdr points at alive as long as the msghdr. */
-const keepAlive = new WeakMap<Uint8Array, unknown[]>();
-
-/**
- * A msghdr over `bufs` and ancillary `anc` (checked items; their data is
- * read through its live bounds now). Build it right before the sendmsg
- * call: it holds raw pointers.
- */
-function buildMsgOut(
-  bufs: Uint8Array[],
-  anc: readonly AncItem[],
-  sa: Uint8Array | null,
-): Uint8Array {
-  const msg = new Uint8Array(MSGHDR.size);
-  const v = new DataView(msg.buffer);
-  const F = MSGHDR.fields;
-  const iov = packIovec(bufs);
-  let control: Uint8Array | null = null;
-  if (anc.length > 0) {
-    const items = anc.map(([level, type, data]) => [level, type, toBytes(data)] as const);
-    const total = items.reduce((s, [, , d]) => s + CMSG_SPACE(byteLength(d)), 0);
-    if (total > MAX_IO) throw fromErrno(table.errnoNames.ENOBUFS, "sendmsg");
-    control = new Uint8Array(total);
-    const cv = new DataView(control.buffer);
-    let at = 0;
-    for (const [level, type, data] of items) {
-      const n = byteLength(data);
-      setSize(cv, at + CMSG.fields.cmsg_len.offset, CMSG_LEN(n));
-      cv.setInt32(at + CMSG.fields.cmsg_level.offset, level, L);
-      cv.setInt32(at + CMSG.fields.cmsg_type.offset, type, L);
-      control.set(data, at + table.sizes.cmsgHeader);
-      at += CMSG_SPACE(n);
-    }
-  }
-  setPointer(v, F.msg_name.offset, ptr(sa));
-  v.setUint32(F.msg_namelen.offset, sa ? byteLength(sa) : 0, L);
-  setPointer(v, F.msg_iov.offset, ptr(iov));
-  setSize(v, F.msg_iovlen.offset, bufs.length);
-  setPointer(v, F.msg_control.offset, ptr(control));
-  setSize(v, F.msg_controllen.offset, control ? byteLength(control) : 0);
-  keepAlive.set(msg, [bufs, iov, control, sa]);
-  return msg;
-}
-
-/** A reusable msghdr for receiving into `bufs`. */
-class MsgIn {
-  msg: Uint8Array;
-  #v: DataView;
-  #sa = new Uint8Array(SOCKADDR_MAX);
-  #control: Uint8Array | null;
-  #keep: unknown[];
-
-  constructor(bufs: Uint8Array[], ancbufsize: number, fn: string) {
-    const anc = int(ancbufsize, "ancbufsize");
-    if (bufs.length > IOV_MAX) throw fromErrno(EMSGSIZE, fn === "recvmsg" ? fn : "recvmsg");
-    if (anc < 0 || anc > MAX_IO) {
-      throw new RangeError(`${fn}: invalid ancillary data buffer length`);
-    }
-    this.msg = new Uint8Array(MSGHDR.size);
-    this.#v = new DataView(this.msg.buffer);
-    const iov = packIovec(bufs);
-    this.#control = anc > 0 ? new Uint8Array(anc) : null;
-    const F = MSGHDR.fields;
-    setPointer(this.#v, F.msg_name.offset, ptr(this.#sa));
-    setPointer(this.#v, F.msg_iov.offset, ptr(iov));
-    setSize(this.#v, F.msg_iovlen.offset, bufs.length);
-    setPointer(this.#v, F.msg_control.offset, ptr(this.#control));
-    this.#keep = [bufs, iov];
-  }
-
-  call(fd: number, flags: number): number {
-    const F = MSGHDR.fields;
-    this.#v.setUint32(F.msg_namelen.offset, this.#sa.length, L);
-    setSize(this.#v, F.msg_controllen.offset, this.#control ? this.#control.length : 0);
-    this.#v.setInt32(F.msg_flags.offset, 0, L);
-    const r = libc.recvmsg(fd, this.msg, flags);
-    void this.#keep;
-    return r;
-  }
-
-  result(proto: number): [AncData[], number, Address | null] {
-    const F = MSGHDR.fields;
-    const namelen = this.#v.getUint32(F.msg_namelen.offset, L);
-    const flags = this.#v.getInt32(F.msg_flags.offset, L);
-    const controllen = Math.min(
-      getSize(this.#v, F.msg_controllen.offset),
-      this.#control?.length ?? 0,
-    );
-    const anc: AncData[] = [];
-    if (this.#control && controllen > 0) {
-      const c = this.#control;
-      const cv = new DataView(c.buffer);
-      const hdr = table.sizes.cmsgHeader;
-      for (let at = 0; at + hdr <= controllen;) {
-        const len = getSize(cv, at + CMSG.fields.cmsg_len.offset);
-        if (len < hdr) break;
-        const level = cv.getInt32(at + CMSG.fields.cmsg_level.offset, L);
-        const type = cv.getInt32(at + CMSG.fields.cmsg_type.offset, L);
-        const end = Math.min(at + len, controllen);
-        anc.push([level, type, c.slice(at + hdr, end)]);
-        at += cmsgAlign(len);
-      }
-    }
-    return [anc, flags, namelen > 0 ? decodeAddress(this.#sa, namelen, proto) : null];
-  }
-}
-
-/**
- * Packs descriptors as `SCM_RIGHTS` data (an array of C `int`s).
- *
- * @example
- * ```ts
- * import * as socket from "@libc/socket";
- * console.log(socket.packFds([0, 1]).length); // 8
- * ```
- */
-export function packFds(fds: Iterable<number>): Uint8Array {
-  // Counted as they come: a huge iterable fails at its 254th item, not
-  // after being expanded in full.
-  if (
-    typeof fds === "string" ||
-    typeof (fds as Partial<Iterable<number>>)?.[Symbol.iterator] !== "function"
-  ) {
-    throw new TypeError(`fds must be an iterable of descriptors, not ${typeName(fds)}`);
-  }
-  const list: number[] = [];
-  for (const fd of fds) {
-    if (list.length >= SCM_MAX_FD) {
-      throw new RangeError(`too many descriptors (SCM_RIGHTS carries at most ${SCM_MAX_FD})`);
-    }
-    list.push(fdArg(fd));
-  }
-  return new Uint8Array(new Int32Array(list).buffer);
-}
-
-/**
- * Unpacks `SCM_RIGHTS` data into descriptors (whole `int`s only).
- *
- * @example
- * ```ts
- * import * as socket from "@libc/socket";
- * console.log(socket.unpackFds(socket.packFds([3, 4]))); // [3, 4]
- * ```
- */
-export function unpackFds(data: Uint8Array): number[] {
-  const bytes = toBytes(data, "data");
-  const n = Math.floor(byteLength(bytes) / 4);
-  const copy = bytes.slice(0, n * 4);
-  return [...new Int32Array(copy.buffer)];
-}
-
-/** Process credentials, as in `struct ucred`: `[pid, uid, gid]`. */
-export type Ucred = [pid: number, uid: number, gid: number];
-
-/**
- * Packs `[pid, uid, gid]` as a `struct ucred` (for `SCM_CREDENTIALS`).
- *
- * @example
- * ```ts
- * import * as socket from "@libc/socket";
- * const data = socket.packUcred([Deno.pid, Deno.uid() ?? 0, Deno.gid() ?? 0]);
- * ```
- */
-export function packUcred([pid, uid, gid]: Ucred): Uint8Array {
-  const U = struct("ucred");
-  const buf = new Uint8Array(U.size);
-  const v = new DataView(buf.buffer);
-  v.setInt32(U.fields.pid.offset, cint(pid, "pid"), L);
-  v.setUint32(U.fields.uid.offset, intIn(uid, 0, 0xffffffff, "uid"), L);
-  v.setUint32(U.fields.gid.offset, intIn(gid, 0, 0xffffffff, "gid"), L);
-  return buf;
-}
-
-/**
- * Unpacks a `struct ucred` (from `SCM_CREDENTIALS` or `SO_PEERCRED`).
- *
- * @example
- * ```ts
- * import * as socket from "@libc/socket";
- * const [a, b] = socket.socketpair();
- * const [pid, uid, gid] = socket.unpackUcred(a.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12));
- * a.close();
- * b.close();
- * ```
- *
- * @throws {RangeError} When `data` is shorter than a `struct ucred`.
- */
-export function unpackUcred(data: Uint8Array): Ucred {
-  const U = struct("ucred");
-  const bytes = toBytes(data, "data").slice();
-  const size = byteLength(bytes);
-  if (size < U.size) {
-    throw new RangeError(`struct ucred needs ${U.size} bytes, got ${size}`);
-  }
-  const v = new DataView(bytes.buffer);
-  return [
-    v.getInt32(U.fields.pid.offset, L),
-    v.getUint32(U.fields.uid.offset, L),
-    v.getUint32(U.fields.gid.offset, L),
-  ];
 }

@@ -23,15 +23,14 @@ const STARTUP_MS = 60_000; // generous: Deno starts slowly under emulation
 const decoder = new TextDecoder();
 
 /**
- * Reads an environment variable. Without `--allow-env` (the task does not
- * grant it), asks the C library's `getenv(3)`: `--allow-ffi` already grants
- * full access to the process.
+ * Reads an environment variable without ever prompting: `Deno.env` only when
+ * env access to it is already granted; otherwise (the task does not grant
+ * it) the C library's `getenv(3)`, since `--allow-ffi` already grants full
+ * access to the process.
  */
 function getenv(name: string): string | undefined {
-  try {
+  if (Deno.permissions.querySync({ name: "env", variable: name }).state === "granted") {
     return Deno.env.get(name);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotCapable)) throw e;
   }
   const candidates = Deno.build.os === "darwin" ? ["/usr/lib/libSystem.B.dylib"] : [
     "libc.so.6",

@@ -1,35 +1,26 @@
 /**
  * Opens the C library once per JS thread (the main thread or a Worker).
  *
- * The library path comes from `LIBC_SOCKET_LIBC` when that environment
- * variable is set (and readable), otherwise from a per-OS list of candidates.
- * When none opens, the error names every path that was tried.
+ * The candidate paths come from `sys/target.ts`: `LIBC_SOCKET_LIBC` when that
+ * environment variable is set and env access to it is already granted (it is
+ * never asked for: no permission prompt), otherwise a per-OS list. When none
+ * opens, the error names every path that was tried.
+ *
+ * It also installs libc's `strerror` as the source of the errno messages a
+ * generated table lacks (macOS tables are read from assembly, without
+ * running anything, so they carry names and numbers only).
  *
  * @module
  */
-import { type Libc, SYMBOLS } from "./symbols.ts";
+import { type Libc, SYMBOLS, THROW_WHEN_ABSENT } from "./symbols.ts";
+import { target } from "../sys/target.ts";
+import { setErrnoMessageSource } from "../constants/mod.ts";
 
-/** Candidate file names of the C library, by `Deno.build.os`. */
-export const LIBC_CANDIDATES: Readonly<Record<string, readonly string[]>> = {
-  linux: ["libc.so.6", "/lib/x86_64-linux-gnu/libc.so.6", "libc.so"],
-  android: ["libc.so"],
-  darwin: ["/usr/lib/libSystem.B.dylib"],
-  freebsd: ["libc.so.7"],
-  netbsd: ["libc.so.12"],
-  openbsd: ["libc.so"],
-};
-
-function envOverride(): string | undefined {
-  try {
-    return Deno.env.get("LIBC_SOCKET_LIBC") || undefined;
-  } catch {
-    return undefined; // no --allow-env: use the defaults
-  }
-}
+/** Candidate file names of the C library on this platform, in order. */
+export const LIBC_CANDIDATES: readonly string[] = target.libcCandidates;
 
 function open(): Deno.DynamicLibrary<typeof SYMBOLS> {
-  const override = envOverride();
-  const paths = override ? [override] : LIBC_CANDIDATES[Deno.build.os] ?? [];
+  const paths = LIBC_CANDIDATES;
   const failures: string[] = [];
   for (const path of paths) {
     try {
@@ -40,15 +31,32 @@ function open(): Deno.DynamicLibrary<typeof SYMBOLS> {
     }
   }
   throw new Error(
-    `@libc/socket: could not open the C library on ${Deno.build.os}/${Deno.build.arch}. ` +
+    `@libc/socket: could not open the C library on ${target.os}/${target.arch}. ` +
       (paths.length
         ? `Tried:\n  ${failures.join("\n  ")}\n`
         : "No candidates are known for this OS. ") +
-      "Set LIBC_SOCKET_LIBC to the path of your libc.",
+      "Set LIBC_SOCKET_LIBC to the path of your libc (and run with --allow-env).",
   );
 }
 
 const library = open();
 
+function withStubs(symbols: typeof library.symbols): Libc {
+  const out: Record<string, unknown> = { ...symbols };
+  for (const name of THROW_WHEN_ABSENT) {
+    out[name] ??= () => {
+      throw new Error(
+        `@libc/socket: ${name}() does not exist in the C library of ${target.os}/${target.arch}`,
+      );
+    };
+  }
+  return out as unknown as Libc;
+}
+
 /** The libc symbols; the only place the rest of the library calls C from. */
-export const libc: Libc = library.symbols;
+export const libc: Libc = withStubs(library.symbols);
+
+setErrnoMessageSource((n) => {
+  const p = libc.strerror(n);
+  return p === null ? undefined : new Deno.UnsafePointerView(p).getCString();
+});

@@ -10,10 +10,20 @@
  * - Pointers to memory the call only borrows are `buffer` (a Uint8Array);
  *   pointers that libc returns are `pointer`.
  * - Only waits are `nonblocking` (they run on another thread, where errno is
- *   meaningless): `epoll_wait_nb` and `getaddrinfo_nb`.
+ *   meaningless): `epoll_wait_nb`, `kevent_nb`, `poll_nb` and `getaddrinfo_nb`.
+ * - One table for every OS. A function some OS lacks is `optional: true`
+ *   (Deno.dlopen then gives `null` instead of failing): `accept4`, epoll and
+ *   `eventfd` exist on Linux only, `kqueue`/`kevent` on the BSDs and macOS,
+ *   the `*_r` database lookups in glibc and musl only (macOS lacks them).
+ *   Those in {@linkcode THROW_WHEN_ABSENT} are never `null` in `libc`: where
+ *   absent, calling one throws an error naming it and the OS.
+ *   Where the same function needs a different declaration, the table holds
+ *   both under two names (`fcntl`, `fcntl_stack`) and `sys/platform.ts` picks
+ *   one. Only `sys/target.ts` knows which OS this is.
  *
  * @module
  */
+import { target } from "../sys/target.ts";
 
 export const SYMBOLS = {
   // int socket(int domain, int type, int protocol);
@@ -26,8 +36,10 @@ export const SYMBOLS = {
   connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   // int listen(int fd, int backlog);
   listen: { parameters: ["i32", "i32"], result: "i32" },
+  // int accept(int fd, struct sockaddr *addr, socklen_t *len);
+  accept: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   // int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
-  accept4: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
+  accept4: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32", optional: true },
   // int getsockname(int fd, struct sockaddr *addr, socklen_t *len);
   getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   // int getpeername(int fd, struct sockaddr *addr, socklen_t *len);
@@ -63,41 +75,90 @@ export const SYMBOLS = {
   // ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
   recvmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
   // int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags,
-  //              struct timespec *timeout);
-  recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "buffer"], result: "i32" },
+  //              struct timespec *timeout);   (Linux, FreeBSD; not macOS)
+  recvmmsg: {
+    parameters: ["i32", "buffer", "u32", "i32", "buffer"],
+    result: "i32",
+    optional: true,
+  },
   // int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags);
-  sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
+  sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32", optional: true },
   // ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count);
+  // (Linux's; macOS has a different sendfile under the same name: only
+  // called where sys/target.ts says `sendfile`.)
   sendfile: { parameters: ["i32", "i32", "buffer", "usize"], result: "i32" },
   // int shutdown(int fd, int how);
   shutdown: { parameters: ["i32", "i32"], result: "i32" },
   // int close(int fd);
   close: { parameters: ["i32"], result: "i32" },
   // int fcntl(int fd, int cmd, ... /* int arg */);
-  // Variadic in C. Called with exactly three int arguments, which happens to
-  // match the variadic convention on x86_64 and aarch64 Linux only.
+  // Variadic in C, declared with three fixed ints. That matches the variadic
+  // convention wherever variadic arguments travel in the same registers as
+  // fixed ones: System V x86_64 (Linux and macOS) and AAPCS64 (Linux aarch64).
   fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  // The same fcntl for Apple arm64, where *every variadic argument goes on
+  // the stack* (Apple's deviation from AAPCS64), while fd and cmd stay in x0
+  // and x1. Declaring the call non-variadic with fd, cmd, six padding ints
+  // (x2..x7) and the argument ninth puts the argument in the first stack
+  // slot, where fcntl's va_arg reads it. The ninth is an i64 so that it fills
+  // the whole 8-byte slot (Apple packs fixed stack arguments at their natural
+  // size; va_arg reads 8 bytes). Called only through sys/platform.ts fcntl().
+  fcntl_stack: {
+    name: "fcntl",
+    parameters: ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i64"],
+    result: "i32",
+  },
+  // int pipe(int fds[2]);   (the poll reactor's waker)
+  pipe: { parameters: ["buffer"], result: "i32" },
   // ssize_t read(int fd, void *buf, size_t count);
   read: { parameters: ["i32", "buffer", "usize"], result: "i32" },
+  // ssize_t pread(int fd, void *buf, size_t count, off_t offset);
+  pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "i32" },
   // ssize_t write(int fd, const void *buf, size_t count);
   write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
   // int poll(struct pollfd *fds, nfds_t nfds, int timeout);
   poll: { parameters: ["buffer", "usize", "i32"], result: "i32" },
-  // int epoll_create1(int flags);
-  epoll_create1: { parameters: ["i32"], result: "i32" },
+  // The same call on a worker thread (the poll reactor's blocking wait).
+  poll_nb: {
+    name: "poll",
+    parameters: ["buffer", "usize", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
+  // int epoll_create1(int flags);   (Linux)
+  epoll_create1: { parameters: ["i32"], result: "i32", optional: true },
   // int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
-  epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32", optional: true },
   // int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout);
-  epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
+  epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32", optional: true },
   // The same call on a worker thread, for waits that would block the loop.
   epoll_wait_nb: {
     name: "epoll_wait",
     parameters: ["i32", "buffer", "i32", "i32"],
     result: "i32",
     nonblocking: true,
+    optional: true,
   },
-  // int eventfd(unsigned int initval, int flags);
-  eventfd: { parameters: ["u32", "i32"], result: "i32" },
+  // int eventfd(unsigned int initval, int flags);   (Linux)
+  eventfd: { parameters: ["u32", "i32"], result: "i32", optional: true },
+  // int kqueue(void);   (macOS, BSDs)
+  kqueue: { parameters: [], result: "i32", optional: true },
+  // int kevent(int kq, const struct kevent *changelist, int nchanges,
+  //            struct kevent *eventlist, int nevents,
+  //            const struct timespec *timeout);
+  kevent: {
+    parameters: ["i32", "buffer", "i32", "buffer", "i32", "buffer"],
+    result: "i32",
+    optional: true,
+  },
+  // The same call on a worker thread (the kqueue reactor's blocking wait).
+  kevent_nb: {
+    name: "kevent",
+    parameters: ["i32", "buffer", "i32", "buffer", "i32", "buffer"],
+    result: "i32",
+    nonblocking: true,
+    optional: true,
+  },
   // int getaddrinfo(const char *node, const char *service,
   //                 const struct addrinfo *hints, struct addrinfo **res);
   getaddrinfo: {
@@ -113,6 +174,8 @@ export const SYMBOLS = {
   },
   // void freeaddrinfo(struct addrinfo *res);
   freeaddrinfo: { parameters: ["pointer"], result: "void" },
+  // char *strerror(int errnum);   (messages a table lacks: macOS's)
+  strerror: { parameters: ["i32"], result: "pointer" },
   // const char *gai_strerror(int errcode);
   gai_strerror: { parameters: ["i32"], result: "pointer" },
   // int getnameinfo(const struct sockaddr *addr, socklen_t addrlen,
@@ -140,6 +203,7 @@ export const SYMBOLS = {
       "buffer",
     ],
     result: "i32",
+    optional: true,
   },
   // int gethostbyaddr_r(const void *addr, socklen_t len, int type,
   //                     struct hostent *ret, char *buf, size_t buflen,
@@ -156,6 +220,7 @@ export const SYMBOLS = {
       "buffer",
     ],
     result: "i32",
+    optional: true,
   },
   // const char *hstrerror(int err);
   hstrerror: { parameters: ["i32"], result: "pointer" },
@@ -164,6 +229,7 @@ export const SYMBOLS = {
   getprotobyname_r: {
     parameters: ["buffer", "buffer", "buffer", "usize", "buffer"],
     result: "i32",
+    optional: true,
   },
   // int getservbyname_r(const char *name, const char *proto,
   //                     struct servent *ret, char *buf, size_t buflen,
@@ -171,12 +237,14 @@ export const SYMBOLS = {
   getservbyname_r: {
     parameters: ["buffer", "buffer", "buffer", "buffer", "usize", "buffer"],
     result: "i32",
+    optional: true,
   },
   // int getservbyport_r(int port, const char *proto, struct servent *ret,
   //                     char *buf, size_t buflen, struct servent **result);
   getservbyport_r: {
     parameters: ["i32", "buffer", "buffer", "buffer", "usize", "buffer"],
     result: "i32",
+    optional: true,
   },
   // int inet_pton(int af, const char *src, void *dst);
   inet_pton: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
@@ -195,9 +263,34 @@ export const SYMBOLS = {
   if_nametoindex: { parameters: ["buffer"], result: "u32" },
   // char *if_indextoname(unsigned int ifindex, char *ifname);
   if_indextoname: { parameters: ["u32", "buffer"], result: "pointer" },
-  // int *__errno_location(void);   (glibc, musl; macOS calls it __error)
-  __errno_location: { parameters: [], result: "pointer" },
+  // int *__errno_location(void);   (glibc, musl)
+  // int *__error(void);             (macOS, FreeBSD)
+  // The same function under the name sys/target.ts gives for this OS.
+  errno_location: { name: target.errnoSymbol, parameters: [], result: "pointer" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
+/**
+ * Optional symbols whose callers do not test for `null`: where libc lacks
+ * one, `ffi/library.ts` puts a function there that throws a clear error.
+ * (accept4 is only called where `sys/target.ts` says it exists; epoll by
+ * the Linux-only `select.epoll` and the epoll backend.)
+ */
+export const THROW_WHEN_ABSENT = [
+  "accept4",
+  "epoll_create1",
+  "epoll_ctl",
+  "epoll_wait",
+  "recvmmsg",
+  "sendmmsg",
+  "gethostbyname2_r",
+  "gethostbyaddr_r",
+  "getprotobyname_r",
+  "getservbyname_r",
+  "getservbyport_r",
+] as const;
+
+type Opened = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+type Stubbed = typeof THROW_WHEN_ABSENT[number];
+
 /** The typed handle to the symbols above. */
-export type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+export type Libc = Omit<Opened, Stubbed> & { readonly [K in Stubbed]: NonNullable<Opened[K]> };
