@@ -130,8 +130,11 @@ Deno.test("lifecycle: pending recvAsync on 100 sockets uses no CPU", async () =>
     await new Promise((r) => setTimeout(r, 1000));
     const used = cpuMs(child.pid) - before;
     const seconds = (performance.now() - t0) / 1000;
-    // A busy-spinning reactor burns ~1000 ms per second; idle is ~0.
-    assertLess(used / seconds, 100, `idle process used ${used} ms CPU in ${seconds} s`);
+    // A busy-spinning reactor burns ~1000 ms per second; idle is ~0 natively.
+    // Under qemu-user the emulator's own work for Deno's idle threads shows
+    // up too (130 ms/s seen on a loaded machine), so the bound is looser there.
+    const bound = PREFIX.length > 0 ? 300 : 100;
+    assertLess(used / seconds, bound, `idle process used ${used} ms CPU in ${seconds} s`);
   } finally {
     await stop(child, reader);
   }
