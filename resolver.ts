@@ -2,14 +2,28 @@
  * Names and services: `getaddrinfo`, `getnameinfo`, the `gethostby*` family,
  * `getservby*`, `getprotobyname`, `gethostname`, `sethostname` and `getfqdn`.
  *
- * Only re-entrant libc calls are used (`getaddrinfo`, `gethostbyname2_r`,
- * `gethostbyaddr_r`, `getservbyname_r`, …), so lookups are safe when
- * `getaddrinfoAsync` runs them on another thread.
+ * Where libc has them (glibc, musl), only re-entrant calls are used
+ * (`getaddrinfo`, `gethostbyname2_r`, `gethostbyaddr_r`, `getservbyname_r`,
+ * …). macOS has no `_r` netdb calls: there, as CPython does, the classic
+ * `gethostbyname2`, `gethostbyaddr`, `getprotobyname`, `getservbyname` and
+ * `getservbyport` are called (`sys/target.ts` `reentrantNetdb`), and the
+ * struct they return is copied out of libc's memory at once.
+ *
+ * Why no lock, where CPython holds `netdb_lock` around those calls: a JS
+ * thread runs one FFI call at a time, and the result is decoded before this
+ * thread calls libc again; other threads (Workers) do not disturb it on
+ * macOS, whose Libinfo keeps each of these results per thread. (Its
+ * `h_errno` is one process-wide variable: a failing lookup on another Worker
+ * at the same instant could swap the herror code.) On glibc the classic
+ * calls share one static buffer per process: there that path is taken only
+ * with `LIBC_SOCKET_PORTABLE=1`, to test the macOS path on Linux.
  *
  * @module
  */
 import { constants as C, struct, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
+import { hErrno } from "./ffi/errno.ts";
+import { target } from "./sys/target.ts";
 import { error, fromErrno, herror, lastErrno } from "./errors.ts";
 import { decodeAddress, familyOf, formatIPv4, formatIPv6, setipaddr } from "./address.ts";
 import type { Address } from "./address.ts";
@@ -373,16 +387,50 @@ export function gethostbyname(hostname: string | Uint8Array): string {
 /** `[hostname, aliaslist, ipaddrlist]`, as `gethostbyname_ex` and `gethostbyaddr` return. */
 export type HostEntry = [hostname: string, aliaslist: string[], ipaddrlist: string[]];
 
-function hostentCall(
-  call: (
-    ret: Uint8Array,
-    buf: Uint8Array,
-    len: bigint,
-    result: Uint8Array,
-    herr: Uint8Array,
-  ) => number,
-  syscall: string,
-): HostEntry {
+type HostentR = (
+  ret: Uint8Array,
+  buf: Uint8Array,
+  len: bigint,
+  result: Uint8Array,
+  herr: Uint8Array,
+) => number;
+
+/** The herror for an h_errno code, as CPython's `set_herror`. */
+function hostError(code: number, syscall: string): herror {
+  const e = new herror(code, readCString(libc.hstrerror(code)));
+  e.code = ["", "HOST_NOT_FOUND", "TRY_AGAIN", "NO_RECOVERY", "NO_DATA"][code] ?? null;
+  e.syscall = syscall;
+  return e;
+}
+
+/**
+ * Decodes a `struct hostent` (`ret`, its bytes) and everything it points
+ * to, before the next libc call (that may be libc's memory, which the next
+ * lookup reuses).
+ */
+function decodeHostent(ret: Uint8Array): HostEntry {
+  const view = new DataView(ret.buffer);
+  const family = view.getInt32(HOSTENT.fields.h_addrtype.offset, LITTLE_ENDIAN);
+  const length = view.getInt32(HOSTENT.fields.h_length.offset, LITTLE_ENDIAN);
+  const name = readCString(readPtr(ret, HOSTENT.fields.h_name.offset));
+  const aliases = readPointerArray(readPtr(ret, HOSTENT.fields.h_aliases.offset)).map(
+    readCString,
+  );
+  const raw = readPointerArray(readPtr(ret, HOSTENT.fields.h_addr_list.offset)).map((p) =>
+    copyOut(p!, length)
+  );
+  // Formatting an IPv6 address calls inet_ntop: only after every copy.
+  const addrs = raw.map((b) => family === C.AF_INET6 ? formatIPv6(b) : formatIPv4(b));
+  return [name, aliases, addrs];
+}
+
+/** A copy of `size` bytes at `p`. */
+function copyOut(p: Deno.PointerObject, size: number): Uint8Array {
+  return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(p, size)).slice();
+}
+
+/** A `*_r` hostent lookup, retried with a larger buffer on ERANGE. */
+function hostentCall(call: HostentR, syscall: string): HostEntry {
   let size = 16384;
   for (;;) {
     const ret = new Uint8Array(HOSTENT.size);
@@ -395,32 +443,24 @@ function hostentCall(
       size *= 4;
       continue;
     }
-    const h = readPtr(result);
-    if (h === null) {
-      const code = herr[0];
-      const e = new herror(code, readCString(libc.hstrerror(code)));
-      e.code = ["", "HOST_NOT_FOUND", "TRY_AGAIN", "NO_RECOVERY", "NO_DATA"][code] ?? null;
-      e.syscall = syscall;
-      throw e;
-    }
-    const view = new DataView(ret.buffer);
-    const family = view.getInt32(HOSTENT.fields.h_addrtype.offset, LITTLE_ENDIAN);
-    const length = view.getInt32(HOSTENT.fields.h_length.offset, LITTLE_ENDIAN);
-    const name = readCString(readPtr(ret, HOSTENT.fields.h_name.offset));
-    const aliases = readPointerArray(readPtr(ret, HOSTENT.fields.h_aliases.offset)).map(
-      readCString,
-    );
-    const addrs = readPointerArray(readPtr(ret, HOSTENT.fields.h_addr_list.offset)).map((p) => {
-      const bytes = new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(p!, length));
-      return family === C.AF_INET6 ? formatIPv6(bytes) : formatIPv4(bytes);
-    });
-    return [name, aliases, addrs];
+    if (readPtr(result) === null) throw hostError(herr[0], syscall);
+    const entry = decodeHostent(ret);
+    // The strings and addresses were in buf: keep it reachable until here.
+    if (buf.length !== size) throw new Error("unreachable");
+    return entry;
   }
+}
+
+/** A classic hostent lookup (macOS): the result is libc's, decoded at once. */
+function hostentClassic(h: Deno.PointerValue, syscall: string): HostEntry {
+  if (h === null) throw hostError(hErrno(), syscall); // h_errno, before any other call
+  return decodeHostent(copyOut(h, HOSTENT.size));
 }
 
 /**
  * Extended `gethostbyname`: the primary name, aliases and all IPv4
- * addresses of a host. Corresponds to `gethostbyname2_r(3)` with `AF_INET`.
+ * addresses of a host. Corresponds to `gethostbyname2_r(3)` with `AF_INET`
+ * (`gethostbyname2(3)` on macOS, which lacks the `_r` call).
  *
  * @example
  * ```ts
@@ -437,6 +477,9 @@ export function gethostbyname_ex(hostname: string | Uint8Array): HostEntry {
   const name = encodedName(hostname, "gethostbyname_ex");
   setipaddr(name, C.AF_INET); // raises gaierror for unknown names, as CPython does
   const cname = withNul(name);
+  if (!target.reentrantNetdb) {
+    return hostentClassic(libc.gethostbyname2(cname, C.AF_INET), "gethostbyname");
+  }
   return hostentCall(
     (ret, buf, len, result, herr) =>
       libc.gethostbyname2_r(cname, C.AF_INET, ret, buf, len, result, herr),
@@ -446,7 +489,8 @@ export function gethostbyname_ex(hostname: string | Uint8Array): HostEntry {
 
 /**
  * Returns `[hostname, aliaslist, ipaddrlist]` for an IP address (or a name,
- * which is resolved first). Corresponds to `gethostbyaddr_r(3)`.
+ * which is resolved first). Corresponds to `gethostbyaddr_r(3)`
+ * (`gethostbyaddr(3)` on macOS).
  *
  * @example
  * ```ts
@@ -462,6 +506,9 @@ export function gethostbyaddr(ip_address: string | Uint8Array): HostEntry {
   const family = familyOf(sa);
   const at = family === C.AF_INET6 ? SIN6.fields.sin6_addr.offset : SIN.fields.sin_addr.offset;
   const addr = sa.slice(at, at + (family === C.AF_INET6 ? 16 : 4));
+  if (!target.reentrantNetdb) {
+    return hostentClassic(libc.gethostbyaddr(addr, addr.length, family), "gethostbyaddr");
+  }
   return hostentCall(
     (ret, buf, len, result, herr) =>
       libc.gethostbyaddr_r(addr, addr.length, family, ret, buf, len, result, herr),
@@ -471,7 +518,8 @@ export function gethostbyaddr(ip_address: string | Uint8Array): HostEntry {
 
 /**
  * Translates a protocol name such as `"icmp"` to its number, for the third
- * argument of `socket()`. Corresponds to `getprotobyname_r(3)`.
+ * argument of `socket()`. Corresponds to `getprotobyname_r(3)`
+ * (`getprotobyname(3)` on macOS).
  *
  * @example
  * ```ts
@@ -484,21 +532,37 @@ export function gethostbyaddr(ip_address: string | Uint8Array): HostEntry {
  */
 export function getprotobyname(protocolname: string): number {
   const name = cString(protocolname, "getprotobyname() argument 1");
-  const ret = new Uint8Array(PROTOENT.size);
-  const buf = new Uint8Array(4096);
-  const result = new Uint8Array(PTR);
-  libc.getprotobyname_r(name, ret, buf, BigInt(buf.length), result);
-  if (readPtr(result) === null) throw new error("protocol not found");
+  let ret: Uint8Array | null;
+  if (target.reentrantNetdb) {
+    ret = new Uint8Array(PROTOENT.size);
+    const buf = new Uint8Array(4096);
+    const result = new Uint8Array(PTR);
+    libc.getprotobyname_r(name, ret, buf, BigInt(buf.length), result);
+    if (readPtr(result) === null) ret = null;
+  } else {
+    const p = libc.getprotobyname(name); // libc's protoent: copied at once
+    ret = p === null ? null : copyOut(p, PROTOENT.size);
+  }
+  if (ret === null) throw new error("protocol not found");
   return new DataView(ret.buffer).getInt32(PROTOENT.fields.p_proto.offset, LITTLE_ENDIAN);
 }
 
-function serventCall(
-  call: (ret: Uint8Array, buf: Uint8Array, len: bigint, result: Uint8Array) => number,
-): Uint8Array | null {
+type ServentR = (ret: Uint8Array, buf: Uint8Array, len: bigint, result: Uint8Array) => number;
+
+/**
+ * A servent lookup: the `_r` call, or (`!target.reentrantNetdb`) the
+ * classic one. Returns a copy of the struct (its `s_name` points into `buf`
+ * or libc's memory: read it before the next libc call), or null.
+ */
+function serventCall(reentrant: ServentR, classic: () => Deno.PointerValue): Uint8Array | null {
+  if (!target.reentrantNetdb) {
+    const p = classic();
+    return p === null ? null : copyOut(p, SERVENT.size);
+  }
   const ret = new Uint8Array(SERVENT.size);
   const buf = new Uint8Array(4096);
   const result = new Uint8Array(PTR);
-  call(ret, buf, BigInt(buf.length), result);
+  reentrant(ret, buf, BigInt(buf.length), result);
   return readPtr(result) === null ? null : ret;
 }
 
@@ -510,7 +574,7 @@ function protoArg(protocolname: unknown, fn: string): Uint8Array | null {
 
 /**
  * Translates a service name and protocol name (`"tcp"`, `"udp"`) to a port
- * number. Corresponds to `getservbyname_r(3)`.
+ * number. Corresponds to `getservbyname_r(3)` (`getservbyname(3)` on macOS).
  *
  * @example
  * ```ts
@@ -525,14 +589,17 @@ function protoArg(protocolname: unknown, fn: string): Uint8Array | null {
 export function getservbyname(servicename: string, protocolname?: string): number {
   const name = cString(servicename, "getservbyname() argument 1");
   const proto = protoArg(protocolname, "getservbyname");
-  const ret = serventCall((r, b, l, res) => libc.getservbyname_r(name, proto, r, b, l, res));
+  const ret = serventCall(
+    (r, b, l, res) => libc.getservbyname_r(name, proto, r, b, l, res),
+    () => libc.getservbyname(name, proto),
+  );
   if (ret === null) throw new error("service/proto not found");
   return new DataView(ret.buffer).getUint16(SERVENT.fields.s_port.offset, false);
 }
 
 /**
  * Translates a port number and protocol name to a service name.
- * Corresponds to `getservbyport_r(3)`.
+ * Corresponds to `getservbyport_r(3)` (`getservbyport(3)` on macOS).
  *
  * @example
  * ```ts
@@ -551,7 +618,10 @@ export function getservbyport(port: number, protocolname?: string): string {
   if (p < 0 || p > 65535) throw new RangeError("getservbyport: port must be 0-65535.");
   // s_port is in network byte order.
   const netPort = ((p & 0xff) << 8) | (p >> 8);
-  const ret = serventCall((r, b, l, res) => libc.getservbyport_r(netPort, proto, r, b, l, res));
+  const ret = serventCall(
+    (r, b, l, res) => libc.getservbyport_r(netPort, proto, r, b, l, res),
+    () => libc.getservbyport(netPort, proto),
+  );
   if (ret === null) throw new error("port/proto not found");
   return readCString(readPtr(ret, SERVENT.fields.s_name.offset));
 }

@@ -1,5 +1,5 @@
 /**
- * Reads `errno` of the calling thread.
+ * Reads `errno` (and `h_errno`) of the calling thread.
  *
  * `__errno_location()` (glibc, musl) or `__error()` (macOS; `sys/target.ts`
  * says which) returns the address of this thread's errno; the view over it
@@ -22,4 +22,23 @@ export function errno(): number {
     cell = new Int32Array(Deno.UnsafePointerView.getArrayBuffer(p, 4));
   }
   return cell[0];
+}
+
+let hCell: Int32Array | undefined;
+
+/**
+ * `h_errno`, where the non-reentrant `gethostbyname2`/`gethostbyaddr` leave
+ * their error: through `__h_errno_location()` (glibc, musl; this thread's),
+ * or macOS's `h_errno` variable (`sys/target.ts` `hErrnoSymbol` says
+ * which). Read it immediately after the failing call.
+ */
+export function hErrno(): number {
+  if (hCell === undefined) {
+    const p = target.hErrnoSymbol === "h_errno"
+      ? libc.h_errno
+      : libc.__h_errno_location?.() ?? null;
+    if (p === null) throw new Error(`@libc/socket: no ${target.hErrnoSymbol} in the C library`);
+    hCell = new Int32Array(Deno.UnsafePointerView.getArrayBuffer(p, 4));
+  }
+  return hCell[0];
 }

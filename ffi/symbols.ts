@@ -14,7 +14,8 @@
  * - One table for every OS. A function some OS lacks is `optional: true`
  *   (Deno.dlopen then gives `null` instead of failing): `accept4`, epoll and
  *   `eventfd` exist on Linux only, `kqueue`/`kevent` on the BSDs and macOS,
- *   the `*_r` database lookups in glibc and musl only (macOS lacks them).
+ *   the `*_r` database lookups in glibc and musl only (macOS lacks them),
+ *   `__h_errno_location` in glibc and musl, the `h_errno` variable in macOS.
  *   Those in {@linkcode THROW_WHEN_ABSENT} are never `null` in `libc`: where
  *   absent, calling one throws an error naming it and the OS.
  *   Where the same function needs a different declaration, the table holds
@@ -246,6 +247,27 @@ export const SYMBOLS = {
     result: "i32",
     optional: true,
   },
+  // The classic, non-reentrant netdb calls, taken where sys/target.ts says
+  // `reentrantNetdb` is false (macOS, which lacks the _r versions; and a
+  // Linux run with LIBC_SOCKET_PORTABLE=1). Their results live in libc's
+  // memory (per thread on macOS) until the next such call on the thread.
+  // struct hostent *gethostbyname2(const char *name, int af);
+  gethostbyname2: { parameters: ["buffer", "i32"], result: "pointer" },
+  // struct hostent *gethostbyaddr(const void *addr, socklen_t len, int type);
+  gethostbyaddr: { parameters: ["buffer", "u32", "i32"], result: "pointer" },
+  // struct protoent *getprotobyname(const char *name);
+  getprotobyname: { parameters: ["buffer"], result: "pointer" },
+  // struct servent *getservbyname(const char *name, const char *proto);
+  getservbyname: { parameters: ["buffer", "buffer"], result: "pointer" },
+  // struct servent *getservbyport(int port, const char *proto);
+  getservbyport: { parameters: ["i32", "buffer"], result: "pointer" },
+  // Where the non-reentrant calls leave their error (sys/target.ts
+  // `hErrnoSymbol` says which of the two exists):
+  // int *__h_errno_location(void);   (glibc, musl: h_errno is a macro over it)
+  __h_errno_location: { parameters: [], result: "pointer", optional: true },
+  // extern int h_errno;              (macOS <netdb.h>: a variable; a
+  // "pointer" static is its address, not its value)
+  h_errno: { type: "pointer", optional: true },
   // int inet_pton(int af, const char *src, void *dst);
   inet_pton: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   // const char *inet_ntop(int af, const void *src, char *dst, socklen_t size);

@@ -9,8 +9,8 @@
  *
  * `LIBC_SOCKET_PORTABLE=1` makes a Linux process take the paths macOS takes
  * wherever Linux supports them too: `fcntl` after `socket()`/`accept()`
- * instead of `SOCK_CLOEXEC`/`accept4`, no `MSG_NOSIGNAL`, and the poll(2)
- * reactor. CI runs the whole suite that way, so those paths are tested here.
+ * instead of `SOCK_CLOEXEC`/`accept4`, no `MSG_NOSIGNAL`, the poll(2)
+ * reactor, and the non-reentrant netdb lookups (`gethostbyname2`, …). CI runs the whole suite that way, so those paths are tested here.
  *
  * Environment variables are read only when `Deno.permissions.querySync`
  * says env access to them is already granted: reading never prompts.
@@ -83,6 +83,20 @@ export interface Target {
   readonly sockaddrLength: boolean;
   /** The reactor backend the async methods use. */
   readonly backend: BackendName;
+  /**
+   * The netdb lookups use the re-entrant `gethostbyname2_r`,
+   * `gethostbyaddr_r`, `getprotobyname_r`, `getservbyname_r` and
+   * `getservbyport_r` (glibc, musl). Where false, the classic calls
+   * (`gethostbyname2`, …), whose results live in libc's memory: macOS has
+   * no `_r` versions (its Libinfo keeps those results per thread).
+   */
+  readonly reentrantNetdb: boolean;
+  /**
+   * Where the thread's `h_errno` lives: returned by the function
+   * `__h_errno_location()` (glibc, musl), or the variable `h_errno`
+   * itself (macOS's `extern int h_errno` in `<netdb.h>`).
+   */
+  readonly hErrnoSymbol: "__h_errno_location" | "h_errno";
 }
 
 function libcCandidates(): readonly string[] {
@@ -132,5 +146,7 @@ export const target: Target = Object.freeze(
     // for tables generated before that field existed: darwin has it, Linux not.
     sockaddrLength: ((table.sizes as { sa_len?: number }).sa_len ?? (darwin ? 1 : 0)) > 0,
     backend: backend(),
+    reentrantNetdb: linuxLike && !PORTABLE,
+    hErrnoSymbol: darwin ? "h_errno" : "__h_errno_location",
   } as const,
 );
