@@ -138,6 +138,7 @@ export function waitReady(
  * waiting on the reactor in between (EINTR retries at once).
  *
  * @param fd Returns the live descriptor (re-read after every wait).
+ * @param waitFirst The caller has just tried `attempt` and got EAGAIN.
  */
 export async function ioAsync(
   fd: () => number,
@@ -146,7 +147,11 @@ export async function ioAsync(
   syscall: string,
   signal: AbortSignal | undefined,
   deadline: number | undefined,
+  waitFirst = false,
 ): Promise<number> {
+  // The caller's own attempt just returned EAGAIN: wait before the next one
+  // (nothing can have been dispatched in between: no await has run).
+  if (waitFirst) await waitReady(fd(), dir, signal, deadline, syscall);
   for (;;) {
     const r = attempt(fd());
     if (r !== -1) return r;

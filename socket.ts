@@ -1427,10 +1427,11 @@ export class Socket {
     syscall: string,
     options?: AsyncOptions,
     deadline?: number,
+    waitFirst = false,
   ): Promise<number> {
     options?.signal?.throwIfAborted();
     deadline ??= this.#deadline();
-    return ioAsync(() => this.#fd(), dir, attempt, syscall, options?.signal, deadline);
+    return ioAsync(() => this.#fd(), dir, attempt, syscall, options?.signal, deadline, waitFirst);
   }
 
   /** Toggles O_NONBLOCK around `fn` when the descriptor is in blocking mode. */
@@ -1585,13 +1586,15 @@ export class Socket {
     };
     if (want === 0 && this.#h.fd >= 0) return Promise.resolve(0); // nothing requested
     // Fast path: data already there costs one syscall and no reactor turn.
+    let again = false;
     if (options?.signal?.aborted !== true && this.#h.fd >= 0) {
       const r = attempt(this.#h.fd);
       if (r !== -1) return Promise.resolve(r);
       const e = errno();
       if (!isAgain(e) && e !== EINTR) return Promise.reject(fromErrno(e, "recv"));
+      again = isAgain(e);
     }
-    return this.#ioAsync(READ, attempt, "recv", options);
+    return this.#ioAsync(READ, attempt, "recv", options, undefined, again);
   }
 
   /**

@@ -64,7 +64,14 @@ export class Reactor {
   #inThread = false;
   #ready: Ready = (token, readable, writable) => this.#wakeReady(token, readable, writable);
   /** Counters for tests and benchmarks. */
-  readonly stats = { syncPolls: 0, threadWaits: 0, events: 0 };
+  readonly stats = {
+    syncPolls: 0,
+    threadWaits: 0,
+    events: 0,
+    /** Extra polls right after a busy round, and how many of those spins found events. */
+    spinPolls: 0,
+    spinHits: 0,
+  };
 
   /** @param backend The readiness mechanism; see {@linkcode createReactor}. */
   constructor(backend: Backend) {
@@ -208,7 +215,12 @@ export class Reactor {
         this.stats.syncPolls++;
         // Right after handling events, more usually follow within
         // microseconds: a few more cheap polls beat a thread hop.
-        for (let i = 0; n === 0 && busy && i < IDLE_POLLS; i++) n = backend.pollNow();
+        if (n === 0 && busy) {
+          let i = 0;
+          for (; n === 0 && i < IDLE_POLLS; i++) n = backend.pollNow();
+          this.stats.spinPolls += i;
+          if (n > 0) this.stats.spinHits++;
+        }
         if (n > 0) {
           this.#dispatch(n);
           busy = true;
