@@ -43,7 +43,7 @@ function identOf(v: unknown): number {
  * change list or of `Kqueue#control`'s result. Its fields are
  * range-checked for their C types whenever they are set.
  */
-export class KqueueEvent implements Kevent {
+export class KqueueEvent {
   #ident = 0;
   #filter = 0;
   #flags = 0;
