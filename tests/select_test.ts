@@ -514,6 +514,8 @@ out = {n: getattr(select, n) for n in dir(select) if n.isupper()}
     assertEquals(ours[name], value, name);
   }
   for (const name of Object.keys(ours)) {
+    // The KQ_* constants exist (as undefined) where there is no kqueue: see select_kqueue_test.
+    if (name.startsWith("KQ_") && ours[name] === undefined) continue;
     if (/^[A-Z][A-Z_]+$/.test(name)) assert(name in want, `${name} is not in python's select`);
   }
   if (missing.length) console.log(`not in the generated table yet: ${missing.join(" ")}`);
