@@ -528,9 +528,55 @@ export async function encodeAddressAsync(
   return packInet(parsed, await setipaddrAsync(parsed.host, family, options.signal), fn);
 }
 
+// Numeric IP addresses encode the same way every time, and a datagram server
+// sends to the same few peers over and over: their sockaddrs are kept (a
+// bounded map). Names are never kept (they resolve anew each time), nor
+// scoped IPv6 hosts ("fe80::1%eth0": an interface can come and go).
+const NUMERIC_V4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+const inetCache = new Map<string, Uint8Array>();
+const INET_CACHE_MAX = 256;
+
+function plainInt(v: unknown): v is number {
+  return typeof v === "number" && Number.isInteger(v) && !Object.is(v, -0);
+}
+
 /**
- * Packs `address` for `family` into a fresh, zeroed `sockaddr` of exactly the
- * length to pass to the kernel.
+ * The sockaddr of a numeric AF_INET/AF_INET6 address, from the cache or
+ * encoded and kept; `undefined` for any other address. Each element is read
+ * once, and what is encoded is a plain copy of what was read, so an address
+ * whose getters change their answer can never put a wrong entry in the map.
+ */
+function cachedInet(family: number, address: unknown): Uint8Array | undefined {
+  if (!Array.isArray(address)) return undefined;
+  const n = address.length;
+  if (n < 2 || n > (family === C.AF_INET ? 2 : 4)) return undefined;
+  const host: unknown = address[0];
+  const port: unknown = address[1];
+  const flowinfo: unknown = n > 2 ? address[2] : 0;
+  const scope: unknown = n > 3 ? address[3] : 0;
+  if (typeof host !== "string" || !plainInt(port) || !plainInt(flowinfo) || !plainInt(scope)) {
+    return undefined;
+  }
+  const numeric = family === C.AF_INET
+    ? NUMERIC_V4.test(host)
+    : host.includes(":") && !host.includes("%");
+  if (!numeric) return undefined;
+  const key = `${family} ${host} ${port} ${flowinfo} ${scope}`;
+  let sa = inetCache.get(key);
+  if (sa === undefined) {
+    const copy = family === C.AF_INET ? [host, port] : [host, port, flowinfo, scope];
+    const parsed = parseInet(family, copy, "");
+    sa = packInet(parsed, setipaddr(parsed.host, family), "");
+    if (inetCache.size >= INET_CACHE_MAX) inetCache.clear();
+    inetCache.set(key, sa);
+  }
+  return sa;
+}
+
+/**
+ * Packs `address` for `family` into a zeroed `sockaddr` of exactly the
+ * length to pass to the kernel. The result is only read (by libc): for a
+ * numeric IP address it may be a kept copy shared between calls.
  *
  * @param fn The calling method, for error messages (`"connect(): "`).
  * @param proto The socket's protocol: the AF_CAN address form depends on it.
@@ -546,6 +592,16 @@ export function encodeAddress(
   if (family === TC.AF_INET || family === TC.AF_INET6) {
     // Parsed and resolved on this platform, packed in `t`'s layout.
     const af = family === TC.AF_INET ? C.AF_INET : C.AF_INET6;
+    if (t === table) {
+      // Errors are raised by the full path below, with this call's `fn`.
+      let kept: Uint8Array | undefined;
+      try {
+        kept = cachedInet(af, address);
+      } catch {
+        kept = undefined;
+      }
+      if (kept !== undefined) return kept;
+    }
     const parsed = parseInet(af, address, fn);
     return packInet(parsed, setipaddr(parsed.host, af), fn, t);
   }
