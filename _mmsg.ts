@@ -9,6 +9,7 @@
 // resized or transferred meanwhile).
 import { constants as C, struct, table } from "./constants/mod.ts";
 import { type Address, type AddressLike, decodeAddress, SOCKADDR_MAX } from "./address.ts";
+import { type AncItem, checkAncItem, packCmsgs, unpackCmsgs } from "./ancillary.ts";
 import {
   cint,
   type Data,
@@ -22,7 +23,6 @@ import {
 const MM = struct("mmsghdr");
 const MSG = struct("msghdr");
 const IOV = struct("iovec");
-const CMSG = struct("cmsghdr");
 const HDR = MM.fields.msg_hdr.offset;
 const MSG_LEN = MM.fields.msg_len.offset;
 
@@ -50,33 +50,6 @@ function addressOf(b: Uint8Array | null): bigint {
 function setAddress(view: DataView, offset: number, a: bigint): void {
   if (table.sizes.pointer === 8) view.setBigUint64(offset, a, L);
   else view.setUint32(offset, Number(a), L);
-}
-
-function cmsgAlign(n: number): number {
-  const a = table.sizes.cmsgAlign;
-  return (n + a - 1) & ~(a - 1);
-}
-
-/** Decodes the `cmsghdr` items in the first `len` bytes of `control`. */
-export function parseControl(
-  control: Uint8Array,
-  len: number,
-): [number, number, Uint8Array][] {
-  const out: [number, number, Uint8Array][] = [];
-  const v = new DataView(control.buffer, control.byteOffset, control.byteLength);
-  const hdr = table.sizes.cmsgHeader;
-  const end = Math.min(len, control.byteLength);
-  for (let at = 0; at + hdr <= end;) {
-    const n = getSize(v, at + CMSG.fields.cmsg_len.offset);
-    if (n < hdr) break;
-    out.push([
-      v.getInt32(at + CMSG.fields.cmsg_level.offset, L),
-      v.getInt32(at + CMSG.fields.cmsg_type.offset, L),
-      control.slice(at + hdr, Math.min(at + n, end)),
-    ]);
-    at += cmsgAlign(n);
-  }
-  return out;
 }
 
 /** Checks a message count against what one call takes. */
@@ -167,9 +140,9 @@ export class MmsgIn {
       const m = i * MM.size + HDR;
       const namelen = v.getUint32(m + MSG.fields.msg_namelen.offset, L);
       const name = this.#names.subarray(i * SOCKADDR_MAX, (i + 1) * SOCKADDR_MAX);
-      const anc = this.#control === null ? [] : parseControl(
+      const anc = this.#control === null ? [] : unpackCmsgs(
         this.#control.subarray(i * this.#anc, (i + 1) * this.#anc),
-        getSize(v, m + MSG.fields.msg_controllen.offset),
+        Math.min(getSize(v, m + MSG.fields.msg_controllen.offset), this.#anc),
       );
       out.push([
         v.getUint32(i * MM.size + MSG_LEN, L),
@@ -244,32 +217,16 @@ export class MmsgOut {
   }
 }
 
-/** An ancillary item as `sendmsg` takes it. */
-type AncItem = readonly [number, number, Data];
-
-/** Packs ancillary items into one control buffer (NULL-free: null when none). */
-export function packControl(anc: Iterable<AncItem>): Uint8Array | null {
-  const items: [number, number, Uint8Array][] = [];
+/** Checks and packs one message's ancillary items (counted before any is expanded). */
+function packControl(anc: Iterable<unknown>): Uint8Array | null {
+  const items: AncItem[] = [];
   for (const item of anc) {
-    if (!Array.isArray(item) || item.length !== 3) {
-      throw new TypeError("ancillary data items must be [level, type, data]");
+    if (items.length >= IOV_LIMIT) {
+      throw new RangeError(`a message takes at most ${IOV_LIMIT} ancillary items`);
     }
-    items.push([cint(item[0], "cmsg_level"), cint(item[1], "cmsg_type"), toBytes(item[2])]);
+    items.push(checkAncItem(item));
   }
-  if (items.length === 0) return null;
-  const hdr = table.sizes.cmsgHeader;
-  const space = (n: number) => cmsgAlign(hdr) + cmsgAlign(n);
-  const control = new Uint8Array(items.reduce((s, [, , d]) => s + space(d.byteLength), 0));
-  const v = new DataView(control.buffer);
-  let at = 0;
-  for (const [level, type, data] of items) {
-    setSize(v, at + CMSG.fields.cmsg_len.offset, hdr + data.byteLength);
-    v.setInt32(at + CMSG.fields.cmsg_level.offset, level, L);
-    v.setInt32(at + CMSG.fields.cmsg_type.offset, type, L);
-    control.set(data, at + hdr);
-    at += space(data.byteLength);
-  }
-  return control;
+  return packCmsgs(items);
 }
 
 /** A message for `sendmmsg`: `[data, address?]`, or `sendmsg`'s `[buffers, ancdata?, flags?, address?]`. */
@@ -343,7 +300,7 @@ export function mmsgOutItems(
       bufs,
       control: ancdata === undefined || ancdata === null
         ? null
-        : packControl(ancdata as Iterable<AncItem>),
+        : packControl(ancdata as Iterable<unknown>),
       name: address === undefined || address === null ? null : encode(address),
     });
   }
