@@ -41,10 +41,6 @@ const TRACE =
   Deno.permissions.querySync({ name: "env", variable: "LIBC_SOCKET_FC_TRACE" }).state ===
     "granted" && Deno.env.get("LIBC_SOCKET_FC_TRACE") === "1";
 
-function fdCount(): number {
-  return [...Deno.readDirSync("/proc/self/fd")].length;
-}
-
 function fdTargets(): string[] {
   const out: string[] = [];
   for (const e of Deno.readDirSync("/proc/self/fd")) {
@@ -714,7 +710,6 @@ async function resolverFunctions(): Promise<void> {
     if (fdTargets().filter((x) => !start.includes(x) && x.includes("socket:")).length >= 2) break;
   }
 }
-const before = fdCount();
 const beforeTargets = fdTargets();
 
 const half = Math.ceil(METHODS.length / 2);
@@ -738,25 +733,27 @@ switch (group) {
     Deno.exit(2);
 }
 
-// Let finalizers and stray closes settle, then compare descriptor counts. A
-// descriptor that only comes and goes (seen under qemu-user: a count one
-// lower with the same targets listed) is given a few more moments.
+// Let finalizers and stray closes settle, then compare the descriptors:
+// every one open before is still open, to the same file, and none is new.
+// (The sets, not only the counts: under qemu-user a count one lower with the
+// very same descriptors listed was seen, a descriptor caught mid-close by
+// the listing; the sets tell a leak or a stray close from that.)
+const key = (targets: string[]) => new Set(targets.filter((x) => !/ -> \/proc\/.*\/fd$/.test(x)));
+const was = key(beforeTargets);
+const same = (now: Set<string>) => now.size === was.size && [...was].every((x) => now.has(x));
 await delay(20);
-let after = fdCount();
-for (let i = 0; i < 20 && after !== before; i++) {
+let now = key(fdTargets());
+for (let i = 0; i < 20 && !same(now); i++) {
   await delay(50);
-  after = fdCount();
+  now = key(fdTargets());
 }
 Deno.removeSync(dir, { recursive: true });
-if (failure === null && after !== before) {
-  const now = new Set(fdTargets());
-  const was = new Set(beforeTargets);
-  failure = `descriptor count ${before} -> ${after}; new: ${
+const before = was.size;
+const after = now.size;
+if (failure === null && !same(now)) {
+  failure = `descriptors ${before} -> ${after}; new: ${
     [...now].filter((x) => !was.has(x)).join("; ")
-  }; ` +
-    `gone: ${
-      [...was].filter((x) => !now.has(x)).join("; ")
-    }`;
+  }; gone: ${[...was].filter((x) => !now.has(x)).join("; ")}`;
 }
 if (failure !== null) {
   console.error(failure);
