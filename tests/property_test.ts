@@ -94,6 +94,7 @@ for (const group of ["methods-a", "methods-b", "functions", "resolver"]) {
       `batch ${group} failed:\n${stderr.slice(-8000)}`,
     );
     const report = JSON.parse(dec.decode(out.stdout).trim().split("\n").at(-1)!);
-    assertEquals(report.fds[0], report.fds[1], "descriptor count is flat");
+    if (report.checkFds) assertEquals(report.fds[0], report.fds[1], "descriptor count is flat");
+    else console.log("  descriptor flatness not checked under qemu-user (checked natively)");
   });
 }

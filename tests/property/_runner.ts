@@ -27,6 +27,13 @@ import {
 
 const [group, seedArg, runsArg, where, how] = Deno.args;
 const emulated = how === "emulated";
+/**
+ * Whether descriptor flatness is checked. Not under qemu-user: there the
+ * runtime's own late descriptors (a Unix socket pair Deno opens after start)
+ * can appear in the middle of a batch, seen as two "new" sockets. Native runs
+ * (two per CI run) check it; crashes and error classes are checked everywhere.
+ */
+const checkFds = !emulated;
 const seed = Number(seedArg);
 const numRuns = Number(runsArg);
 const netns = where === "netns";
@@ -284,7 +291,7 @@ async function property(
   // Each property leaves the descriptor table as it found it.
   await delay(1);
   const fdsAfter = fdTargets();
-  if (fdsAfter.length !== fdsBefore.length) {
+  if (checkFds && fdsAfter.length !== fdsBefore.length) {
     const was = new Set(fdsBefore);
     const now = new Set(fdsAfter);
     const kinds = ["unix", "tcp", "tcp6", "udp", "udp6", "netlink"].map((f) => {
@@ -750,7 +757,7 @@ for (let i = 0; i < 20 && !same(now); i++) {
 Deno.removeSync(dir, { recursive: true });
 const before = was.size;
 const after = now.size;
-if (failure === null && !same(now)) {
+if (failure === null && checkFds && !same(now)) {
   failure = `descriptors ${before} -> ${after}; new: ${
     [...now].filter((x) => !was.has(x)).join("; ")
   }; gone: ${[...was].filter((x) => !now.has(x)).join("; ")}`;
@@ -759,4 +766,4 @@ if (failure !== null) {
   console.error(failure);
   Deno.exit(1);
 }
-console.log(JSON.stringify({ group, seed, numRuns, fds: [before, after] }));
+console.log(JSON.stringify({ group, seed, numRuns, fds: [before, after], checkFds }));
