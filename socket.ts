@@ -21,6 +21,7 @@ import { type Direction, reactor, READ, WRITE } from "./sys/reactor.ts";
 import {
   acceptConn,
   fcntl,
+  intOption,
   newSocket,
   nonblockIn,
   SEND_FLAGS,
@@ -189,17 +190,6 @@ export type SendfileSource = number | { fileno(): number } | Deno.FsFile;
 
 function getFlags(fd: number): number {
   return check(fcntl(fd, C.F_GETFL, 0), "fcntl");
-}
-
-/** Reads an `int` socket option (`getsockopt(2)`), throwing on failure. */
-function intOption(fd: number, level: number, name: number): number {
-  const value = new Int32Array(1);
-  const len = new Uint32Array([4]);
-  check(
-    libc.getsockopt(fd, level, name, new Uint8Array(value.buffer), new Uint8Array(len.buffer)),
-    "getsockopt",
-  );
-  return value[0];
 }
 
 function setNonblockFlag(fd: number, on: boolean): void {

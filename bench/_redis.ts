@@ -16,18 +16,11 @@
  * @module
  */
 import { type Comp, deno, log, measure, Proc, run, STARTUP_S } from "./_harness.ts";
+import { procCpuSeconds } from "./_util.ts";
 
 /** Requests per `redis-benchmark` test, by load, for full and quick runs. */
 export interface RedisSizes {
   requests: { c50p1: number; c50p16: number; c500p1: number };
-}
-
-const CLK_TCK = 100;
-
-function cpuSeconds(pid: number): number {
-  const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
 }
 
 function freePort(): number {
@@ -109,7 +102,7 @@ export async function sectionRedis(comps: Comp[], sizes: RedisSizes): Promise<vo
       ],
       async (c) => {
         const [server, port] = await startServer(c);
-        const before = cpuSeconds(server.pid);
+        const before = procCpuSeconds(server.pid);
         const bench = await run([
           "redis-benchmark",
           "-h",
@@ -126,7 +119,7 @@ export async function sectionRedis(comps: Comp[], sizes: RedisSizes): Promise<vo
           String(load.n),
           "--csv",
         ]);
-        const after = cpuSeconds(server.pid);
+        const after = procCpuSeconds(server.pid);
         if (!bench.ok) throw new Error(`redis-benchmark failed: ${bench.out.slice(0, 300)}`);
         if (server.exited) throw new Error(`${c.label} server died: ${server.stderrTail()}`);
         const rates = parseCsv(bench.out);

@@ -15,18 +15,11 @@
  * @module
  */
 import { BENCH_DIR, type Comp, DENO, deno, log, measure, Proc, STARTUP_S } from "./_harness.ts";
+import { procCpuSeconds } from "./_util.ts";
 
 /** Seconds each sink and echo run measures. */
 export interface UdpSizes {
   seconds: number;
-}
-
-const CLK_TCK = 100;
-
-function cpuSeconds(pid: number): number {
-  const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
 }
 
 /** The competitors of section f, before filtering by what is installed. */
@@ -105,10 +98,10 @@ export async function sectionUdp(
     ],
     async (c) => {
       const [server, port] = await start(c, bins, "echo");
-      const before = cpuSeconds(server.pid);
+      const before = procCpuSeconds(server.pid);
       const client = new Proc("client", [bins.udp, "client", port, "32", String(s), "64"]);
       const res = await client.json(STARTUP_S + s + 5, "its result");
-      const after = cpuSeconds(server.pid);
+      const after = procCpuSeconds(server.pid);
       if (server.exited) throw new Error(`${c.label} server died: ${server.stderrTail()}`);
       if (!(res.roundtrips > 0)) throw new Error(`${c.label}: no round trips`);
       return { rtps: res.rtps, cpu_us: ((after - before) / res.roundtrips) * 1e6 };

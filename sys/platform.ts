@@ -198,7 +198,7 @@ export function socketProtocol(fd: number): number {
 }
 
 /** Reads an `int` socket option (`getsockopt(2)`), throwing on failure. */
-function intOption(fd: number, level: number, name: number): number {
+export function intOption(fd: number, level: number, name: number): number {
   const value = new Int32Array(1);
   const len = new Uint32Array([4]);
   check(
