@@ -220,6 +220,12 @@ export class Socket {
   #family: number;
   #type: number;
   #proto: number;
+  /**
+   * A TCP stream: a read that returns less than it asked for emptied the
+   * receive queue (not so for datagrams, nor for AF_UNIX streams, whose
+   * reads stop at a change of sender credentials or at passed descriptors).
+   */
+  #tcpStream: boolean;
   #timeout: number | null;
   #closed = false;
   /** Open makefile() objects; the descriptor closes only after the last. */
@@ -262,6 +268,8 @@ export class Socket {
     this.#family = family;
     this.#type = type & TYPE_MASK;
     this.#proto = proto;
+    this.#tcpStream = (family === C.AF_INET || family === C.AF_INET6) &&
+      this.#type === C.SOCK_STREAM && (proto === 0 || proto === C.IPPROTO_TCP);
     // As CPython: SOCK_NONBLOCK in the type means timeout 0; otherwise the
     // default timeout applies.
     if (nonblockIn(type)) {
@@ -1534,11 +1542,36 @@ export class Socket {
    */
   async recvAsync(bufsize: number, flags = 0, options?: AsyncOptions): Promise<Uint8Array> {
     const buf = new Uint8Array(sizeArg(bufsize, "recv"));
-    const f = cint(flags, "flags") | MSG_DONTWAIT;
+    const plain = cint(flags, "flags") === 0;
+    const f = flags | MSG_DONTWAIT;
     if (buf.length === 0 && this.#fd() >= 0) return buf; // as recv(0): nothing to wait for
-    const big = BigInt(buf.length);
-    const n = await this.#ioAsync(READ, (fd) => libc.recv(fd, buf, big, f), "recv", options);
+    const size = buf.length;
+    const big = BigInt(size);
+    const n = await this.#ioAsync(
+      READ,
+      (fd) => this.#noteShortRead(fd, libc.recv(fd, buf, big, f), size, plain),
+      "recv",
+      options,
+      undefined,
+      plain && this.#drained(),
+    );
     return received(buf, buf.length, n, false);
+  }
+
+  /**
+   * Tells the reactor when a plain (flagless) TCP read returned less than
+   * it asked for: the receive queue was empty, so the next read can wait for
+   * readiness first instead of paying for an EAGAIN (see
+   * `Reactor.markDrained`). Returns `r`.
+   */
+  #noteShortRead(fd: number, r: number, asked: number, plain: boolean): number {
+    if (plain && r > 0 && r < asked && this.#tcpStream) reactor.markDrained(fd);
+    return r;
+  }
+
+  /** Whether a TCP read would find nothing: no arrival since a read emptied the queue. */
+  #drained(): boolean {
+    return this.#tcpStream && this.#h.fd >= 0 && reactor.drained(this.#h.fd);
   }
 
   /**
@@ -1566,15 +1599,20 @@ export class Socket {
     options?: AsyncOptions,
   ): Promise<number> {
     const want = intoArgs(buffer, nbytes, "recv_into");
-    const f = cint(flags, "flags") | MSG_DONTWAIT;
+    const plain = cint(flags, "flags") === 0;
+    const f = flags | MSG_DONTWAIT;
     // Re-derived before every attempt: the buffer may shrink or go away
     // while the operation waits.
     const attempt = (fd: number) => {
       const view = writableBytes(buffer);
       const n = Math.min(want, byteLength(view));
-      return n === 0 ? 0 : libc.recv(fd, view, BigInt(n), f);
+      return n === 0 ? 0 : this.#noteShortRead(fd, libc.recv(fd, view, BigInt(n), f), n, plain);
     };
     if (want === 0 && this.#h.fd >= 0) return Promise.resolve(0); // nothing requested
+    // Nothing has arrived since a read emptied the queue: wait first.
+    if (plain && this.#drained()) {
+      return this.#ioAsync(READ, attempt, "recv", options, undefined, true);
+    }
     // Fast path: data already there costs one syscall and no reactor turn.
     let again = false;
     if (options?.signal?.aborted !== true && this.#h.fd >= 0) {

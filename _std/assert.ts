@@ -73,6 +73,18 @@ export function assertGreaterOrEqual<T>(actual: T, expected: T, msg?: string): v
   }
 }
 
+/** Asserts `actual > expected`. */
+export function assertGreater<T>(actual: T, expected: T, msg?: string): void {
+  if (!(actual > expected)) throw new AssertionError(msg ?? `Expect ${actual} > ${expected}`);
+}
+
+/** Asserts `actual <= expected`. */
+export function assertLessOrEqual<T>(actual: T, expected: T, msg?: string): void {
+  if (!(actual <= expected)) {
+    throw new AssertionError(msg ?? `Expect ${actual} <= ${expected}`);
+  }
+}
+
 /** Asserts `actual < expected`. */
 export function assertLess<T>(actual: T, expected: T, msg?: string): void {
   if (!(actual < expected)) throw new AssertionError(msg ?? `Expect ${actual} < ${expected}`);

@@ -789,6 +789,14 @@ export const table: PlatformTable = {
         sun_path: { offset: 2, size: 104 },
       },
     },
+    timespec: {
+      size: 16,
+      align: 8,
+      fields: {
+        tv_sec: { offset: 0, size: 8 },
+        tv_nsec: { offset: 8, size: 8 },
+      },
+    },
     timeval: {
       size: 16,
       align: 8,

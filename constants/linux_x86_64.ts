@@ -1706,6 +1706,14 @@ export const table: PlatformTable = {
         tcpi_total_retrans: { offset: 100, size: 4 },
       },
     },
+    timespec: {
+      size: 16,
+      align: 8,
+      fields: {
+        tv_sec: { offset: 0, size: 8 },
+        tv_nsec: { offset: 8, size: 8 },
+      },
+    },
     timeval: {
       size: 16,
       align: 8,

@@ -140,6 +140,17 @@ export const SYMBOLS = {
     nonblocking: true,
     optional: true,
   },
+  // int epoll_pwait2(int epfd, struct epoll_event *events, int max,
+  //                  const struct timespec *timeout, const sigset_t *sigmask);
+  // (Linux 5.11, glibc 2.35): the reactor's brief wait, in nanoseconds.
+  epoll_pwait2: {
+    parameters: ["i32", "buffer", "i32", "buffer", "pointer"],
+    result: "i32",
+    optional: true,
+  },
+  // int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *tmo,
+  //           const sigset_t *sigmask);   (Linux, the BSDs; not macOS)
+  ppoll: { parameters: ["buffer", "usize", "buffer", "pointer"], result: "i32", optional: true },
   // int eventfd(unsigned int initval, int flags);   (Linux)
   eventfd: { parameters: ["u32", "i32"], result: "i32", optional: true },
   // int kqueue(void);   (macOS, BSDs)

@@ -32,10 +32,24 @@ export interface Registration {
   readonly token: number;
   readers: Waiter[];
   writers: Waiter[];
+  /**
+   * A stream read found the receive queue empty, and the backend has not
+   * reported the descriptor readable since (edge-triggered backends only).
+   */
+  drained: boolean;
+  /**
+   * The backend reported the read side ended (end of stream, hang-up or
+   * error). Reads return at once from then on, so it is never drained.
+   */
+  ended: boolean;
 }
 
-/** Called by a backend's `dispatch` for each ready descriptor. */
-export type Ready = (token: number, readable: boolean, writable: boolean) => void;
+/**
+ * Called by a backend's `dispatch` for each ready descriptor. `ended`: the
+ * read side is finished for good (peer shut down, hung up, or an error):
+ * a state no later edge announces again.
+ */
+export type Ready = (token: number, readable: boolean, writable: boolean, ended: boolean) => void;
 
 /**
  * A readiness mechanism. The reactor owns the waiters; a backend only tells
@@ -57,6 +71,18 @@ export interface Backend {
   changed(reg: Registration, dir: Direction, added: boolean): void;
   /** Polls without blocking; returns how many events `dispatch` can walk. */
   pollNow(): number;
+  /**
+   * Whether readiness is reported once per change (epoll `EPOLLET`, kqueue
+   * `EV_CLEAR`) rather than for as long as it lasts: then a descriptor found
+   * drained stays so until the backend reports it readable again.
+   */
+  readonly edgeTriggered: boolean;
+  /**
+   * Waits on the calling thread for at most `us` microseconds (< 1 s);
+   * returns the count like `pollNow`, or -1 where this mechanism has no
+   * sub-millisecond timeout (the reactor then polls in a bounded loop).
+   */
+  pollFor(us: number): number;
   /** Blocks on a worker thread (timeout -1) or peeks (0); returns the count (≤0: none). */
   waitThread(timeout: 0 | -1): Promise<number>;
   /** Reports the `n` events of the last poll to `ready` (waker events excluded). */

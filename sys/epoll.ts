@@ -34,6 +34,7 @@ export class EpollBackend implements Backend {
   #evData = this.#ev.fields.data.offset;
   #inMask = C.EPOLLIN | C.EPOLLHUP | C.EPOLLERR | C.EPOLLRDHUP | C.EPOLLPRI;
   #outMask = C.EPOLLOUT | C.EPOLLHUP | C.EPOLLERR;
+  #endMask = C.EPOLLRDHUP | C.EPOLLHUP | C.EPOLLERR;
   #interest = C.EPOLLIN | C.EPOLLOUT | C.EPOLLRDHUP | C.EPOLLET;
   #epfd = -1;
   #evfd = -1;
@@ -41,6 +42,12 @@ export class EpollBackend implements Backend {
   #view = new DataView(this.#events.buffer);
   #ctl = new Uint8Array(this.#evSize);
   #ctlView = new DataView(this.#ctl.buffer);
+  readonly edgeTriggered = true;
+  #ts = new Uint8Array(struct("timespec").size);
+  #tsView = new DataView(this.#ts.buffer);
+  #tsNsec = struct("timespec").fields.tv_nsec.offset + (LITTLE_ENDIAN ? 0 : 4);
+  /** epoll_pwait2 is in this libc (glibc 2.35) and kernel (5.11; not ENOSYS). */
+  #brief = libc.epoll_pwait2 !== null;
   #one = new Uint8Array(new BigUint64Array([1n]).buffer);
   #drain = new Uint8Array(8);
 
@@ -94,6 +101,23 @@ export class EpollBackend implements Backend {
     return n;
   }
 
+  pollFor(us: number): number {
+    if (!this.#brief) return -1;
+    // tv_sec stays 0 (us < 1 s); tv_nsec's high half stays 0.
+    this.#tsView.setUint32(this.#tsNsec, us * 1000, LITTLE_ENDIAN);
+    const n = libc.epoll_pwait2!(this.#epfd, this.#events, MAX_EVENTS, this.#ts, null);
+    if (n < 0) {
+      const e = errno();
+      if (e === table.errnoNames.ENOSYS) {
+        this.#brief = false; // an older kernel (or qemu-user): poll in a loop
+        return -1;
+      }
+      if (e !== table.errnoNames.EINTR) throw fromErrno(e, "epoll_pwait2");
+      return 0;
+    }
+    return n;
+  }
+
   waitThread(timeout: 0 | -1): Promise<number> {
     return this.#sym.epoll_wait_nb(this.#epfd, this.#events, MAX_EVENTS, timeout);
   }
@@ -108,7 +132,12 @@ export class EpollBackend implements Backend {
         libc.read(this.#evfd, this.#drain, 8n);
         continue;
       }
-      ready(token, (events & this.#inMask) !== 0, (events & this.#outMask) !== 0);
+      ready(
+        token,
+        (events & this.#inMask) !== 0,
+        (events & this.#outMask) !== 0,
+        (events & this.#endMask) !== 0,
+      );
     }
   }
 

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { type StructLayout, table } from "../constants/mod.ts";
+import { struct, type StructLayout, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { fromErrno } from "../errors.ts";
@@ -128,8 +128,11 @@ export class KqueueBackend implements Backend {
   #kq = -1;
   #events: Uint8Array;
   #changes: Uint8Array;
-  /** A zero `struct timespec` (16 bytes covers every 64-bit layout). */
-  #zero = new Uint8Array(16);
+  /** A zero `struct timespec`, and the one the brief waits fill in. */
+  #zero = new Uint8Array(struct("timespec").size);
+  #ts = new Uint8Array(struct("timespec").size);
+  #tsView = new DataView(this.#ts.buffer);
+  #tsNsec = struct("timespec").fields.tv_nsec.offset + (LITTLE_ENDIAN ? 0 : 4);
 
   /**
    * @param layout `struct kevent` of this platform.
@@ -190,6 +193,20 @@ export class KqueueBackend implements Backend {
     // Edge-triggered (EV_CLEAR) and registered once.
   }
 
+  readonly edgeTriggered = true;
+
+  pollFor(us: number): number {
+    // tv_sec stays 0 (us < 1 s); tv_nsec's high half stays 0.
+    this.#tsView.setUint32(this.#tsNsec, us * 1000, LITTLE_ENDIAN);
+    const n = this.#sym.kevent(this.#kq, null, 0, this.#events, MAX_EVENTS, this.#ts);
+    if (n < 0) {
+      const e = errno();
+      if (e !== table.errnoNames.EINTR) throw fromErrno(e, "kevent");
+      return 0;
+    }
+    return n;
+  }
+
   pollNow(): number {
     const n = this.#sym.kevent(this.#kq, null, 0, this.#events, MAX_EVENTS, this.#zero);
     if (n < 0) {
@@ -211,10 +228,12 @@ export class KqueueBackend implements Backend {
       const ev = unpackKevent(this.#L, this.#events, i);
       if (ev.filter === c.EVFILT_USER) continue;
       const failed = (ev.flags & c.EV_ERROR) !== 0;
+      const read = ev.filter === c.EVFILT_READ;
       ready(
         ev.udata,
-        failed || ev.filter === c.EVFILT_READ,
+        failed || read,
         failed || ev.filter === c.EVFILT_WRITE,
+        failed || (read && (ev.flags & c.EV_EOF) !== 0),
       );
     }
   }

@@ -45,6 +45,10 @@ export class PollBackend implements Backend {
   #inThread = false;
   #wakeRead = -1;
   #wakeWrite = -1;
+  readonly edgeTriggered = false;
+  #ts = new Uint8Array(struct("timespec").size);
+  #tsView = new DataView(this.#ts.buffer);
+  #tsNsec = struct("timespec").fields.tv_nsec.offset + (LITTLE_ENDIAN ? 0 : 4);
   #byte = new Uint8Array(1);
   #drain = new Uint8Array(64);
 
@@ -114,6 +118,21 @@ export class PollBackend implements Backend {
     return n;
   }
 
+  pollFor(us: number): number {
+    // ppoll: Linux and the BSDs; macOS has only poll's milliseconds.
+    if (libc.ppoll === null) return -1;
+    this.#build();
+    // tv_sec stays 0 (us < 1 s); tv_nsec's high half stays 0.
+    this.#tsView.setUint32(this.#tsNsec, us * 1000, LITTLE_ENDIAN);
+    const n = libc.ppoll(this.#buf, this.#nfds, this.#ts, null);
+    if (n < 0) {
+      const e = errno();
+      if (e !== table.errnoNames.EINTR) throw fromErrno(e, "ppoll");
+      return 0;
+    }
+    return n;
+  }
+
   async waitThread(timeout: 0 | -1): Promise<number> {
     this.#build();
     this.#inThread = true;
@@ -134,7 +153,13 @@ export class PollBackend implements Backend {
         while (libc.read(this.#wakeRead, this.#drain, 64n) === 64);
         continue;
       }
-      ready(this.#tokens[i], (revents & this.#readMask) !== 0, (revents & this.#writeMask) !== 0);
+      // Level-triggered: nothing is drained here, so `ended` is never needed.
+      ready(
+        this.#tokens[i],
+        (revents & this.#readMask) !== 0,
+        (revents & this.#writeMask) !== 0,
+        false,
+      );
     }
   }
 

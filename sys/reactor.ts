@@ -12,8 +12,16 @@
  *   have waiters right now.
  * - The pump first polls synchronously (timeout 0, a fraction of a
  *   microsecond) after letting woken operations run; only when nothing is
- *   ready does it hop to a worker thread for a blocking wait. An idle
- *   reactor spends no CPU: that thread sleeps in the kernel.
+ *   ready does it hop to a worker thread for a blocking wait. Right after a
+ *   round that handled events, it may instead wait briefly on this thread
+ *   (microseconds, in the kernel), for as long as `sys/linger.ts` finds it
+ *   pays: it measures how often such waits find events, how soon, and what
+ *   a hop costs. An idle reactor spends no CPU: it never lingers, and the
+ *   worker thread sleeps in the kernel.
+ * - Edge-triggered backends let a stream reader skip a `recv` that would
+ *   only say EAGAIN: after a read that emptied the queue
+ *   ({@linkcode Reactor.markDrained}), the descriptor stays drained until
+ *   the backend reports it readable again.
  * - No waiter, no pump: nothing keeps the process alive once every operation
  *   has settled. Cancelled waiters are settled only after an in-flight
  *   thread wait has returned (the backend's waker interrupts it: eventfd,
@@ -27,6 +35,7 @@ import type { BackendName } from "./target.ts";
 import { EpollBackend } from "./epoll.ts";
 import { KqueueBackend } from "./kqueue.ts";
 import { PollBackend } from "./poll.ts";
+import { LingerPolicy } from "./linger.ts";
 import { constants as C, struct } from "../constants/mod.ts";
 import {
   type Backend,
@@ -45,12 +54,6 @@ export type { BackendName } from "./target.ts";
 const YIELDS = 3;
 /** Synchronous rounds in a row before the pump lets macrotasks run. */
 const SPIN_LIMIT = 64;
-/**
- * Extra synchronous polls after a busy round finds nothing, before paying
- * for a thread hop. Bounded: a few tens of microseconds, and only right
- * after events were handled, so an idle reactor never spins.
- */
-const IDLE_POLLS = 100;
 
 /** The waiters of one thread, and the pump that wakes them. */
 export class Reactor {
@@ -62,16 +65,21 @@ export class Reactor {
   #toSettle: [Waiter, unknown][] = [];
   #running = false;
   #inThread = false;
-  #ready: Ready = (token, readable, writable) => this.#wakeReady(token, readable, writable);
+  #ready: Ready = (token, readable, writable, ended) =>
+    this.#wakeReady(token, readable, writable, ended);
   /** Counters for tests and benchmarks. */
   readonly stats = {
     syncPolls: 0,
     threadWaits: 0,
     events: 0,
-    /** Extra polls right after a busy round, and how many of those spins found events. */
+    /** Brief waits on this thread right after a busy round, and how many found events. */
+    lingers: 0,
+    lingerHits: 0,
+    /** Polls of the bounded loop that stands in for a brief wait where the backend has none. */
     spinPolls: 0,
-    spinHits: 0,
   };
+  /** What the brief waits and hops measured: see `sys/linger.ts`. */
+  readonly policy: LingerPolicy = new LingerPolicy();
 
   /** @param backend The readiness mechanism; see {@linkcode createReactor}. */
   constructor(backend: Backend) {
@@ -88,7 +96,7 @@ export class Reactor {
     if (reg !== undefined) return reg;
     const token = this.#nextToken;
     this.#nextToken = token >= 0xfffffffe ? 1 : token + 1;
-    reg = { fd, token, readers: [], writers: [] };
+    reg = { fd, token, readers: [], writers: [], drained: false, ended: false };
     this.#backend.watch(reg);
     this.#byFd.set(fd, reg);
     this.#byToken.set(token, reg);
@@ -132,6 +140,26 @@ export class Reactor {
     this.#byToken.delete(reg.token);
     this.#backend.unwatch(reg);
     for (const w of [...reg.readers, ...reg.writers]) this.#cancel(w, reason());
+  }
+
+  /**
+   * Records that a read of the stream `fd` just emptied its receive queue (it
+   * returned less than it asked for). Until the backend next reports `fd`
+   * readable, {@linkcode drained} says so, and a reader can wait at once
+   * instead of paying for a `recv` that would say EAGAIN. Only edge-triggered
+   * backends keep it: they report every arrival after this moment. End of
+   * stream is not an arrival that repeats: once the backend has reported the
+   * read side ended, the descriptor is never marked drained again.
+   */
+  markDrained(fd: number): void {
+    if (!this.#backend.edgeTriggered) return;
+    const reg = this.#byFd.get(fd);
+    if (reg !== undefined && !reg.ended) reg.drained = true;
+  }
+
+  /** Whether `fd` was found drained and nothing has arrived since (see {@linkcode markDrained}). */
+  drained(fd: number): boolean {
+    return this.#byFd.get(fd)?.drained === true;
   }
 
   /** How many waiters `fd` has (for tests). */
@@ -178,9 +206,11 @@ export class Reactor {
     }
   }
 
-  #wakeReady(token: number, readable: boolean, writable: boolean): void {
+  #wakeReady(token: number, readable: boolean, writable: boolean, ended: boolean): void {
     const reg = this.#byToken.get(token);
     if (reg === undefined) return;
+    if (readable) reg.drained = false;
+    if (ended) reg.ended = true;
     if (readable && reg.readers.length > 0) this.#wakeAll(reg, READ);
     if (writable && reg.writers.length > 0) this.#wakeAll(reg, WRITE);
   }
@@ -197,6 +227,33 @@ export class Reactor {
     for (const [w, reason] of list) w.reject(reason);
   }
 
+  /**
+   * Waits on this thread for as long as the policy says (a brief wait in the
+   * kernel, or a bounded poll loop where the backend has none), and tells the
+   * policy how it went. Returns the event count.
+   */
+  #linger(us: number): number {
+    const backend = this.#backend;
+    this.stats.lingers++;
+    const t0 = performance.now();
+    let n = backend.pollFor(us);
+    if (n < 0) {
+      const end = t0 + us / 1000;
+      do {
+        n = backend.pollNow();
+        this.stats.spinPolls++;
+      } while (n === 0 && performance.now() < end);
+    }
+    const waited = (performance.now() - t0) * 1000;
+    if (n > 0) {
+      this.stats.lingerHits++;
+      this.policy.hit(waited);
+    } else {
+      this.policy.miss(waited);
+    }
+    return n;
+  }
+
   /** Lets the operations just woken run their continuations. */
   async #yieldToWoken(): Promise<void> {
     for (let i = 0; i < YIELDS; i++) await undefined;
@@ -211,16 +268,13 @@ export class Reactor {
       for (;;) {
         this.#settleCancelled();
         if (this.#waiting === 0) break;
-        let n = backend.pollNow();
+        // Right after handling events, more may follow within microseconds:
+        // waiting for them here can beat a thread hop (sys/linger.ts decides).
+        // A brief wait returns at once when events are already there, so it
+        // stands in for the plain poll.
+        const linger = busy ? this.policy.budget() : 0;
         this.stats.syncPolls++;
-        // Right after handling events, more usually follow within
-        // microseconds: a few more cheap polls beat a thread hop.
-        if (n === 0 && busy) {
-          let i = 0;
-          for (; n === 0 && i < IDLE_POLLS; i++) n = backend.pollNow();
-          this.stats.spinPolls += i;
-          if (n > 0) this.stats.spinHits++;
-        }
+        const n = linger > 0 ? this.#linger(linger) : backend.pollNow();
         if (n > 0) {
           this.#dispatch(n);
           busy = true;
@@ -236,11 +290,13 @@ export class Reactor {
         this.#inThread = true;
         this.stats.threadWaits++;
         let m: number;
+        const t0 = timeout === 0 ? performance.now() : 0;
         try {
           m = await backend.waitThread(timeout);
         } finally {
           this.#inThread = false;
         }
+        if (timeout === 0) this.policy.hop((performance.now() - t0) * 1000);
         busy = m > 0;
         if (busy) {
           this.#dispatch(m);

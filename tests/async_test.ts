@@ -848,8 +848,23 @@ Deno.test("async: getaddrinfoAsync abort", async () => {
   assertEquals(infos, socket.getaddrinfo("localhost", 80, socket.AF_INET));
 });
 
-Deno.test("async: receives after a short read never miss data that arrives before or while waiting", async () => {
-  const [a, b] = socket.socketpair();
+for (const [kind, makePair] of [["AF_UNIX", socket.socketpair], ["TCP", tcpPair]] as const) {
+  Deno.test(`async: ${kind} receives after a short read never miss data that arrives before or while waiting`, () =>
+    shortReads(makePair()));
+}
+
+/**
+ * Over TCP a short read tells the reactor the queue is empty (the next read
+ * waits first, skipping an EAGAIN `recv`); this shows no arrival is missed:
+ * data whose edge was dispatched while nobody waited, data arriving during
+ * the wait, `recvAsync`, and end of stream.
+ */
+async function shortReads([a, b]: [Socket, Socket]): Promise<void> {
+  // TCP delivers a small send as one segment on loopback, so each read
+  // below sees exactly what one send sent.
+  if (a.family !== socket.AF_UNIX) {
+    a.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+  }
   // A waiter on another pair keeps the reactor polling, so b's edges get
   // dispatched even while nobody waits on b.
   const [c, d] = socket.socketpair();
@@ -880,8 +895,14 @@ Deno.test("async: receives after a short read never miss data that arrives befor
     clearTimeout(timer);
     a.send("hij");
     assertEquals(dec.decode(await b.recvAsync(100)), "hij"); // recvAsync takes the same path
+    // The last data and the end of stream arrive, and their edge is
+    // dispatched, before the read that empties the queue: end of stream is
+    // announced once, and the read after must still see it.
+    a.send("end");
     a.shutdown(socket.SHUT_WR);
-    assertEquals(await b.recv_intoAsync(buf), 0); // EOF after a drained read
+    await new Promise((r) => setTimeout(r, 30));
+    assertEquals(await within(b.recv_intoAsync(buf)), 3);
+    assertEquals(await within(b.recv_intoAsync(buf)), 0, "EOF after a drained read");
   } finally {
     a.close();
     b.close();
@@ -889,5 +910,45 @@ Deno.test("async: receives after a short read never miss data that arrives befor
     await keepBusy;
     c.close();
     d.close();
+  }
+}
+
+Deno.test("async: only a short plain TCP read marks a socket drained, and the next arrival clears it", async () => {
+  const edge = reactor.backend !== "poll"; // the level-triggered backend keeps no such state
+  const [a, b] = tcpPair();
+  const [u, v] = socket.socketpair();
+  // A waiter on another pair keeps the pump running, so that b's edges are
+  // dispatched while nobody waits on b.
+  const [c, d] = socket.socketpair();
+  const keepBusy = d.recvAsync(1);
+  const buf = new Uint8Array(100);
+  try {
+    a.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+    // Registers b: its first read finds nothing and waits.
+    const first = b.recv_intoAsync(buf);
+    a.send("x");
+    assertEquals(await first, 1);
+    assertEquals(reactor.drained(b.fileno()), edge, "a short read drained b");
+    a.send("yz");
+    await sleep(30); // the edge is dispatched with no waiter: b is no longer drained
+    assertEquals(reactor.drained(b.fileno()), false);
+    assertEquals(await b.recv_intoAsync(buf, 2), 2, "a full read (2 of 2)");
+    assertEquals(reactor.drained(b.fileno()), false, "a full read says nothing");
+    a.send("p");
+    await sleep(30);
+    assertEquals(await b.recv_intoAsync(buf, 0, socket.MSG_PEEK), 1);
+    assertEquals(reactor.drained(b.fileno()), false, "a peek consumes nothing");
+    assertEquals(await b.recv_intoAsync(buf), 1);
+    assertEquals(reactor.drained(b.fileno()), edge);
+    // AF_UNIX stream reads stop at credential and descriptor boundaries: a
+    // short read there says nothing about the queue.
+    const pending = v.recv_intoAsync(buf);
+    u.send("x");
+    assertEquals(await pending, 1);
+    assertEquals(reactor.drained(v.fileno()), false, "AF_UNIX never drained");
+  } finally {
+    c.send("!");
+    await keepBusy;
+    for (const s of [a, b, u, v, c, d]) s.close();
   }
 });

@@ -168,6 +168,38 @@ for (const name of BACKENDS) {
     }
   });
 
+  Deno.test(`reactor(${name}): a busy pump lingers for the next events; an idle one never does`, async () => {
+    const r = createReactor(name);
+    const [a, b] = S.socketpair();
+    using _a = a;
+    using _b = b;
+    try {
+      // Ping-pong with ourselves: every round that handles an event is
+      // followed by a brief wait that finds the next one.
+      const one = new Uint8Array(1);
+      for (let i = 0; i < 200; i++) {
+        const reading = r.wait(b.fileno(), READ);
+        a.send(one);
+        await within(reading, 5000 * SLOW, "read wait");
+        assertEquals(b.recv(1).length, 1);
+      }
+      assert(r.stats.lingers > 0, "a busy pump lingered");
+      assert(r.stats.lingerHits > 0, "and its brief waits found events");
+      // Idle: one waiter, no data. At most the round right after the last
+      // event lingers; then the pump sleeps in a thread wait.
+      const lingers = r.stats.lingers;
+      const waits = r.stats.threadWaits;
+      const idle = r.wait(b.fileno(), READ);
+      await new Promise((res) => setTimeout(res, 300));
+      assertLess(r.stats.lingers - lingers, 2, "an idle pump kept lingering");
+      assert(r.stats.threadWaits > waits, "an idle pump waits on a thread");
+      a.send(one);
+      await within(idle, 5000 * SLOW, "idle read wait");
+    } finally {
+      r.forget(b.fileno(), () => new Error("unused"));
+    }
+  });
+
   Deno.test(`reactor(${name}): an idle process with 100 waiters uses no CPU`, async () => {
     const child = denoCommand(["run", "--allow-all", fixture, name, "idle"], {
       stdout: "piped",

@@ -390,6 +390,7 @@ const COMMON_STRUCTS: Structs = {
   cmsghdr: ["cmsg_len", "cmsg_level", "cmsg_type"],
   linger: ["l_onoff", "l_linger"],
   timeval: ["tv_sec", "tv_usec"],
+  timespec: ["tv_sec", "tv_nsec"],
   pollfd: ["fd", "events", "revents"],
   addrinfo: [
     "ai_flags",
