@@ -136,23 +136,49 @@ export class MmsgIn {
   results(n: number, proto: number): MmsgResult<number>[] {
     const v = this.#view;
     const out: MmsgResult<number>[] = [];
+    // A batch usually comes from few senders: a name equal to the one before
+    // gets a copy of that one's decoded address instead of a second decoding.
+    let lastName: Uint8Array | null = null;
+    let lastAddress: Address | null = null;
+    const sender = (name: Uint8Array): Address => {
+      if (lastName !== null && sameBytes(name, lastName)) return copyAddress(lastAddress!);
+      lastName = name;
+      lastAddress = decodeAddress(name, name.length, proto);
+      return lastAddress;
+    };
     for (let i = 0; i < n; i++) {
       const m = i * MM.size + HDR;
       const namelen = v.getUint32(m + MSG.fields.msg_namelen.offset, L);
-      const name = this.#names.subarray(i * SOCKADDR_MAX, (i + 1) * SOCKADDR_MAX);
+      const name = this.#names.subarray(
+        i * SOCKADDR_MAX,
+        i * SOCKADDR_MAX + Math.min(namelen, SOCKADDR_MAX),
+      );
       const anc = this.#control === null ? [] : unpackCmsgs(
         this.#control.subarray(i * this.#anc, (i + 1) * this.#anc),
         Math.min(getSize(v, m + MSG.fields.msg_controllen.offset), this.#anc),
       );
       out.push([
         v.getUint32(i * MM.size + MSG_LEN, L),
-        namelen > 0 ? decodeAddress(name, namelen, proto) : null,
+        namelen > 0 ? sender(name) : null,
         anc,
         v.getInt32(m + MSG.fields.msg_flags.offset, L),
       ]);
     }
     return out;
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A fresh copy of a decoded address (callers may change what they get). */
+function copyAddress(a: Address): Address {
+  if (typeof a === "string") return a;
+  if (a instanceof Uint8Array) return a.slice();
+  return a.map((x) => x instanceof Uint8Array ? x.slice() : x) as Address;
 }
 
 /** One outgoing message: its data (re-read before each call), ancillary items and destination. */
