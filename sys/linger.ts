@@ -63,9 +63,9 @@ export class LingerPolicy {
     return LINGER_MAX_US;
   }
 
-  /** A brief wait found events `us` after it started. */
-  hit(us: number): void {
-    this.gap += (Math.max(0, us) - this.gap) * GAP_WEIGHT;
+  /** A brief wait found events, `us` after it started (`undefined`: not timed). */
+  hit(us?: number): void {
+    if (us !== undefined) this.gap += (Math.max(0, us) - this.gap) * GAP_WEIGHT;
     this.hitRate += (1 - this.hitRate) * RATE_WEIGHT;
   }
 

@@ -952,3 +952,30 @@ Deno.test("async: only a short plain TCP read marks a socket drained, and the ne
     for (const s of [a, b, u, v, c, d]) s.close();
   }
 });
+
+Deno.test("async: recvfromAsync on sockets woken together each report their own sender", async () => {
+  const open: Socket[] = [];
+  const udp = () => {
+    const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    open.push(s);
+    s.bind(["127.0.0.1", 0]);
+    return s;
+  };
+  try {
+    const receivers = [udp(), udp(), udp()];
+    const senders = [udp(), udp(), udp()];
+    for (let round = 0; round < 20; round++) {
+      const pending = receivers.map((r) => r.recvfromAsync(16));
+      // All three datagrams are queued before the pump polls: one dispatch
+      // wakes every receiver, and their retries run back to back.
+      senders.forEach((s, i) => s.sendto(bytes(`m${i}`), receivers[i].getsockname()));
+      const got = await Promise.all(pending);
+      got.forEach(([data, addr], i) => {
+        assertEquals(dec.decode(data), `m${i}`);
+        assertEquals(addr, senders[i].getsockname(), `receiver ${i} got another's sender`);
+      });
+    }
+  } finally {
+    for (const s of open) s.close();
+  }
+});

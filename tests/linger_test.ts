@@ -76,3 +76,13 @@ Deno.test("linger: the budget follows the measured gap, the hop cost and the cap
   for (let i = 0; i < 200; i++) q.hit(0);
   assertEquals(q.budget(), LINGER_MIN_US);
 });
+
+Deno.test("linger: an untimed hit counts for the rate and leaves the gap alone", () => {
+  const p = new LingerPolicy();
+  for (let i = 0; i < 200; i++) p.miss(LINGER_MAX_US);
+  const gap = p.gap;
+  const rate = p.hitRate;
+  p.hit();
+  assertEquals(p.gap, gap);
+  assertGreater(p.hitRate, rate);
+});
