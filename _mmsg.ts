@@ -11,6 +11,8 @@ import { constants as C, struct, table } from "./constants/mod.ts";
 import { type Address, type AddressLike, decodeAddress, SOCKADDR_MAX } from "./address.ts";
 import { type AncItem, checkAncItem, packCmsgs, unpackCmsgs } from "./ancillary.ts";
 import {
+  backingOf,
+  byteLength,
   cint,
   type Data,
   getSize,
@@ -40,10 +42,26 @@ export type MmsgResult<T> = [
   msg_flags: number,
 ];
 
-/** A Uint8Array's address (0n for none or empty). One `UnsafePointer.of` each. */
+/**
+ * Where each buffer's memory starts, learnt from its first view: a backing
+ * store does not move while its buffer is alive and attached (a resizable
+ * one keeps its base as it grows; a detached one never gets here: every
+ * view is checked first, by `writableBytes`/`toBytes`). `UnsafePointer.of`
+ * costs about as much as a syscall; a lookup here is a tenth of that.
+ */
+const bases = new WeakMap<ArrayBufferLike, bigint>();
+
+/** A Uint8Array's address (0n for none or empty). */
 function addressOf(b: Uint8Array | null): bigint {
-  if (b === null || b.byteLength === 0) return 0n;
-  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(b as Uint8Array<ArrayBuffer>)));
+  if (b === null || byteLength(b) === 0) return 0n;
+  const [buffer, offset] = backingOf(b);
+  const base = bases.get(buffer);
+  if (base !== undefined) return base + BigInt(offset);
+  const p = Deno.UnsafePointer.of(b as Uint8Array<ArrayBuffer>);
+  if (p === null) return 0n;
+  const at = BigInt(Deno.UnsafePointer.value(p));
+  bases.set(buffer, at - BigInt(offset));
+  return at;
 }
 
 /** Writes a raw address (pointer-sized) at `offset`. */
@@ -57,6 +75,28 @@ export function batchSize(n: number, what: string): number {
   if (n < 1) throw new RangeError(`${what} must be at least 1, got ${n}`);
   if (n > MMSG_MAX) throw new RangeError(`${what} must be at most ${MMSG_MAX}, got ${n}`);
   return n;
+}
+
+// Header memory. The synchronous calls build their headers, make the call
+// and read the results with no await in between, so they share one scratch
+// area per thread (off-heap allocations per call were a large part of a
+// batch's cost); the async twins' headers live across waits, so each gets
+// its own.
+const IN_VEC = 0, IN_NAMES = 1, IN_IOV = 2, IN_CONTROL = 3, OUT_VEC = 4, OUT_IOV = 5;
+const areas: Uint8Array[] = [];
+
+/** `size` bytes of scratch area `slot` (grown on demand, never shrunk). */
+function scratch(slot: number, size: number): Uint8Array {
+  let a = areas[slot];
+  if (a === undefined || a.length < size) {
+    a = new Uint8Array(Math.max(size, 2 * (a?.length ?? 0), 256));
+    areas[slot] = a;
+  }
+  return a.subarray(0, size);
+}
+
+function fresh(_slot: number, size: number): Uint8Array {
+  return new Uint8Array(size);
 }
 
 /** A reusable `struct mmsghdr[]` receiving one datagram into each buffer. */
@@ -78,17 +118,23 @@ export class MmsgIn {
    * @param block When every buffer is a slice of this one, at equal strides
    *   from its start (recvmmsg's own buffers): one address lookup serves all.
    */
-  constructor(bufs: readonly unknown[], ancbufsize: number, block: Uint8Array | null = null) {
+  constructor(
+    bufs: readonly unknown[],
+    ancbufsize: number,
+    block: Uint8Array | null = null,
+    sync = false,
+  ) {
     const n = bufs.length;
+    const mem = sync ? scratch : fresh;
     this.#sources = bufs;
     this.#bufs = bufs.map((b) => writableBytes(b));
     this.#block = block;
-    this.vec = new Uint8Array(n * MM.size);
+    this.vec = mem(IN_VEC, n * MM.size);
     this.#view = new DataView(this.vec.buffer);
-    this.#names = new Uint8Array(n * SOCKADDR_MAX);
-    this.#iov = new Uint8Array(n * IOV.size);
+    this.#names = mem(IN_NAMES, n * SOCKADDR_MAX);
+    this.#iov = mem(IN_IOV, n * IOV.size);
     this.#anc = ancbufsize;
-    this.#control = ancbufsize > 0 ? new Uint8Array(n * ancbufsize) : null;
+    this.#control = ancbufsize > 0 ? mem(IN_CONTROL, n * ancbufsize) : null;
   }
 
   /** The number of messages. */
@@ -196,16 +242,18 @@ export class MmsgOut {
   #iov: Uint8Array;
   #first: number[] = [];
 
-  constructor(items: readonly MmsgOutItem[]) {
+  /** @param sync As for {@linkcode MmsgIn}: headers in the shared scratch memory. */
+  constructor(items: readonly MmsgOutItem[], sync = false) {
+    const mem = sync ? scratch : fresh;
     this.#items = items;
-    this.vec = new Uint8Array(items.length * MM.size);
+    this.vec = mem(OUT_VEC, items.length * MM.size);
     this.#view = new DataView(this.vec.buffer);
     let total = 0;
     for (const it of items) {
       this.#first.push(total);
       total += it.bufs.length;
     }
-    this.#iov = new Uint8Array(Math.max(1, total) * IOV.size);
+    this.#iov = mem(OUT_IOV, Math.max(1, total) * IOV.size);
   }
 
   /** The number of messages. */

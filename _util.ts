@@ -37,6 +37,14 @@ const abDetached = getter(ArrayBuffer.prototype, "detached");
 const sabLength = getter(SharedArrayBuffer.prototype, "byteLength");
 const U8 = Uint8Array;
 
+/**
+ * The memory behind a typed array: its intrinsic buffer and byte offset
+ * (never its own, possibly faked, `buffer`/`byteOffset`).
+ */
+export function backingOf(view: Uint8Array): [buffer: ArrayBufferLike, offset: number] {
+  return [taBuffer(view) as ArrayBufferLike, taOffset(view) as number];
+}
+
 /** The intrinsic byte length of a typed array (never its own `length`). */
 export function byteLength(view: ArrayBufferView): number {
   return taTag(view) !== undefined ? taLength(view) as number : dvLength(view) as number;

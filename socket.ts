@@ -1853,16 +1853,24 @@ export class Socket {
   // -------------------------------------------------------------------------
   // Batches of datagrams (Linux): recvmmsg(2) and sendmmsg(2)
 
-  #mmsgIn(bufsize: number, vlen: number, ancbufsize: number, fn: string): [MmsgIn, number] {
+  // `sync`: the synchronous calls, whose headers may live in shared scratch
+  // memory (see _mmsg.ts); the async twins' headers outlive their waits.
+  #mmsgIn(
+    bufsize: number,
+    vlen: number,
+    ancbufsize: number,
+    fn: string,
+    sync = false,
+  ): [MmsgIn, number] {
     const size = sizeArg(bufsize, fn);
     const n = batchSize(int(vlen, "vlen"), "vlen");
     if (size * n > MAX_IO) throw new RangeError(`${fn}: bufsize * vlen is too large`);
     const block = new Uint8Array(size * n);
     const bufs = Array.from({ length: n }, (_, i) => block.subarray(i * size, (i + 1) * size));
-    return [new MmsgIn(bufs, ancArg(ancbufsize, fn), block), size];
+    return [new MmsgIn(bufs, ancArg(ancbufsize, fn), block, sync), size];
   }
 
-  #mmsgInto(buffers: unknown, ancbufsize: number, fn: string): MmsgIn {
+  #mmsgInto(buffers: unknown, ancbufsize: number, fn: string, sync = false): MmsgIn {
     if (buffers === null || typeof buffers !== "object" || !(Symbol.iterator in buffers)) {
       throw new TypeError(`${fn}() buffers must be an iterable of buffers`);
     }
@@ -1874,7 +1882,7 @@ export class Socket {
       views.push(b);
     }
     batchSize(views.length, "the number of buffers");
-    return new MmsgIn(views, ancArg(ancbufsize, fn));
+    return new MmsgIn(views, ancArg(ancbufsize, fn), null, sync);
   }
 
   #withData(
@@ -1912,7 +1920,7 @@ export class Socket {
    * @throws {RangeError} For a `vlen` outside 1-1024 or a negative `bufsize`.
    */
   recvmmsg(bufsize: number, vlen: number, flags = 0, ancbufsize = 0): MmsgResult<Uint8Array>[] {
-    const [msgs, size] = this.#mmsgIn(bufsize, vlen, ancbufsize, "recvmmsg");
+    const [msgs, size] = this.#mmsgIn(bufsize, vlen, ancbufsize, "recvmmsg", true);
     const f = cint(flags, "flags") | C.MSG_WAITFORONE;
     const count = msgs.count;
     const n = this.#io(READ, (fd) => libc.recvmmsg(fd, msgs.prepare(), count, f, null), "recvmmsg");
@@ -1943,16 +1951,16 @@ export class Socket {
     flags = 0,
     ancbufsize = 0,
   ): MmsgResult<number>[] {
-    const msgs = this.#mmsgInto(buffers, ancbufsize, "recvmmsg_into");
+    const msgs = this.#mmsgInto(buffers, ancbufsize, "recvmmsg_into", true);
     const f = cint(flags, "flags") | C.MSG_WAITFORONE;
     const count = msgs.count;
     const n = this.#io(READ, (fd) => libc.recvmmsg(fd, msgs.prepare(), count, f, null), "recvmmsg");
     return msgs.results(n, this.#proto);
   }
 
-  #mmsgOut(messages: Iterable<MmsgMessage>): MmsgOut {
+  #mmsgOut(messages: Iterable<MmsgMessage>, sync = false): MmsgOut {
     const encode = (a: unknown) => encodeAddress(this.#family, a, "sendmmsg(): ", this.#proto);
-    return new MmsgOut(mmsgOutItems(messages, encode));
+    return new MmsgOut(mmsgOutItems(messages, encode), sync);
   }
 
   /**
@@ -1975,7 +1983,7 @@ export class Socket {
    * @throws {RangeError} For no messages, or more than 1024.
    */
   sendmmsg(messages: Iterable<MmsgMessage>, flags = 0): number {
-    const msgs = this.#mmsgOut(messages);
+    const msgs = this.#mmsgOut(messages, true);
     const count = batchSize(msgs.length, "the number of messages");
     const f = cint(flags, "flags") | SEND_FLAGS;
     return this.#io(WRITE, (fd) => libc.sendmmsg(fd, msgs.prepare(), count, f), "sendmmsg");

@@ -327,3 +327,36 @@ Deno.test("recvmmsg_intoAsync: a buffer shrunk while waiting is used at its new 
   assert(flags & socket.MSG_TRUNC, "the rest of the datagram was cut, not written past the buffer");
   assertEquals(new TextDecoder().decode(new Uint8Array(ab)), "data");
 });
+
+Deno.test("recvmmsg_into/sendmmsg: reused buffers land right across growth, GC and transfers", () => {
+  const [rx, tx] = udpPair();
+  using _rx = rx, _tx = tx;
+  const to = rx.getsockname() as [string, number];
+  // Small buffers (V8 keeps ≤ 64-byte arrays in its heap until their memory
+  // is first asked for), a view at an offset into a resizable buffer that
+  // grows between calls, and a buffer transferred away and replaced.
+  const small = [new Uint8Array(16), new Uint8Array(16)];
+  const rab = new ArrayBuffer(64, { maxByteLength: 1 << 20 });
+  const grown = new Uint8Array(rab, 8, 16);
+  let moved = new Uint8Array(32);
+  for (let round = 0; round < 30; round++) {
+    const msgs = [0, 1, 2, 3].map((k) =>
+      [seqBytes(k, round).subarray(0, 8), to] as [Uint8Array, [string, number]]
+    );
+    assertEquals(tx.sendmmsg(msgs), 4);
+    const got = rx.recvmmsg_into([small[0], small[1], grown, moved]);
+    assertEquals(got.map(([n]) => n), [8, 8, 8, 8]);
+    [small[0], small[1], grown, moved].forEach((b, k) => {
+      assertEquals(
+        [...b.subarray(0, 8)],
+        [...seqBytes(k, round).subarray(0, 8)],
+        `buffer ${k}, round ${round}`,
+      );
+    });
+    // Between calls: garbage enough for the GC to move things around, a
+    // bigger resizable buffer, and a transfer of the last buffer.
+    for (let i = 0; i < 2000; i++) new Array(64).fill(i);
+    rab.resize(Math.min(rab.maxByteLength, rab.byteLength * 2));
+    moved = new Uint8Array(moved.buffer.transfer());
+  }
+});
