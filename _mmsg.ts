@@ -7,16 +7,16 @@
 // buffers' intrinsic bounds at the moment of the call, so an async twin
 // calls it again after every wait (a buffer may have been detached,
 // resized or transferred meanwhile).
-import { constants as C, struct, table } from "./constants/mod.ts";
+import { constants as C, struct } from "./constants/mod.ts";
 import { type Address, type AddressLike, decodeAddress, SOCKADDR_MAX } from "./address.ts";
 import { type AncItem, checkAncItem, packCmsgs, unpackCmsgs } from "./ancillary.ts";
 import {
-  backingOf,
-  byteLength,
+  addressOf,
   cint,
   type Data,
   getSize,
   LITTLE_ENDIAN as L,
+  setAddress,
   setSize,
   toBytes,
   writableBytes,
@@ -41,34 +41,6 @@ export type MmsgResult<T> = [
   ancdata: [level: number, type: number, data: Uint8Array][],
   msg_flags: number,
 ];
-
-/**
- * Where each buffer's memory starts, learnt from its first view: a backing
- * store does not move while its buffer is alive and attached (a resizable
- * one keeps its base as it grows; a detached one never gets here: every
- * view is checked first, by `writableBytes`/`toBytes`). `UnsafePointer.of`
- * costs about as much as a syscall; a lookup here is a tenth of that.
- */
-const bases = new WeakMap<ArrayBufferLike, bigint>();
-
-/** A Uint8Array's address (0n for none or empty). */
-function addressOf(b: Uint8Array | null): bigint {
-  if (b === null || byteLength(b) === 0) return 0n;
-  const [buffer, offset] = backingOf(b);
-  const base = bases.get(buffer);
-  if (base !== undefined) return base + BigInt(offset);
-  const p = Deno.UnsafePointer.of(b as Uint8Array<ArrayBuffer>);
-  if (p === null) return 0n;
-  const at = BigInt(Deno.UnsafePointer.value(p));
-  bases.set(buffer, at - BigInt(offset));
-  return at;
-}
-
-/** Writes a raw address (pointer-sized) at `offset`. */
-function setAddress(view: DataView, offset: number, a: bigint): void {
-  if (table.sizes.pointer === 8) view.setBigUint64(offset, a, L);
-  else view.setUint32(offset, Number(a), L);
-}
 
 /** Checks a message count against what one call takes. */
 export function batchSize(n: number, what: string): number {

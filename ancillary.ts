@@ -23,6 +23,7 @@ import { libc } from "./ffi/library.ts";
 import { fromErrno } from "./errors.ts";
 import { type Address, decodeAddress, SOCKADDR_MAX } from "./address.ts";
 import {
+  addressOf,
   byteLength,
   cint,
   type Data,
@@ -31,7 +32,7 @@ import {
   intIn,
   LITTLE_ENDIAN as L,
   liveSource,
-  setPointer,
+  setAddress,
   toBytes,
   typeName,
 } from "./_util.ts";
@@ -70,12 +71,6 @@ function putField(v: DataView, at: number, f: FieldLayout, n: number): void {
 /** Reads an unsigned integer field at the width its layout gives it. */
 function getField(v: DataView, at: number, f: FieldLayout): number {
   return f.size === 8 ? Number(v.getBigUint64(at + f.offset, L)) : v.getUint32(at + f.offset, L);
-}
-
-function ptr(buf: Uint8Array | null): Deno.PointerValue {
-  return buf === null || byteLength(buf) === 0
-    ? null
-    : Deno.UnsafePointer.of(buf as Uint8Array<ArrayBuffer>);
 }
 
 function cmsgAlign(n: number, t: PlatformTable = table): number {
@@ -130,7 +125,7 @@ function packIovec(bufs: Uint8Array[]): Uint8Array {
   const iov = new Uint8Array(Math.max(1, bufs.length) * IOVEC.size);
   const view = new DataView(iov.buffer);
   bufs.forEach((b, i) => {
-    setPointer(view, i * IOVEC.size + IOVEC.fields.iov_base.offset, ptr(b));
+    setAddress(view, i * IOVEC.size + IOVEC.fields.iov_base.offset, addressOf(b));
     putField(view, i * IOVEC.size, IOVEC.fields.iov_len, byteLength(b));
   });
   return iov;
@@ -209,11 +204,11 @@ export function buildMsgOut(
   const F = MSGHDR.fields;
   const iov = packIovec(bufs);
   const control = packCmsgs(anc);
-  setPointer(v, F.msg_name.offset, ptr(sa));
+  setAddress(v, F.msg_name.offset, addressOf(sa));
   v.setUint32(F.msg_namelen.offset, sa ? byteLength(sa) : 0, L);
-  setPointer(v, F.msg_iov.offset, ptr(iov));
+  setAddress(v, F.msg_iov.offset, addressOf(iov));
   putField(v, 0, F.msg_iovlen, bufs.length);
-  setPointer(v, F.msg_control.offset, ptr(control));
+  setAddress(v, F.msg_control.offset, addressOf(control));
   putField(v, 0, F.msg_controllen, control ? byteLength(control) : 0);
   keepAlive.set(msg, [bufs, iov, control, sa]);
   return msg;
@@ -244,10 +239,10 @@ export class MsgIn {
     const iov = packIovec(bufs);
     this.#control = anc > 0 ? new Uint8Array(anc) : null;
     const F = MSGHDR.fields;
-    setPointer(this.#v, F.msg_name.offset, ptr(this.#sa));
-    setPointer(this.#v, F.msg_iov.offset, ptr(iov));
+    setAddress(this.#v, F.msg_name.offset, addressOf(this.#sa));
+    setAddress(this.#v, F.msg_iov.offset, addressOf(iov));
     putField(this.#v, 0, F.msg_iovlen, bufs.length);
-    setPointer(this.#v, F.msg_control.offset, ptr(this.#control));
+    setAddress(this.#v, F.msg_control.offset, addressOf(this.#control));
     this.#keep = [bufs, iov];
   }
 

@@ -377,3 +377,24 @@ Deno.test("a vanished peer: BrokenPipeError from send, sendall, sendmsg, sendfil
     assert(err instanceof S.BrokenPipeError || err instanceof S.ConnectionResetError, `${err}`);
   });
 });
+
+Deno.test("sendmsg/recvmsg_into: tiny fresh buffers and ancillary data stay right under GC pressure", () => {
+  // V8 keeps arrays of up to 64 bytes inside its moving heap: every pointer
+  // a msghdr carries must be to memory that stays put until the syscall.
+  using p = pair(S.SOCK_DGRAM);
+  const [a, b] = p;
+  b.setsockopt(S.SOL_SOCKET, S.SO_PASSCRED, 1);
+  for (let i = 0; i < 3000; i++) {
+    const parts = [new Uint8Array([i & 0xff]), new Uint8Array([(i >> 8) & 0xff, 7])];
+    for (let g = 0; g < 20; g++) new Array(16).fill(g); // garbage: scavenges run in between
+    assertEquals(a.sendmsg(parts), 3);
+    const into = [new Uint8Array(1), new Uint8Array(2)];
+    const [n, anc, flags] = b.recvmsg_into(into, S.CMSG_SPACE(12));
+    assertEquals(n, 3);
+    assertEquals([into[0][0], into[1][0], into[1][1]], [i & 0xff, (i >> 8) & 0xff, 7]);
+    assertEquals(flags, 0);
+    assertEquals(anc.length, 1);
+    assertEquals(anc[0].slice(0, 2), [S.SOL_SOCKET, S.SCM_CREDENTIALS]);
+    assertEquals(S.unpackUcred(anc[0][2])[0], Deno.pid, `round ${i}`);
+  }
+});
