@@ -199,6 +199,15 @@ function setNonblockFlag(fd: number, on: boolean): void {
 }
 
 /**
+ * The sender's address of a synchronous `recvfrom`/`recvfrom_into`, decoded
+ * right after the call with no await in between (async calls keep their
+ * own): one buffer per thread instead of three allocations per datagram.
+ */
+const FROM_NAME = new Uint8Array(SOCKADDR_MAX);
+const FROM_LEN = new Uint32Array(1);
+const FROM_LEN_BYTES = new Uint8Array(FROM_LEN.buffer);
+
+/**
  * A socket: Python's `socket.socket`, over one file descriptor.
  *
  * Create one with {@linkcode socket} (or `new Socket(...)`). Blocking methods
@@ -215,15 +224,6 @@ function setNonblockFlag(fd: number, on: boolean): void {
  * b.close();
  * ```
  */
-/**
- * The sender's address of a synchronous `recvfrom`/`recvfrom_into`, decoded
- * right after the call with no await in between (async calls keep their
- * own): one buffer per thread instead of three allocations per datagram.
- */
-const FROM_NAME = new Uint8Array(SOCKADDR_MAX);
-const FROM_LEN = new Uint32Array(1);
-const FROM_LEN_BYTES = new Uint8Array(FROM_LEN.buffer);
-
 export class Socket {
   #h: Handle;
   #family: number;
