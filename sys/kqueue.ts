@@ -198,17 +198,16 @@ export class KqueueBackend implements Backend {
   pollFor(us: number): number {
     // tv_sec stays 0 (us < 1 s); tv_nsec's high half stays 0.
     this.#tsView.setUint32(this.#tsNsec, us * 1000, LITTLE_ENDIAN);
-    const n = this.#sym.kevent(this.#kq, null, 0, this.#events, MAX_EVENTS, this.#ts);
-    if (n < 0) {
-      const e = errno();
-      if (e !== table.errnoNames.EINTR) throw fromErrno(e, "kevent");
-      return 0;
-    }
-    return n;
+    return this.#poll(this.#ts);
   }
 
   pollNow(): number {
-    const n = this.#sym.kevent(this.#kq, null, 0, this.#events, MAX_EVENTS, this.#zero);
+    return this.#poll(this.#zero);
+  }
+
+  /** kevent(2) on this thread with `timeout`; EINTR counts as nothing ready. */
+  #poll(timeout: Uint8Array): number {
+    const n = this.#sym.kevent(this.#kq, null, 0, this.#events, MAX_EVENTS, timeout);
     if (n < 0) {
       const e = errno();
       if (e !== table.errnoNames.EINTR) throw fromErrno(e, "kevent");
