@@ -8,6 +8,7 @@
 // calls it again after every wait (a buffer may have been detached,
 // resized or transferred meanwhile).
 import { constants as C, struct } from "./constants/mod.ts";
+import { Area, fresh, scratch } from "./_scratch.ts";
 import { type Address, type AddressLike, decodeAddress, SOCKADDR_MAX } from "./address.ts";
 import { type AncItem, checkAncItem, packCmsgs, unpackCmsgs } from "./ancillary.ts";
 import {
@@ -49,28 +50,6 @@ export function batchSize(n: number, what: string): number {
   return n;
 }
 
-// Header memory. The synchronous calls build their headers, make the call
-// and read the results with no await in between, so they share one scratch
-// area per thread (off-heap allocations per call were a large part of a
-// batch's cost); the async twins' headers live across waits, so each gets
-// its own.
-const IN_VEC = 0, IN_NAMES = 1, IN_IOV = 2, IN_CONTROL = 3, OUT_VEC = 4, OUT_IOV = 5;
-const areas: Uint8Array[] = [];
-
-/** `size` bytes of scratch area `slot` (grown on demand, never shrunk). */
-function scratch(slot: number, size: number): Uint8Array {
-  let a = areas[slot];
-  if (a === undefined || a.length < size) {
-    a = new Uint8Array(Math.max(size, 2 * (a?.length ?? 0), 256));
-    areas[slot] = a;
-  }
-  return a.subarray(0, size);
-}
-
-function fresh(_slot: number, size: number): Uint8Array {
-  return new Uint8Array(size);
-}
-
 /** A reusable `struct mmsghdr[]` receiving one datagram into each buffer. */
 export class MmsgIn {
   readonly vec: Uint8Array;
@@ -101,12 +80,12 @@ export class MmsgIn {
     this.#sources = bufs;
     this.#bufs = bufs.map((b) => writableBytes(b));
     this.#block = block;
-    this.vec = mem(IN_VEC, n * MM.size);
+    this.vec = mem(Area.MmsgInVec, n * MM.size);
     this.#view = new DataView(this.vec.buffer);
-    this.#names = mem(IN_NAMES, n * SOCKADDR_MAX);
-    this.#iov = mem(IN_IOV, n * IOV.size);
+    this.#names = mem(Area.MmsgInNames, n * SOCKADDR_MAX);
+    this.#iov = mem(Area.MmsgInIov, n * IOV.size);
     this.#anc = ancbufsize;
-    this.#control = ancbufsize > 0 ? mem(IN_CONTROL, n * ancbufsize) : null;
+    this.#control = ancbufsize > 0 ? mem(Area.MmsgInControl, n * ancbufsize) : null;
   }
 
   /** The number of messages. */
@@ -218,14 +197,14 @@ export class MmsgOut {
   constructor(items: readonly MmsgOutItem[], sync = false) {
     const mem = sync ? scratch : fresh;
     this.#items = items;
-    this.vec = mem(OUT_VEC, items.length * MM.size);
+    this.vec = mem(Area.MmsgOutVec, items.length * MM.size);
     this.#view = new DataView(this.vec.buffer);
     let total = 0;
     for (const it of items) {
       this.#first.push(total);
       total += it.bufs.length;
     }
-    this.#iov = mem(OUT_IOV, Math.max(1, total) * IOV.size);
+    this.#iov = mem(Area.MmsgOutIov, Math.max(1, total) * IOV.size);
   }
 
   /** The number of messages. */

@@ -20,6 +20,7 @@ import {
   table,
 } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
+import { Area, fresh, scratch } from "./_scratch.ts";
 import { fromErrno } from "./errors.ts";
 import { type Address, decodeAddress, SOCKADDR_MAX } from "./address.ts";
 import {
@@ -121,8 +122,8 @@ export function CMSG_SPACE(length: number): number {
 }
 
 /** An array of `struct iovec` pointing at `bufs` (the caller keeps them alive). */
-function packIovec(bufs: Uint8Array[]): Uint8Array {
-  const iov = new Uint8Array(Math.max(1, bufs.length) * IOVEC.size);
+function packIovec(bufs: Uint8Array[], mem = fresh): Uint8Array {
+  const iov = mem(Area.MsgIov, Math.max(1, bufs.length) * IOVEC.size);
   const view = new DataView(iov.buffer);
   bufs.forEach((b, i) => {
     setAddress(view, i * IOVEC.size + IOVEC.fields.iov_base.offset, addressOf(b));
@@ -219,7 +220,7 @@ export class MsgIn {
   /** The `struct msghdr` handed to recvmsg. */
   msg: Uint8Array;
   #v: DataView;
-  #sa = new Uint8Array(SOCKADDR_MAX);
+  #sa: Uint8Array;
   #control: Uint8Array | null;
   #keep: unknown[];
 
@@ -227,17 +228,21 @@ export class MsgIn {
    * @param bufs The buffers to scatter into.
    * @param ancbufsize Room for ancillary data, in bytes.
    * @param fn The calling method's name, for errors.
+   * @param sync A synchronous call, whose results are read right after it:
+   *   the structs live in the per-thread scratch memory (`_scratch.ts`).
    */
-  constructor(bufs: Uint8Array[], ancbufsize: number, fn: string) {
+  constructor(bufs: Uint8Array[], ancbufsize: number, fn: string, sync = false) {
     const anc = int(ancbufsize, "ancbufsize");
     if (bufs.length > IOV_MAX) throw fromErrno(EMSGSIZE, fn === "recvmsg" ? fn : "recvmsg");
     if (anc < 0 || anc > MAX_IO) {
       throw new RangeError(`${fn}: invalid ancillary data buffer length`);
     }
-    this.msg = new Uint8Array(MSGHDR.size);
-    this.#v = new DataView(this.msg.buffer);
-    const iov = packIovec(bufs);
-    this.#control = anc > 0 ? new Uint8Array(anc) : null;
+    const mem = sync ? scratch : fresh;
+    this.msg = mem(Area.MsgHdr, MSGHDR.size);
+    this.#v = new DataView(this.msg.buffer, this.msg.byteOffset, this.msg.byteLength);
+    this.#sa = mem(Area.MsgName, SOCKADDR_MAX);
+    const iov = packIovec(bufs, mem);
+    this.#control = anc > 0 ? mem(Area.MsgControl, anc) : null;
     const F = MSGHDR.fields;
     setAddress(this.#v, F.msg_name.offset, addressOf(this.#sa));
     setAddress(this.#v, F.msg_iov.offset, addressOf(iov));

@@ -1025,7 +1025,7 @@ export class Socket {
    */
   recvmsg(bufsize: number, ancbufsize = 0, flags = 0): RecvMsgResult {
     const buf = new Uint8Array(sizeArg(bufsize, "recvmsg"));
-    const msg = new MsgIn([buf], ancbufsize, "recvmsg");
+    const msg = new MsgIn([buf], ancbufsize, "recvmsg", true);
     const f = cint(flags, "flags");
     const n = this.#io(READ, (fd) => msg.call(fd, f), "recvmsg");
     return [received(buf, buf.length, n, false), ...msg.result(this.#proto)];
@@ -1061,7 +1061,7 @@ export class Socket {
     const anc = int(ancbufsize, "ancbufsize");
     const f = cint(flags, "flags");
     // The views are taken last, after every argument that could run user code.
-    const msg = new MsgIn(sources.map((b) => writableBytes(b)), anc, "recvmsg_into");
+    const msg = new MsgIn(sources.map((b) => writableBytes(b)), anc, "recvmsg_into", true);
     const n = this.#io(READ, (fd) => msg.call(fd, f), "recvmsg");
     return [n, ...msg.result(this.#proto)];
   }

@@ -398,3 +398,19 @@ Deno.test("sendmsg/recvmsg_into: tiny fresh buffers and ancillary data stay righ
     assertEquals(S.unpackUcred(anc[0][2])[0], Deno.pid, `round ${i}`);
   }
 });
+
+Deno.test("recvmsg: results never share memory with the next call's", () => {
+  using p = pair(S.SOCK_DGRAM);
+  const [a, b] = p;
+  b.setsockopt(S.SOL_SOCKET, S.SO_PASSCRED, 1);
+  a.sendmsg(["first"]);
+  a.sendmsg(["second"]);
+  const [data1, anc1, , addr1] = b.recvmsg(16, S.CMSG_SPACE(12));
+  const anc1Copy = anc1.map(([l, t, d]) => [l, t, [...d]]);
+  const [data2, anc2] = b.recvmsg(16, S.CMSG_SPACE(12));
+  assertEquals(text(data1), "first");
+  assertEquals(text(data2), "second");
+  assertEquals(anc1.map(([l, t, d]) => [l, t, [...d]]), anc1Copy);
+  assert(anc1[0][2].buffer !== anc2[0][2].buffer, "each result has its own ancillary bytes");
+  assertEquals(addr1, null); // an unnamed peer, as CPython's None
+});
