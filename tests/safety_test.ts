@@ -573,7 +573,24 @@ Deno.test("safety: a closed socket never touches its reused descriptor number", 
   const pending = s.recvAsync(1).catch((e) => e);
   s.close();
   assertInstanceOf(await pending, Deno.errors.BadResource);
-  using f = Deno.openSync(path, { read: true, write: true });
+  // The next open takes the lowest free number, n, unless another test file
+  // running in this process (deno test --parallel) takes it first: open
+  // again until the file holds n, keeping the misses open meanwhile.
+  const misses: Deno.FsFile[] = [];
+  const holds = () => {
+    try {
+      return Deno.readLinkSync(`/proc/self/fd/${n}`) === path;
+    } catch {
+      return false;
+    }
+  };
+  let opened = Deno.openSync(path, { read: true, write: true });
+  while (!holds() && misses.length < 64) {
+    misses.push(opened);
+    opened = Deno.openSync(path, { read: true, write: true });
+  }
+  misses.forEach((m) => m.close());
+  using f = opened;
   assertEquals(Deno.readLinkSync(`/proc/self/fd/${n}`), path, "the file got the number");
   assertEquals(s.fileno(), -1);
   for (
