@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { SOCKADDR_MAX } from "./address.ts";
 
 /** The areas: one per struct a call may hold at the same time. */
 export const Area = {
@@ -47,3 +48,15 @@ export function scratch(area: Area, size: number): Uint8Array {
 export function fresh(_area: Area, size: number): Uint8Array {
   return new Uint8Array(size);
 }
+
+/**
+ * The sender's address of a `recvfrom`, and its length: filled by the
+ * syscall and decoded right after it, before any await (`recvfromAsync`
+ * decodes inside its attempt). One per thread instead of three allocations
+ * per datagram.
+ */
+export const FROM_NAME: Uint8Array = new Uint8Array(SOCKADDR_MAX);
+/** The `socklen_t` that goes with {@linkcode FROM_NAME}. */
+export const FROM_LEN: Uint32Array = new Uint32Array(1);
+/** {@linkcode FROM_LEN}'s bytes, for the FFI call. */
+export const FROM_LEN_BYTES: Uint8Array = new Uint8Array(FROM_LEN.buffer);

@@ -64,6 +64,7 @@ import {
   waitReady,
 } from "./_io.ts";
 import { type AncData, buildMsgOut, checkAncItem, IOV_MAX, MsgIn } from "./ancillary.ts";
+import { FROM_LEN, FROM_LEN_BYTES, FROM_NAME } from "./_scratch.ts";
 
 const EINTR = table.errnoNames.EINTR;
 const EINPROGRESS = table.errnoNames.EINPROGRESS;
@@ -197,15 +198,6 @@ function setNonblockFlag(fd: number, on: boolean): void {
   const want = on ? flags | C.O_NONBLOCK : flags & ~C.O_NONBLOCK;
   if (want !== flags) check(fcntl(fd, C.F_SETFL, want), "fcntl");
 }
-
-/**
- * The sender's address of a synchronous `recvfrom`/`recvfrom_into`, decoded
- * right after the call with no await in between (async calls keep their
- * own): one buffer per thread instead of three allocations per datagram.
- */
-const FROM_NAME = new Uint8Array(SOCKADDR_MAX);
-const FROM_LEN = new Uint32Array(1);
-const FROM_LEN_BYTES = new Uint8Array(FROM_LEN.buffer);
 
 /**
  * A socket: Python's `socket.socket`, over one file descriptor.

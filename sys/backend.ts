@@ -6,6 +6,8 @@
  * @module
  */
 import type { BackendName } from "./target.ts";
+import { struct } from "../constants/mod.ts";
+import { LITTLE_ENDIAN } from "../_util.ts";
 
 /** Readiness directions a waiter waits for. */
 export const READ = 0;
@@ -89,4 +91,18 @@ export interface Backend {
   dispatch(n: number, ready: Ready): void;
   /** Interrupts an in-flight `waitThread` (from the JS thread). */
   wake(): void;
+}
+
+/** A `struct timespec` of less than a second: the timeout of a backend's brief wait. */
+export class ShortTimespec {
+  /** The struct, for the syscall. */
+  readonly bytes: Uint8Array = new Uint8Array(struct("timespec").size);
+  #view = new DataView(this.bytes.buffer);
+  #nsec = struct("timespec").fields.tv_nsec.offset + (LITTLE_ENDIAN ? 0 : 4);
+
+  /** Sets it to `us` microseconds (< 1 s: tv_sec and tv_nsec's high half stay 0); returns the struct. */
+  set(us: number): Uint8Array {
+    this.#view.setUint32(this.#nsec, us * 1000, LITTLE_ENDIAN);
+    return this.bytes;
+  }
 }

@@ -11,7 +11,7 @@ import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { fromErrno } from "../errors.ts";
 import { LITTLE_ENDIAN } from "../_util.ts";
-import type { Backend, Ready, Registration } from "./backend.ts";
+import { type Backend, type Ready, type Registration, ShortTimespec } from "./backend.ts";
 
 const MAX_EVENTS = 512;
 
@@ -43,9 +43,7 @@ export class EpollBackend implements Backend {
   #ctl = new Uint8Array(this.#evSize);
   #ctlView = new DataView(this.#ctl.buffer);
   readonly edgeTriggered = true;
-  #ts = new Uint8Array(struct("timespec").size);
-  #tsView = new DataView(this.#ts.buffer);
-  #tsNsec = struct("timespec").fields.tv_nsec.offset + (LITTLE_ENDIAN ? 0 : 4);
+  #ts = new ShortTimespec();
   /** epoll_pwait2 is in this libc (glibc 2.35) and kernel (5.11; not ENOSYS). */
   #brief = libc.epoll_pwait2 !== null;
   #one = new Uint8Array(new BigUint64Array([1n]).buffer);
@@ -103,9 +101,7 @@ export class EpollBackend implements Backend {
 
   pollFor(us: number): number {
     if (!this.#brief) return -1;
-    // tv_sec stays 0 (us < 1 s); tv_nsec's high half stays 0.
-    this.#tsView.setUint32(this.#tsNsec, us * 1000, LITTLE_ENDIAN);
-    const n = libc.epoll_pwait2!(this.#epfd, this.#events, MAX_EVENTS, this.#ts, null);
+    const n = libc.epoll_pwait2!(this.#epfd, this.#events, MAX_EVENTS, this.#ts.set(us), null);
     if (n < 0) {
       const e = errno();
       if (e === table.errnoNames.ENOSYS) {

@@ -15,7 +15,7 @@ import { errno } from "../ffi/errno.ts";
 import { fromErrno } from "../errors.ts";
 import { LITTLE_ENDIAN } from "../_util.ts";
 import { fcntl } from "./platform.ts";
-import type { Backend, Ready, Registration } from "./backend.ts";
+import { type Backend, type Ready, type Registration, ShortTimespec } from "./backend.ts";
 
 /** One `struct kevent`, with its integer fields as JS numbers. */
 export interface Kevent {
@@ -130,9 +130,7 @@ export class KqueueBackend implements Backend {
   #changes: Uint8Array;
   /** A zero `struct timespec`, and the one the brief waits fill in. */
   #zero = new Uint8Array(struct("timespec").size);
-  #ts = new Uint8Array(struct("timespec").size);
-  #tsView = new DataView(this.#ts.buffer);
-  #tsNsec = struct("timespec").fields.tv_nsec.offset + (LITTLE_ENDIAN ? 0 : 4);
+  #ts = new ShortTimespec();
 
   /**
    * @param layout `struct kevent` of this platform.
@@ -196,9 +194,7 @@ export class KqueueBackend implements Backend {
   readonly edgeTriggered = true;
 
   pollFor(us: number): number {
-    // tv_sec stays 0 (us < 1 s); tv_nsec's high half stays 0.
-    this.#tsView.setUint32(this.#tsNsec, us * 1000, LITTLE_ENDIAN);
-    return this.#poll(this.#ts);
+    return this.#poll(this.#ts.set(us));
   }
 
   pollNow(): number {

@@ -18,7 +18,13 @@ import { errno } from "../ffi/errno.ts";
 import { fromErrno } from "../errors.ts";
 import { LITTLE_ENDIAN } from "../_util.ts";
 import { newPipe } from "./platform.ts";
-import type { Backend, Direction, Ready, Registration } from "./backend.ts";
+import {
+  type Backend,
+  type Direction,
+  type Ready,
+  type Registration,
+  ShortTimespec,
+} from "./backend.ts";
 
 /** poll(2) behind the reactor's {@linkcode Backend} interface. */
 export class PollBackend implements Backend {
@@ -46,9 +52,7 @@ export class PollBackend implements Backend {
   #wakeRead = -1;
   #wakeWrite = -1;
   readonly edgeTriggered = false;
-  #ts = new Uint8Array(struct("timespec").size);
-  #tsView = new DataView(this.#ts.buffer);
-  #tsNsec = struct("timespec").fields.tv_nsec.offset + (LITTLE_ENDIAN ? 0 : 4);
+  #ts = new ShortTimespec();
   #byte = new Uint8Array(1);
   #drain = new Uint8Array(64);
 
@@ -122,9 +126,7 @@ export class PollBackend implements Backend {
     // ppoll: Linux and the BSDs; macOS has only poll's milliseconds.
     if (libc.ppoll === null) return -1;
     this.#build();
-    // tv_sec stays 0 (us < 1 s); tv_nsec's high half stays 0.
-    this.#tsView.setUint32(this.#tsNsec, us * 1000, LITTLE_ENDIAN);
-    const n = libc.ppoll(this.#buf, this.#nfds, this.#ts, null);
+    const n = libc.ppoll(this.#buf, this.#nfds, this.#ts.set(us), null);
     if (n < 0) {
       const e = errno();
       if (e !== table.errnoNames.EINTR) throw fromErrno(e, "ppoll");
