@@ -228,7 +228,23 @@ interface SockaddrTable {
   readonly SIN6: StructLayout;
   readonly SUN: StructLayout;
   readonly SA_FAMILY: FieldLayout;
+  /**
+   * By family, the size of the struct whose fields `decodeAddress` reads at
+   * fixed offsets (AF_UNIX and codec-less families read only `len` bytes).
+   */
+  readonly FIXED: ReadonlyMap<number, number>;
 }
+const FIXED_LAYOUTS = [
+  ["AF_INET", "sockaddr_in"],
+  ["AF_INET6", "sockaddr_in6"],
+  ["AF_NETLINK", "sockaddr_nl"],
+  ["AF_VSOCK", "sockaddr_vm"],
+  ["AF_PACKET", "sockaddr_ll"],
+  ["AF_ALG", "sockaddr_alg"],
+  ["AF_CAN", "sockaddr_can"],
+  ["AF_TIPC", "sockaddr_tipc"],
+  ["AF_QIPCRTR", "sockaddr_qrtr"],
+] as const;
 const SOCKADDR_TABLES = new WeakMap<PlatformTable, SockaddrTable>();
 function sockaddrTable(t: PlatformTable): SockaddrTable {
   let s = SOCKADDR_TABLES.get(t);
@@ -239,6 +255,11 @@ function sockaddrTable(t: PlatformTable): SockaddrTable {
       SIN6: struct("sockaddr_in6", t),
       SUN: struct("sockaddr_un", t),
       SA_FAMILY: struct("sockaddr", t).fields.sa_family,
+      FIXED: new Map(
+        FIXED_LAYOUTS.filter(([af, name]) =>
+          t.constants[af] !== undefined && Object.hasOwn(t.structs, name)
+        ).map(([af, name]) => [t.constants[af], t.structs[name].size]),
+      ),
     };
     SOCKADDR_TABLES.set(t, s);
   }
@@ -694,12 +715,21 @@ export function decodeAddress(
   proto = 0,
   t: PlatformTable = table,
 ): Address {
-  const { C, SIN, SIN6, SUN, SA_FAMILY } = sockaddrTable(t); // `t`'s numbers and layouts
+  const { C, SIN, SIN6, SUN, SA_FAMILY, FIXED } = sockaddrTable(t); // `t`'s numbers and layouts
   if (len < SA_FAMILY.offset + SA_FAMILY.size) {
     // Unnamed (e.g. an unbound AF_UNIX socket or socketpair peer).
     return "";
   }
   const family = familyOf(buf, t);
+  // Only the first `len` bytes are the kernel's answer (`buf` may be reused
+  // memory): fields past them read as zeros, as from CPython's zeroed
+  // sockaddr buffer, never as what an earlier call left there.
+  const whole = FIXED.get(family) ?? 0;
+  if (len < whole || buf.length < whole) {
+    const padded = new Uint8Array(whole);
+    padded.set(buf.subarray(0, Math.min(len, whole)));
+    buf = padded;
+  }
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   if (family === C.AF_INET) {
     const port = view.getUint16(SIN.fields.sin_port.offset, false);
@@ -741,12 +771,14 @@ export function decodeAddress(
     const F = struct("sockaddr_ll").fields;
     const at = F.sll_addr.offset;
     const halen = Math.min(buf[F.sll_halen.offset], buf.length - at);
+    const hwaddr = buf.slice(at, at + halen);
+    hwaddr.fill(0, Math.max(0, len - at)); // none past `len` (see above)
     return [
       interfaceName(view.getUint32(F.sll_ifindex.offset, L)),
       view.getUint16(F.sll_protocol.offset, false),
       buf[F.sll_pkttype.offset],
       view.getUint16(F.sll_hatype.offset, L),
-      buf.slice(at, at + halen),
+      hwaddr,
     ];
   }
   if (family === C.AF_ALG) {

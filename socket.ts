@@ -71,6 +71,7 @@ const EINPROGRESS = table.errnoNames.EINPROGRESS;
 const EBADF = table.errnoNames.EBADF;
 const ECONNRESET = table.errnoNames.ECONNRESET;
 const MSG_DONTWAIT = C.MSG_DONTWAIT;
+const MSG_TRUNC = C.MSG_TRUNC ?? 0;
 const TYPE_MASK = ~TYPE_FLAGS;
 const L = LITTLE_ENDIAN;
 
@@ -891,7 +892,9 @@ export class Socket {
    *
    * With `MSG_TRUNC` on a datagram socket the result has the datagram's
    * true length, as in CPython; the bytes past `bufsize`, which the kernel
-   * did not write, are zeros (CPython leaves them uninitialized).
+   * did not write, are zeros (CPython leaves them uninitialized). On TCP,
+   * where `MSG_TRUNC` discards up to `bufsize` bytes without copying them,
+   * the result has as many bytes as were discarded, all zeros.
    *
    * @throws {RangeError} For a negative `bufsize`.
    */
@@ -901,8 +904,12 @@ export class Socket {
     // As CPython: 0 bytes requested, nothing to do (recv(2) with len 0 may block).
     if (size === 0 && this.#fd() >= 0) return new Uint8Array(0);
     // Small receives land in a reused scratch buffer and are copied out:
-    // cheaper than zeroing a fresh bufsize-sized array every call.
-    const buf = size <= scratch.length ? scratch : new Uint8Array(size);
+    // cheaper than zeroing a fresh bufsize-sized array every call. There
+    // the kernel wrote exactly the `n` bytes it returns, except with
+    // MSG_TRUNC: on TCP it discards them unwritten, and a datagram's length
+    // may exceed what it copied. Those receives get zeroed memory, never
+    // what an earlier receive (on any socket) left in the scratch buffer.
+    const buf = size <= scratch.length && (f & MSG_TRUNC) === 0 ? scratch : new Uint8Array(size);
     const big = BigInt(size);
     const n = this.#io(READ, (fd) => libc.recv(fd, buf, big, f), "recv");
     return received(buf, size, n, buf === scratch);
