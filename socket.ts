@@ -1271,8 +1271,10 @@ export class Socket {
    * Sends the contents of a file, zero-copy with `sendfile(2)` where the
    * source has a descriptor, otherwise by reading it and calling `send`.
    * Returns the number of bytes sent. As in Python the socket must be a
-   * blocking `SOCK_STREAM` socket (a timeout is fine), and afterwards the
-   * file position is `offset` + the bytes sent.
+   * blocking `SOCK_STREAM` socket (a timeout is fine). Once anything was
+   * sent (even if a later send fails), a `Deno.FsFile`'s position is
+   * `offset` + the bytes sent, and so is that of an object with `fileno()`
+   * and `seek()`: as CPython, `sendfile` calls `file.seek(offset + sent)`.
    *
    * @example
    * ```ts
@@ -1305,41 +1307,81 @@ export class Socket {
       : typeof (file as { fileno?: unknown })?.fileno === "function"
       ? fileFd((file as { fileno(): unknown }).fileno())
       : -1;
-    if (fd < 0) return this.#sendfileByRead(file as Deno.FsFile, start, limit);
-    if (!target.sendfile) return this.#sendfileByPread(fd, start, limit);
-    const off = new BigInt64Array([BigInt(start)]);
-    const offBytes = new Uint8Array(off.buffer);
     const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : undefined;
-    let total = 0;
-    while (total < limit) {
-      const chunk = BigInt(Math.min(limit - total, 0x4000_0000));
-      const n = this.#io(WRITE, (s) => libc.sendfile(s, fd, offBytes, chunk), "sendfile", deadline);
-      if (n === 0) break;
-      total += n;
+    const progress = { sent: 0 };
+    if (fd < 0) return this.#sendfileByRead(file as Deno.FsFile, start, limit, deadline, progress);
+    try {
+      if (!target.sendfile) {
+        this.#sendfileByPread(fd, start, limit, deadline, progress);
+      } else {
+        const off = new BigInt64Array([BigInt(start)]);
+        const offBytes = new Uint8Array(off.buffer);
+        while (progress.sent < limit) {
+          const chunk = BigInt(Math.min(limit - progress.sent, 0x4000_0000));
+          const n = this.#io(
+            WRITE,
+            (s) => libc.sendfile(s, fd, offBytes, chunk),
+            "sendfile",
+            deadline,
+          );
+          if (n === 0) break;
+          progress.sent += n;
+        }
+      }
+      return progress.sent;
+    } finally {
+      // As CPython: once anything was sent, even if a later send failed, a
+      // file object with `seek` is left just after it: `file.seek(offset + sent)`.
+      if (progress.sent > 0 && typeof file !== "number") {
+        const seek = (file as { seek?: unknown }).seek;
+        if (typeof seek === "function") seek.call(file, start + progress.sent);
+      }
     }
-    return total;
   }
 
-  /** sendfile where Linux's sendfile(2) is not used: `pread(2)` + `sendall`. */
-  #sendfileByPread(fd: number, start: number, limit: number): number {
+  /**
+   * sendfile where Linux's sendfile(2) is not used: `pread(2)` + `send(2)`,
+   * counting in `progress` every byte sent (also when a later send fails).
+   */
+  #sendfileByPread(
+    fd: number,
+    start: number,
+    limit: number,
+    deadline: number | undefined,
+    progress: { sent: number },
+  ): void {
     const buf = new Uint8Array(Math.min(limit, 65536));
-    let total = 0;
-    while (total < limit) {
-      const want = Math.min(buf.byteLength, limit - total);
-      const n = libc.pread(fd, buf, BigInt(want), BigInt(start + total));
+    while (progress.sent < limit) {
+      const want = Math.min(buf.byteLength, limit - progress.sent);
+      const n = libc.pread(fd, buf, BigInt(want), BigInt(start + progress.sent));
       if (n < 0) {
         const e = errno();
         if (e === EINTR) continue;
         throw fromErrno(e, "pread");
       }
       if (n === 0) break;
-      this.sendall(buf.subarray(0, n));
-      total += n;
+      this.#sendCounted(buf.subarray(0, n), deadline, progress);
     }
-    return total;
   }
 
-  #sendfileByRead(file: Deno.FsFile, start: number, limit: number): number {
+  /** Sends all of `bytes` with `send(2)`, adding each call's count to `progress`. */
+  #sendCounted(bytes: Uint8Array, deadline: number | undefined, progress: { sent: number }): void {
+    for (let off = 0; off < bytes.length;) {
+      const chunk = bytes.subarray(off);
+      const big = BigInt(chunk.length);
+      const sent = this.#io(WRITE, (s) => libc.send(s, chunk, big, SEND_FLAGS), "send", deadline);
+      off += sent;
+      progress.sent += sent;
+    }
+  }
+
+  #sendfileByRead(
+    file: Deno.FsFile,
+    start: number,
+    limit: number,
+    deadline: number | undefined,
+    progress: { sent: number },
+  ): number {
     if (typeof file?.readSync !== "function") {
       throw new TypeError(
         `sendfile() needs a descriptor, an object with fileno() or a Deno.FsFile, not ${
@@ -1349,22 +1391,24 @@ export class Socket {
     }
     file.seekSync(start, Deno.SeekMode.Start);
     const buf = new Uint8Array(Math.min(limit, 65536));
-    let total = 0;
-    while (total < limit) {
-      const want = Math.min(buf.length, limit - total);
-      const n = file.readSync(buf.subarray(0, want));
-      if (n === null || n === 0) break;
-      // A file object's own answer: trusted for nothing but a count in range.
-      if (!Number.isInteger(n) || n < 0 || n > want) {
-        throw new TypeError(
-          `readSync() returned ${typeName(n)} ${String(n)}, not a count 0-${want}`,
-        );
+    try {
+      while (progress.sent < limit) {
+        const want = Math.min(buf.length, limit - progress.sent);
+        const n = file.readSync(buf.subarray(0, want));
+        if (n === null || n === 0) break;
+        // A file object's own answer: trusted for nothing but a count in range.
+        if (!Number.isInteger(n) || n < 0 || n > want) {
+          throw new TypeError(
+            `readSync() returned ${typeName(n)} ${String(n)}, not a count 0-${want}`,
+          );
+        }
+        this.#sendCounted(buf.subarray(0, n), deadline, progress);
       }
-      this.sendall(buf.subarray(0, n));
-      total += n;
+      return progress.sent;
+    } finally {
+      // Just after what was sent, also when a send failed (CPython seeks in a finally).
+      if (progress.sent > 0) file.seekSync(start + progress.sent, Deno.SeekMode.Start);
     }
-    file.seekSync(start + total, Deno.SeekMode.Start);
-    return total;
   }
 
   // -------------------------------------------------------------------------
