@@ -21,6 +21,7 @@ import { cInt, integer } from "./_ints.ts";
 import { cString, fsDecode, fsDecodeC, fsEncode, withNul } from "./_text.ts";
 import { hostForAddress } from "./_idna.ts";
 import { copyBytes, copyUint8 } from "./_view.ts";
+import { repr } from "./_repr.ts";
 
 /** An AF_INET address: `[host, port]`. */
 export type IPv4Address = [host: string, port: number];
@@ -207,14 +208,16 @@ function portArg(port: unknown, fn: string): number {
   try {
     return cInt(port, `${fn}port`);
   } catch (e) {
-    if (e instanceof RangeError) throw new RangeError(`${fn}port must be 0-65535.`);
+    if (e instanceof RangeError) {
+      throw new RangeError(`${fn}port must be 0-65535, not ${repr(port)}`);
+    }
     throw e;
   }
 }
 
 /** The port range, checked (as CPython) only once the host has resolved. */
 function portRange(p: number, fn: string): number {
-  if (p < 0 || p > 65535) throw new RangeError(`${fn}port must be 0-65535.`);
+  if (p < 0 || p > 65535) throw new RangeError(`${fn}port must be 0-65535, not ${p}`);
   return p;
 }
 
@@ -273,13 +276,12 @@ function tupleArg(
     throw new TypeError(`${fn}${what} address must be an array, not ${typeName(address)}`);
   }
   if (address.length < min || address.length > max) {
-    throw new TypeError(
-      form !== undefined
-        ? `${fn}${what} address must be ${form}`
-        : min === max
-        ? `${what} address must be a pair (host, port)`
-        : `${what} address must be [host, port, flowinfo?, scope_id?]`,
-    );
+    const want = form !== undefined
+      ? form
+      : min === max
+      ? "a pair [host, port]"
+      : "[host, port, flowinfo?, scope_id?]";
+    throw new TypeError(`${fn}${what} address must be ${want}, not ${typeName(address)}`);
   }
   return address;
 }
@@ -416,7 +418,7 @@ function encodeCan(address: unknown, fn: string, proto: number): Uint8Array {
 function u64(v: unknown, what: string): bigint {
   const n = typeof v === "bigint" ? v : BigInt(int(v, what));
   if (n < 0n || n > 0xffff_ffff_ffff_ffffn) {
-    throw new RangeError(`${what} must be 0-18446744073709551615, got ${n}`);
+    throw new RangeError(`${what} must be 0-18446744073709551615, got ${repr(n)}`);
   }
   return n;
 }
@@ -487,12 +489,12 @@ function packInet(
     return buf;
   }
   if (x.flowinfo < 0n || x.flowinfo > 0xfffffn) {
-    throw new RangeError(`${fn}flowinfo must be 0-1048575.`);
+    throw new RangeError(`${fn}flowinfo must be 0-1048575, got ${repr(x.flowinfo)}`);
   }
   // Stricter than CPython 3.11, which masks flowinfo and scope_id to 32
   // bits first (a scope_id of -1 becomes 4294967295, 2**32 + 1 becomes 1).
   if (x.scopeId < 0n || x.scopeId > 0xffffffffn) {
-    throw new RangeError(`${fn}scope_id must be 0-4294967295, got ${x.scopeId}`);
+    throw new RangeError(`${fn}scope_id must be 0-4294967295, got ${repr(x.scopeId)}`);
   }
   const sv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
   const resolvedScope = sv.getUint32(SIN6.fields.sin6_scope_id.offset, L);

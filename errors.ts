@@ -12,6 +12,7 @@
  */
 import { errnoMessage, table } from "./constants/mod.ts";
 import { errno as readErrno } from "./ffi/errno.ts";
+import { reprStr, typeAndRepr } from "./_repr.ts";
 
 const PY_CLASS = Symbol("@libc/socket python class");
 type AnyClass = abstract new (...args: never[]) => unknown;
@@ -274,10 +275,14 @@ export const lastErrno: () => number = readErrno;
  *
  * @param name A name such as `"ECONNREFUSED"`.
  * @returns The number.
+ * @throws {TypeError} When `name` is not a string.
  * @throws {RangeError} When the platform has no such errno.
  */
 export function errnoOf(name: string): number {
-  const v = table.errnoNames[name];
-  if (v === undefined) throw new RangeError(`unknown errno name ${name}`);
+  if (typeof name !== "string") {
+    throw new TypeError(`errnoOf(): name must be a string, not ${typeAndRepr(name)}`);
+  }
+  const v = Object.hasOwn(table.errnoNames, name) ? table.errnoNames[name] : undefined;
+  if (v === undefined) throw new RangeError(`errnoOf(): unknown errno name ${reprStr(name)}`);
   return v;
 }

@@ -28,7 +28,8 @@ import { error, fromErrno, herror, lastErrno } from "./errors.ts";
 import { decodeAddress, familyOf, formatIPv4, formatIPv6, setipaddr } from "./address.ts";
 import type { Address } from "./address.ts";
 import { fromCBytes, LITTLE_ENDIAN, readCString, readPointerArray, typeName } from "./_util.ts";
-import { asInteger, cInt, fitsCLong, integer, pyType } from "./_ints.ts";
+import { asInteger, cInt, fitsCLong, integer } from "./_ints.ts";
+import { pyType, repr } from "./_repr.ts";
 import { cString, fsDecodeC, fsEncode, utf8, withNul } from "./_text.ts";
 import { idna } from "./_idna.ts";
 import { copyUint8 } from "./_view.ts";
@@ -246,7 +247,7 @@ export function getnameinfo(
   // becomes 4464) and masks scope_id to 32 bits (-1 becomes 4294967295).
   if (port < 0 || port > 65535) throw new RangeError("getnameinfo(): port must be 0-65535.");
   if (scope < 0n || scope > 0xffffffffn) {
-    throw new RangeError(`getnameinfo(): scope_id must be 0-4294967295, got ${scope}`);
+    throw new RangeError(`getnameinfo(): scope_id must be 0-4294967295, got ${repr(scope)}`);
   }
   const infos = lookup(
     host,

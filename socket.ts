@@ -9,6 +9,7 @@ import { constants as C, struct, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
 import { errno } from "./ffi/errno.ts";
 import { check, error, fromErrno, timedOut } from "./errors.ts";
+import { addressStr } from "./_repr.ts";
 import {
   type Address,
   type AddressLike,
@@ -1350,7 +1351,7 @@ export class Socket {
       // A file object's own answer: trusted for nothing but a count in range.
       if (!Number.isInteger(n) || n < 0 || n > want) {
         throw new TypeError(
-          `readSync() returned ${typeName(n)} ${String(n)}, not a count 0-${want}`,
+          `readSync() returned ${typeName(n)}, not a count 0-${want}`,
         );
       }
       this.sendall(buf.subarray(0, n));
@@ -2171,7 +2172,7 @@ export class Socket {
         if (get(this.#h.fd, sa, new Uint8Array(len.buffer)) !== 0) continue;
         try {
           const addr = decodeAddress(sa, len[0], this.#proto);
-          const text = pyStr(addr);
+          const text = addressStr(addr);
           if (text !== "" && text !== "b''") s += `, ${key}=${text}`;
         } catch { /* an address we cannot decode: left out */ }
       }
@@ -2215,37 +2216,6 @@ function familyName(family: number): string {
 
 function typeNameOf(type: number): string {
   return TYPE_NAMES.get(type) ?? String(type);
-}
-
-/** Python's `str()` of an address: tuples, `'…'` strings inside them, `b'…'` bytes. */
-function pyStr(v: unknown, nested = false): string {
-  if (typeof v === "string") return nested ? pyQuote(v) : v;
-  if (typeof v === "number" || typeof v === "bigint") return String(v);
-  if (v instanceof Uint8Array) {
-    // As Python's bytes repr: double quotes when only those avoid escaping.
-    const q = v.includes(0x27) && !v.includes(0x22) ? '"' : "'";
-    let out = "";
-    for (const b of v) {
-      const c = String.fromCharCode(b);
-      if (c === "\\" || c === q) out += "\\" + c;
-      else if (b >= 0x20 && b < 0x7f) out += c;
-      else if (c === "\n") out += "\\n";
-      else if (c === "\r") out += "\\r";
-      else if (c === "\t") out += "\\t";
-      else out += "\\x" + b.toString(16).padStart(2, "0");
-    }
-    return `b${q}${out}${q}`;
-  }
-  if (Array.isArray(v)) {
-    const items = v.map((x) => pyStr(x, true));
-    return `(${items.join(", ")}${items.length === 1 ? "," : ""})`;
-  }
-  return String(v);
-}
-
-function pyQuote(s: string): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  return q + s.replaceAll("\\", "\\\\").replaceAll(q, "\\" + q) + q;
 }
 
 /** Python's `socket.SocketType`: the class of socket objects. */
