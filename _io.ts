@@ -16,7 +16,7 @@
 import { constants as C, struct, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
 import { errno } from "./ffi/errno.ts";
-import { fromErrno, timedOut } from "./errors.ts";
+import { fromErrno, restack, timedOut } from "./errors.ts";
 import { LITTLE_ENDIAN as L } from "./_util.ts";
 import { type Direction, reactor, READ, WRITE as WRITE_DIR } from "./sys/reactor.ts";
 
@@ -137,6 +137,9 @@ export function waitReady(
  * Runs a MSG_DONTWAIT-style attempt until it stops returning EAGAIN,
  * waiting on the reactor in between (EINTR retries at once).
  *
+ * Errors made while it waits (the deadline's timer, a `close()` elsewhere)
+ * are given this call's stack, down to the caller awaiting it.
+ *
  * @param fd Returns the live descriptor (re-read after every wait).
  * @param waitFirst The caller has just tried `attempt` and got EAGAIN.
  */
@@ -151,16 +154,21 @@ export async function ioAsync(
 ): Promise<number> {
   // The caller's own attempt just returned EAGAIN: wait before the next one
   // (nothing can have been dispatched in between: no await has run).
-  if (waitFirst) await waitReady(fd(), dir, signal, deadline, syscall);
+  let wait = waitFirst;
   for (;;) {
+    if (wait) {
+      try {
+        await waitReady(fd(), dir, signal, deadline, syscall);
+      } catch (e) {
+        // Made off this chain (a timer, a close() elsewhere): our stack.
+        throw restack(e);
+      }
+    }
     const r = attempt(fd());
     if (r !== -1) return r;
     const e = errno();
-    if (isAgain(e)) {
-      await waitReady(fd(), dir, signal, deadline, syscall);
-    } else if (e !== EINTR) {
-      throw fromErrno(e, syscall);
-    }
+    if (!isAgain(e) && e !== EINTR) throw fromErrno(e, syscall);
+    wait = e !== EINTR;
   }
 }
 
@@ -177,6 +185,6 @@ export async function retryLater(
   try {
     await reactor.wait(fd, WRITE_DIR, signal, Math.min(ms, left), () => RETRY);
   } catch (e) {
-    if (e !== RETRY) throw e;
+    if (e !== RETRY) throw restack(e);
   }
 }

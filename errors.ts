@@ -8,6 +8,13 @@
  * matching `Deno.errors` class, so `e instanceof Deno.errors.ConnectionRefused`
  * holds too, and `e.code` is `"ECONNREFUSED"` just as for Deno's own errors.
  *
+ * Every error is built in the frame of the call that failed, so its stack
+ * names the caller's line. An async method's errors are built on its own
+ * async chain, and one made off it (a timeout's timer, a `close()` elsewhere
+ * failing a pending wait) is re-stacked where the method awaits it
+ * ({@linkcode restack}): the stack then runs through V8's `at async …`
+ * frames to the line awaiting the method.
+ *
  * @module
  */
 import { errnoMessage, table } from "./constants/mod.ts";
@@ -16,9 +23,6 @@ import { reprStr, typeAndRepr } from "./_repr.ts";
 
 const PY_CLASS = Symbol("@libc/socket python class");
 type AnyClass = abstract new (...args: never[]) => unknown;
-
-/** The Python class behind a constructor (hybrid constructors map to theirs). */
-const pyOf = new WeakMap<AnyClass, AnyClass>();
 
 function pyIsInstance(value: unknown, cls: AnyClass): boolean {
   if (typeof value !== "object" || value === null) return false;
@@ -79,7 +83,7 @@ export class error extends Error {
     this.errno = hasErrno ? errnoOrMessage : null;
     this.strerror = text;
     this.code = hasErrno ? errnoCode(errnoOrMessage) : null;
-    const cls = pyOf.get(new.target) ?? new.target;
+    const cls = new.target;
     Object.defineProperty(this, PY_CLASS, { value: cls });
     Object.defineProperty(this, "name", {
       value: cls.name,
@@ -198,22 +202,19 @@ const DENO_BY_ERRNO = new Map<number, AnyClass>();
   }
 }
 
-/** Cached constructors whose prototype chain runs through a Deno error class. */
-const hybrids = new Map<string, AnyClass>();
+/** Cached prototypes whose chain runs through a Deno error class. */
+const hybrids = new Map<string, object>();
 
-function hybrid(py: typeof error, deno: AnyClass): AnyClass {
+function hybrid(py: typeof error, deno: AnyClass): object {
   const key = `${py.name}/${deno.name}`;
-  let h = hybrids.get(key);
-  if (h === undefined) {
-    const proto = Object.create(deno.prototype, {
+  let proto = hybrids.get(key);
+  if (proto === undefined) {
+    proto = Object.create(deno.prototype, {
       constructor: { value: py, writable: true, configurable: true },
-    });
-    h = function () {} as unknown as AnyClass;
-    Object.defineProperty(h, "prototype", { value: proto });
-    pyOf.set(h, py);
-    hybrids.set(key, h);
+    }) as object;
+    hybrids.set(key, proto);
   }
-  return h;
+  return proto;
 }
 
 /**
@@ -226,16 +227,32 @@ export function errorClassFor(errnum: number): typeof error {
 
 /**
  * Builds the exception for an errno: the right Python class, and also an
- * instance of the matching `Deno.errors` class where there is one.
+ * instance of the matching `Deno.errors` class where there is one. It is
+ * built here, in the failing call's frame, so its stack names the caller.
  */
 export function fromErrno(
   errnum: number,
   syscall?: string,
   cls: typeof error = errorClassFor(errnum),
 ): error {
+  const e = new cls(errnum);
+  // The Deno class goes into the prototype chain after construction: a
+  // constructor given as `new.target` that is not on the stack (as
+  // Reflect.construct would need) makes V8 drop every frame of the stack.
   const deno = DENO_BY_ERRNO.get(errnum);
-  const e = deno ? Reflect.construct(cls, [errnum], hybrid(cls, deno)) as error : new cls(errnum);
+  if (deno) Object.setPrototypeOf(e, hybrid(cls, deno));
   if (syscall !== undefined) e.syscall = syscall;
+  return e;
+}
+
+/**
+ * Gives one of our errors the stack of the code running now. For errors
+ * made off an async call's chain (a timer's timeout, a `close()` elsewhere
+ * failing a pending wait) and caught where the call awaits them: the new
+ * stack names the awaiting frames (`at async …`) down to the caller's line.
+ */
+export function restack<T>(e: T): T {
+  if (e instanceof error) Error.captureStackTrace(e, restack);
   return e;
 }
 

@@ -8,7 +8,7 @@
 import { constants as C, struct, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
 import { errno } from "./ffi/errno.ts";
-import { check, error, fromErrno, timedOut } from "./errors.ts";
+import { check, error, fromErrno, restack, timedOut } from "./errors.ts";
 import { addressStr } from "./_repr.ts";
 import {
   type Address,
@@ -1404,13 +1404,18 @@ export class Socket {
    * than {@linkcode MAX_WAIT_MS} expired before the deadline (the caller
    * retries, as after a spurious wake-up, and waits again).
    */
-  #wait(
+  async #wait(
     dir: Direction,
     options: AsyncOptions | undefined,
     deadline: number | undefined,
     syscall: string,
   ): Promise<void | false> {
-    return waitReady(this.#fd(), dir, options?.signal, deadline, syscall);
+    try {
+      return await waitReady(this.#fd(), dir, options?.signal, deadline, syscall);
+    } catch (e) {
+      // Made off this chain (a timer, a close() elsewhere): the awaiting stack.
+      throw restack(e);
+    }
   }
 
   #deadline(): number | undefined {
