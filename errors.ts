@@ -46,6 +46,10 @@ function errnoCode(n: number): string | null {
  * message only (errno `null`), as in Python. Errors thrown by this library
  * for failed system calls also carry `syscall`, the libc function that failed.
  *
+ * Its `name` is Python's: `"OSError"`, with the errno's symbol when it has
+ * one (`"OSError [EADDRINUSE]"`), for the errors Python raises as a plain
+ * `OSError`; the subclass's own name (`"ConnectionRefusedError"`) otherwise.
+ *
  * @example Catching a refused connection
  * ```ts
  * import * as socket from "@libc/socket";
@@ -85,11 +89,10 @@ export class error extends Error {
     this.code = hasErrno ? errnoCode(errnoOrMessage) : null;
     const cls = new.target;
     Object.defineProperty(this, PY_CLASS, { value: cls });
-    Object.defineProperty(this, "name", {
-      value: cls.name,
-      configurable: true,
-      writable: true,
-    });
+    // Python's name: socket.error is OSError (an errno that has no subclass
+    // of its own gets its symbol, so an uncaught one reads as what it is).
+    const name = cls !== error ? cls.name : this.code ? `OSError [${this.code}]` : "OSError";
+    Object.defineProperty(this, "name", { value: name, configurable: true, writable: true });
   }
 
   /** Python-style `isinstance`, so a subclass check sees through Deno hybrids. */

@@ -80,7 +80,7 @@ function outcome(fn: () => unknown): unknown {
     return JSON.parse(JSON.stringify(fn()));
   } catch (e) {
     if (!(e instanceof socket.error)) throw e;
-    return { exc: e.name === "error" ? "OSError" : e.name, errno: e.errno }; // error is OSError
+    return { exc: e.name.startsWith("OSError") ? "OSError" : e.name, errno: e.errno }; // error is OSError
   }
 }
 
