@@ -19,9 +19,11 @@
  */
 import { errnoMessage, table } from "./constants/mod.ts";
 import { errno as readErrno } from "./ffi/errno.ts";
+import type { Address } from "./_address_types.ts";
 import { reprStr, typeAndRepr } from "./_repr.ts";
 
 const PY_CLASS = Symbol("@libc/socket python class");
+const ABOUT = Symbol("@libc/socket subject");
 type AnyClass = abstract new (...args: never[]) => unknown;
 
 function pyIsInstance(value: unknown, cls: AnyClass): boolean {
@@ -44,7 +46,11 @@ function errnoCode(n: number): string | null {
  *
  * `new error(errno, strerror?)` carries an errno; `new error(message)` a
  * message only (errno `null`), as in Python. Errors thrown by this library
- * for failed system calls also carry `syscall`, the libc function that failed.
+ * for failed system calls also carry `syscall`, the libc function that failed,
+ * and name what the call was about, after Python's `[Errno N] strerror`:
+ * `[Errno 111] Connection refused: 127.0.0.1:8080`, with the same subject in
+ * `address` (socket addresses), `filename` (AF_UNIX paths) or `hostname`
+ * (resolver errors). `errno` and `strerror` stay exactly Python's.
  *
  * Its `name` is Python's: `"OSError"`, with the errno's symbol when it has
  * one (`"OSError [EADDRINUSE]"`), for the errors Python raises as a plain
@@ -73,6 +79,16 @@ export class error extends Error {
   code: string | null;
   /** The libc call that failed, when the error comes from one. */
   syscall?: string;
+  /**
+   * The socket address the failed call was about (`bind`, `connect`,
+   * `sendto`, `sendmsg`, `getnameinfo`), as the kernel got it: for a host
+   * name, the address it resolved to.
+   */
+  address?: Address;
+  /** The AF_UNIX path (or abstract name) the failed call was about, as Python's `filename`. */
+  filename?: string | Uint8Array;
+  /** The host name a failed lookup was about (`getaddrinfo`, `gethostbyname`, …). */
+  hostname?: string;
 
   /**
    * Creates an error from an errno (and optional message) or a message alone.
@@ -245,6 +261,29 @@ export function fromErrno(
   const deno = DENO_BY_ERRNO.get(errnum);
   if (deno) Object.setPrototypeOf(e, hybrid(cls, deno));
   if (syscall !== undefined) e.syscall = syscall;
+  return e;
+}
+
+/** What a failed call was about: the properties {@linkcode annotate} sets. */
+export interface Subject {
+  address?: Address;
+  filename?: string | Uint8Array;
+  hostname?: string;
+}
+
+/**
+ * Names what a failed call was about: `": " + text` after the message (as
+ * Node does; Python's `errno` and `strerror` are left as they are) and the
+ * properties in `subject`. Only OS errors (`socket.error` and subclasses)
+ * are annotated, each once; anything else is returned as it is.
+ */
+export function annotate<T>(e: T, text: string, subject: Subject): T {
+  if (!(e instanceof error) || (e as unknown as Record<symbol, unknown>)[ABOUT]) return e;
+  Object.defineProperty(e, ABOUT, { value: true });
+  e.message = `${e.message}: ${text}`;
+  if (subject.address !== undefined) e.address = subject.address;
+  if (subject.filename !== undefined) e.filename = subject.filename;
+  if (subject.hostname !== undefined) e.hostname = subject.hostname;
   return e;
 }
 
