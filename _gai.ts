@@ -8,8 +8,10 @@
  */
 import { constants as C, struct, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
-import { fromErrno, gaierror, lastErrno } from "./errors.ts";
+import { annotate, type error, fromErrno, gaierror, lastErrno } from "./errors.ts";
 import { LITTLE_ENDIAN, readCString } from "./_util.ts";
+import { fsDecodeC } from "./_text.ts";
+import { plainText } from "./_repr.ts";
 
 const AI = struct("addrinfo");
 /** `sizeof(void *)`: room for getaddrinfo's `struct addrinfo **res`. */
@@ -22,14 +24,34 @@ export function readPtr(buf: Uint8Array, at = 0): Deno.PointerValue {
   return Deno.UnsafePointer.create(n);
 }
 
-/** Throws `gaierror` for a getaddrinfo/getnameinfo code (or OSError for EAI_SYSTEM). */
-export function throwGai(code: number, syscall: string, errnum?: number): never {
-  if (code === C.EAI_SYSTEM && errnum !== undefined) throw fromErrno(errnum, syscall);
+/** The `gaierror` for a getaddrinfo/getnameinfo code (or OSError for EAI_SYSTEM). */
+export function gaiError(code: number, syscall: string, errnum?: number): error {
+  if (code === C.EAI_SYSTEM && errnum !== undefined) return fromErrno(errnum, syscall);
   const message = readCString(libc.gai_strerror(code));
   const e = new gaierror(code, message);
   e.code = Object.keys(C).find((k) => k.startsWith("EAI_") && C[k] === code) ??
     null;
   e.syscall = syscall;
+  return e;
+}
+
+/**
+ * Throws the error of a failed `getaddrinfo(3)` of the C strings `node` and
+ * `service`, naming what it was about: the host (also as `hostname`), or
+ * the service when that is what failed (EAI_SERVICE) or there is no host.
+ */
+export function throwGai(
+  code: number,
+  syscall: string,
+  errnum?: number,
+  node: Uint8Array | null = null,
+  service: Uint8Array | null = null,
+): never {
+  const e = gaiError(code, syscall, errnum);
+  const host = node === null ? undefined : fsDecodeC(node);
+  const serv = service === null ? undefined : fsDecodeC(service);
+  const about = code === C.EAI_SERVICE || host === undefined ? serv ?? host : host;
+  if (about !== undefined) annotate(e, plainText(about), { hostname: host });
   throw e;
 }
 
@@ -100,7 +122,9 @@ export function lookup(
 ): RawInfo[] {
   const res = new Uint8Array(PTR);
   const rc = libc.getaddrinfo(node, service, hintsFor(family, type, 0, flags), res);
-  if (rc !== 0) throwGai(rc, "getaddrinfo", rc === C.EAI_SYSTEM ? lastErrno() : undefined);
+  if (rc !== 0) {
+    throwGai(rc, "getaddrinfo", rc === C.EAI_SYSTEM ? lastErrno() : undefined, node, service);
+  }
   return collectRaw(res);
 }
 
@@ -139,7 +163,7 @@ export async function runAsync(call: GaiCall, signal?: AbortSignal): Promise<voi
   }
   // errno after a call on another thread is meaningless: EAI_SYSTEM is
   // reported as a gaierror.
-  if (rc !== 0) throwGai(rc, "getaddrinfo");
+  if (rc !== 0) throwGai(rc, "getaddrinfo", undefined, call.node, call.service);
 }
 
 /** {@linkcode lookup} on a worker thread, abortable by `signal`. */

@@ -4,18 +4,7 @@
 // `bigint`; a boolean is an int as in Python (bool subclasses int) unless
 // the caller asks for an exact int.
 
-/** Python's type name of `v`, for messages ("float", "str", "NoneType", …). */
-export function pyType(v: unknown): string {
-  if (v === null || v === undefined) return "NoneType";
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
-  if (typeof v === "bigint") return "int";
-  if (typeof v === "string") return "str";
-  if (Array.isArray(v)) return "list";
-  if (v instanceof Uint8Array) return "bytes";
-  if (typeof v === "object") return (v as object).constructor?.name ?? "object";
-  return typeof v;
-}
+import { repr, typeAndRepr } from "./_repr.ts";
 
 /** `v` as an exact integer (bigint), or null when it is not a Python int. */
 export function asInteger(v: unknown, allowBool = true): bigint | null {
@@ -25,12 +14,14 @@ export function asInteger(v: unknown, allowBool = true): bigint | null {
   return null;
 }
 
-/** An integer, else TypeError ("'float' object cannot be interpreted as an integer"). */
+/**
+ * An integer, else TypeError (CPython's "'float' object cannot be
+ * interpreted as an integer", said with the argument's name and value:
+ * "connect(): port must be an integer, not str ('80')").
+ */
 export function integer(v: unknown, what: string): bigint {
   const n = asInteger(v);
-  if (n === null) {
-    throw new TypeError(`${what}: '${pyType(v)}' object cannot be interpreted as an integer`);
-  }
+  if (n === null) throw new TypeError(`${what} must be an integer, not ${typeAndRepr(v)}`);
   return n;
 }
 
@@ -54,7 +45,7 @@ export function fitsCLong(n: bigint): boolean {
 export function intRange(v: unknown, min: number, max: number, what: string): number {
   const n = integer(v, what);
   if (n < BigInt(min) || n > BigInt(max)) {
-    throw new RangeError(`${what} must be ${min}-${max}, got ${n}`);
+    throw new RangeError(`${what} must be ${min}-${max}, got ${repr(n)}`);
   }
   return Number(n);
 }

@@ -16,7 +16,8 @@
 import { constants as C, struct, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
 import { errno } from "./ffi/errno.ts";
-import { fromErrno, timedOut } from "./errors.ts";
+import { fromErrno, restack, timedOut } from "./errors.ts";
+import { aboutAddress } from "./_subject.ts";
 import { LITTLE_ENDIAN as L } from "./_util.ts";
 import { type Direction, reactor, READ, WRITE as WRITE_DIR } from "./sys/reactor.ts";
 
@@ -79,6 +80,8 @@ export function pollWait(fd: number, dir: Direction, ms: number, connect = false
  *
  * @param fd Returns the live descriptor (throws once closed).
  * @param timeout The socket's timeout in seconds (`null`: blocking).
+ * @param sa The sockaddr the call passes, if any: its error names it.
+ * @param proto The socket's protocol, to decode `sa`.
  */
 export function ioBlocking(
   fd: () => number,
@@ -87,6 +90,8 @@ export function ioBlocking(
   attempt: (fd: number) => number,
   syscall: string,
   deadline?: number,
+  sa?: Uint8Array,
+  proto = 0,
 ): number {
   for (;;) {
     const s = fd();
@@ -96,11 +101,16 @@ export function ioBlocking(
     if (e === EINTR) continue;
     if (isAgain(e) && timeout !== null && timeout > 0) {
       deadline ??= performance.now() + timeout * 1000;
-      if (!pollUntil(s, dir, deadline)) throw timedOut(syscall);
+      if (!pollUntil(s, dir, deadline)) throw about(timedOut(syscall), syscall, sa, proto);
       continue;
     }
-    throw fromErrno(e, syscall);
+    throw about(fromErrno(e, syscall), syscall, sa, proto);
   }
+}
+
+/** `e`, naming `sa` when there is one (see `aboutAddress`). */
+function about<T>(e: T, syscall: string, sa: Uint8Array | undefined, proto: number): T {
+  return sa === undefined ? e : aboutAddress(e, sa, proto, syscall);
 }
 
 /** The deadline (a `performance.now()` value) of a timeout in seconds, if any. */
@@ -137,8 +147,13 @@ export function waitReady(
  * Runs a MSG_DONTWAIT-style attempt until it stops returning EAGAIN,
  * waiting on the reactor in between (EINTR retries at once).
  *
+ * Errors made while it waits (the deadline's timer, a `close()` elsewhere)
+ * are given this call's stack, down to the caller awaiting it.
+ *
  * @param fd Returns the live descriptor (re-read after every wait).
  * @param waitFirst The caller has just tried `attempt` and got EAGAIN.
+ * @param sa The sockaddr the call passes, if any: its error names it.
+ * @param proto The socket's protocol, to decode `sa`.
  */
 export async function ioAsync(
   fd: () => number,
@@ -148,19 +163,26 @@ export async function ioAsync(
   signal: AbortSignal | undefined,
   deadline: number | undefined,
   waitFirst = false,
+  sa?: Uint8Array,
+  proto = 0,
 ): Promise<number> {
   // The caller's own attempt just returned EAGAIN: wait before the next one
   // (nothing can have been dispatched in between: no await has run).
-  if (waitFirst) await waitReady(fd(), dir, signal, deadline, syscall);
+  let wait = waitFirst;
   for (;;) {
+    if (wait) {
+      try {
+        await waitReady(fd(), dir, signal, deadline, syscall);
+      } catch (e) {
+        // Made off this chain (a timer, a close() elsewhere): our stack.
+        throw about(restack(e), syscall, sa, proto);
+      }
+    }
     const r = attempt(fd());
     if (r !== -1) return r;
     const e = errno();
-    if (isAgain(e)) {
-      await waitReady(fd(), dir, signal, deadline, syscall);
-    } else if (e !== EINTR) {
-      throw fromErrno(e, syscall);
-    }
+    if (!isAgain(e) && e !== EINTR) throw about(fromErrno(e, syscall), syscall, sa, proto);
+    wait = e !== EINTR;
   }
 }
 
@@ -177,6 +199,6 @@ export async function retryLater(
   try {
     await reactor.wait(fd, WRITE_DIR, signal, Math.min(ms, left), () => RETRY);
   } catch (e) {
-    if (e !== RETRY) throw e;
+    if (e !== RETRY) throw restack(e);
   }
 }

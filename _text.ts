@@ -5,7 +5,7 @@
 //    UTF-8 with "surrogateescape", so U+DC80..U+DCFF stand for the raw
 //    bytes 0x80..0xFF, and fsDecode is its exact inverse.
 
-import { pyType } from "./_ints.ts";
+import { typeAndRepr } from "./_repr.ts";
 
 const encoder = new TextEncoder();
 const fatal = new TextDecoder("utf-8", { fatal: true });
@@ -72,10 +72,7 @@ export function withNul(bytes: Uint8Array): Uint8Array {
  * "embedded null character"), in Python's order.
  */
 export function cString(s: unknown, what: string): Uint8Array {
-  if (typeof s !== "string") {
-    const t = pyType(s);
-    throw new TypeError(`${what} must be str, not ${t === "NoneType" ? "None" : t}`);
-  }
+  if (typeof s !== "string") throw new TypeError(`${what} must be str, not ${typeAndRepr(s)}`);
   const bytes = utf8(s);
   if (bytes.includes(0)) throw new RangeError(`${what}: embedded null character`);
   return withNul(bytes);

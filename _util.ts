@@ -2,6 +2,7 @@
 // and reading memory that libc hands back.
 import { table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
+import { typeAndRepr } from "./_repr.ts";
 
 /** Little-endian host? (Every platform we generate tables for is.) */
 export const LITTLE_ENDIAN: boolean = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -153,19 +154,13 @@ export function isBytesLike(v: unknown): boolean {
  */
 export const EMPTY: Uint8Array = new Uint8Array(1);
 
-/** Python-ish type name for error messages. */
+/**
+ * What a wrong argument is, for error messages: its Python type name and a
+ * short, bounded repr (`str ('80')`, `float (1.5)`, `null`), so a message
+ * says what it got without ever growing with the value.
+ */
 export function typeName(v: unknown): string {
-  if (v === null) return "null";
-  try {
-    if (Array.isArray(v)) return "array";
-    if (typeof v === "object") {
-      const name = (v as object).constructor?.name;
-      return typeof name === "string" ? name : "object";
-    }
-  } catch {
-    return "object"; // a revoked Proxy, a throwing getter
-  }
-  return typeof v;
+  return typeAndRepr(v);
 }
 
 /** A NUL-terminated UTF-8 copy of `s`; embedded NULs are a TypeError. */

@@ -14,6 +14,7 @@
 import { table } from "./constants/mod.ts";
 import { type error, fromErrno } from "./errors.ts";
 import { Socket } from "./socket.ts";
+import { reprStr } from "./_repr.ts";
 
 /**
  * The first passed descriptor. `SD_LISTEN_FDS_START` is part of systemd's
@@ -56,7 +57,7 @@ function einval(what: string): error {
 }
 
 function parseCount(s: string, what: string): number {
-  if (!/^\d{1,9}$/.test(s)) throw einval(`${what}=${JSON.stringify(s)}`);
+  if (!/^\d{1,9}$/.test(s)) throw einval(`${what}=${reprStr(s)}`);
   return Number(s);
 }
 

@@ -21,87 +21,38 @@ import { cInt, integer } from "./_ints.ts";
 import { cString, fsDecode, fsDecodeC, fsEncode, withNul } from "./_text.ts";
 import { hostForAddress } from "./_idna.ts";
 import { copyBytes, copyUint8 } from "./_view.ts";
+import { repr } from "./_repr.ts";
 
-/** An AF_INET address: `[host, port]`. */
-export type IPv4Address = [host: string, port: number];
-/**
- * An AF_INET6 address: `[host, port, flowinfo, scope_id]`. A short
- * `[host, port]` is accepted where an address is given.
- */
-export type IPv6Address = [
-  host: string,
-  port: number,
-  flowinfo: number,
-  scope_id: number,
-];
-/** An AF_UNIX address: a path, or a `Uint8Array` (leading NUL: abstract name). */
-export type UnixAddress = string | Uint8Array;
-/** An AF_NETLINK address: `[pid, groups]`. */
-export type NetlinkAddress = [pid: number, groups: number];
-/** An AF_VSOCK address: `[cid, port]`. */
-export type VsockAddress = [cid: number, port: number];
-/**
- * An AF_PACKET address: `[ifname, proto, pkttype, hatype, addr]`, `proto`
- * being the Ethernet protocol number in host order (e.g. `ETH_P_IP`).
- * Where an address is given, `[ifname, proto, pkttype?, hatype?, addr?]`.
- */
-export type PacketAddress = [
-  ifname: string,
-  proto: number,
-  pkttype: number,
-  hatype: number,
-  addr: Uint8Array,
-];
-/** An AF_ALG address: `[type, name, feat, mask]` (`[type, name]` accepted). */
-export type AlgAddress = [type: string, name: string, feat: number, mask: number];
-/**
- * An AF_CAN address, whose form depends on the socket's protocol:
- * `[ifname]` for CAN_RAW and CAN_BCM, `[ifname, rx_addr, tx_addr]` for
- * CAN_ISOTP, `[ifname, name, pgn, addr]` for CAN_J1939 (the 64-bit `name` is
- * returned as a `bigint`; a `number` is accepted). `""` means any interface.
- */
-export type CanAddress =
-  | [ifname: string]
-  | [ifname: string, rx_addr: number, tx_addr: number]
-  | [ifname: string, name: bigint, pgn: number, addr: number];
-/**
- * An AF_TIPC address: `[addr_type, v1, v2, v3, scope]`; by `addr_type`,
- * `TIPC_ADDR_NAMESEQ`: `[type, lower, upper]`, `TIPC_ADDR_NAME`:
- * `[type, instance, (ignored)]`, `TIPC_ADDR_ID`: `[node, ref, (ignored)]`.
- * `scope` defaults to `TIPC_CLUSTER_SCOPE` where an address is given.
- */
-export type TipcAddress = [
-  addr_type: number,
-  v1: number,
-  v2: number,
-  v3: number,
-  scope: number,
-];
-/** An AF_QIPCRTR address: `[node, port]`. */
-export type QipcrtrAddress = [node: number, port: number];
-/** An address of a family this library has no codec for: `[family, bytes]`. */
-export type RawAddress = [family: number, data: Uint8Array];
-
-/** Any socket address, as methods return it. */
-export type Address =
-  | IPv4Address
-  | IPv6Address
-  | UnixAddress
-  | NetlinkAddress
-  | VsockAddress
-  | PacketAddress
-  | AlgAddress
-  | CanAddress
-  | TipcAddress
-  | QipcrtrAddress
-  | RawAddress;
-
-/** What methods accept as an address (IPv6 may be given as a pair). */
-export type AddressLike =
-  | Address
-  | [host: string, port: number]
-  | [host: string, port: number, flowinfo: number]
-  | readonly unknown[];
+import type {
+  Address,
+  AddressLike,
+  AlgAddress,
+  CanAddress,
+  IPv4Address,
+  IPv6Address,
+  NetlinkAddress,
+  PacketAddress,
+  QipcrtrAddress,
+  RawAddress,
+  TipcAddress,
+  UnixAddress,
+  VsockAddress,
+} from "./_address_types.ts";
+export type {
+  Address,
+  AddressLike,
+  AlgAddress,
+  CanAddress,
+  IPv4Address,
+  IPv6Address,
+  NetlinkAddress,
+  PacketAddress,
+  QipcrtrAddress,
+  RawAddress,
+  TipcAddress,
+  UnixAddress,
+  VsockAddress,
+};
 
 const L = LITTLE_ENDIAN;
 const SIN = struct("sockaddr_in");
@@ -207,14 +158,16 @@ function portArg(port: unknown, fn: string): number {
   try {
     return cInt(port, `${fn}port`);
   } catch (e) {
-    if (e instanceof RangeError) throw new RangeError(`${fn}port must be 0-65535.`);
+    if (e instanceof RangeError) {
+      throw new RangeError(`${fn}port must be 0-65535, not ${repr(port)}`);
+    }
     throw e;
   }
 }
 
 /** The port range, checked (as CPython) only once the host has resolved. */
 function portRange(p: number, fn: string): number {
-  if (p < 0 || p > 65535) throw new RangeError(`${fn}port must be 0-65535.`);
+  if (p < 0 || p > 65535) throw new RangeError(`${fn}port must be 0-65535, not ${p}`);
   return p;
 }
 
@@ -294,13 +247,12 @@ function tupleArg(
     throw new TypeError(`${fn}${what} address must be an array, not ${typeName(address)}`);
   }
   if (address.length < min || address.length > max) {
-    throw new TypeError(
-      form !== undefined
-        ? `${fn}${what} address must be ${form}`
-        : min === max
-        ? `${what} address must be a pair (host, port)`
-        : `${what} address must be [host, port, flowinfo?, scope_id?]`,
-    );
+    const want = form !== undefined
+      ? form
+      : min === max
+      ? "a pair [host, port]"
+      : "[host, port, flowinfo?, scope_id?]";
+    throw new TypeError(`${fn}${what} address must be ${want}, not ${typeName(address)}`);
   }
   return address;
 }
@@ -437,7 +389,7 @@ function encodeCan(address: unknown, fn: string, proto: number): Uint8Array {
 function u64(v: unknown, what: string): bigint {
   const n = typeof v === "bigint" ? v : BigInt(int(v, what));
   if (n < 0n || n > 0xffff_ffff_ffff_ffffn) {
-    throw new RangeError(`${what} must be 0-18446744073709551615, got ${n}`);
+    throw new RangeError(`${what} must be 0-18446744073709551615, got ${repr(n)}`);
   }
   return n;
 }
@@ -508,12 +460,12 @@ function packInet(
     return buf;
   }
   if (x.flowinfo < 0n || x.flowinfo > 0xfffffn) {
-    throw new RangeError(`${fn}flowinfo must be 0-1048575.`);
+    throw new RangeError(`${fn}flowinfo must be 0-1048575, got ${repr(x.flowinfo)}`);
   }
   // Stricter than CPython 3.11, which masks flowinfo and scope_id to 32
   // bits first (a scope_id of -1 becomes 4294967295, 2**32 + 1 becomes 1).
   if (x.scopeId < 0n || x.scopeId > 0xffffffffn) {
-    throw new RangeError(`${fn}scope_id must be 0-4294967295, got ${x.scopeId}`);
+    throw new RangeError(`${fn}scope_id must be 0-4294967295, got ${repr(x.scopeId)}`);
   }
   const sv = new DataView(sa.buffer, sa.byteOffset, sa.byteLength);
   const resolvedScope = sv.getUint32(SIN6.fields.sin6_scope_id.offset, L);

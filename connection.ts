@@ -6,11 +6,12 @@
  */
 import { constants as C } from "./constants/mod.ts";
 import { error, fromErrno } from "./errors.ts";
-import type { Address, AddressLike } from "./address.ts";
+import type { AddressLike } from "./address.ts";
 import { getaddrinfo } from "./resolver.ts";
 import type { Socket } from "./socket.ts";
 import { socket } from "./functions.ts";
 import { typeName } from "./_util.ts";
+import { addressStr } from "./_repr.ts";
 
 /** Python's `socket.has_ipv6`: whether IPv6 is supported by this build. */
 export const has_ipv6: boolean = C.AF_INET6 !== undefined;
@@ -124,13 +125,15 @@ export function create_server(address: AddressLike, options: CreateServerOptions
     } catch (e) {
       if (e instanceof error && e.errno !== null) {
         // Same class (and Deno class, e.g. AddrInUse) and errno, with the
-        // address in the message, as CPython's.
+        // address in strerror, as CPython's; `address`/`filename` as bind's.
         const wrapped = fromErrno(e.errno, "bind", e.constructor as typeof error);
         wrapped.strerror = `${e.strerror} (while attempting to bind on address ${
-          JSON.stringify(address as Address)
+          addressStr(address, true)
         })`;
         wrapped.message = `[Errno ${e.errno}] ${wrapped.strerror}`;
         wrapped.code = e.code;
+        if (e.address !== undefined) wrapped.address = e.address;
+        if (e.filename !== undefined) wrapped.filename = e.filename;
         throw wrapped;
       }
       throw e;

@@ -8,16 +8,23 @@
  * matching `Deno.errors` class, so `e instanceof Deno.errors.ConnectionRefused`
  * holds too, and `e.code` is `"ECONNREFUSED"` just as for Deno's own errors.
  *
+ * Every error is built in the frame of the call that failed, so its stack
+ * names the caller's line. An async method's errors are built on its own
+ * async chain, and one made off it (a timeout's timer, a `close()` elsewhere
+ * failing a pending wait) is re-stacked where the method awaits it
+ * ({@linkcode restack}): the stack then runs through V8's `at async …`
+ * frames to the line awaiting the method.
+ *
  * @module
  */
 import { errnoMessage, table } from "./constants/mod.ts";
 import { errno as readErrno } from "./ffi/errno.ts";
+import type { Address } from "./_address_types.ts";
+import { reprStr, typeAndRepr } from "./_repr.ts";
 
 const PY_CLASS = Symbol("@libc/socket python class");
+const ABOUT = Symbol("@libc/socket subject");
 type AnyClass = abstract new (...args: never[]) => unknown;
-
-/** The Python class behind a constructor (hybrid constructors map to theirs). */
-const pyOf = new WeakMap<AnyClass, AnyClass>();
 
 function pyIsInstance(value: unknown, cls: AnyClass): boolean {
   if (typeof value !== "object" || value === null) return false;
@@ -39,7 +46,15 @@ function errnoCode(n: number): string | null {
  *
  * `new error(errno, strerror?)` carries an errno; `new error(message)` a
  * message only (errno `null`), as in Python. Errors thrown by this library
- * for failed system calls also carry `syscall`, the libc function that failed.
+ * for failed system calls also carry `syscall`, the libc function that failed,
+ * and name what the call was about, after Python's `[Errno N] strerror`:
+ * `[Errno 111] Connection refused: 127.0.0.1:8080`, with the same subject in
+ * `address` (socket addresses), `filename` (AF_UNIX paths) or `hostname`
+ * (resolver errors). `errno` and `strerror` stay exactly Python's.
+ *
+ * Its `name` is Python's: `"OSError"`, with the errno's symbol when it has
+ * one (`"OSError [EADDRINUSE]"`), for the errors Python raises as a plain
+ * `OSError`; the subclass's own name (`"ConnectionRefusedError"`) otherwise.
  *
  * @example Catching a refused connection
  * ```ts
@@ -64,6 +79,16 @@ export class error extends Error {
   code: string | null;
   /** The libc call that failed, when the error comes from one. */
   syscall?: string;
+  /**
+   * The socket address the failed call was about (`bind`, `connect`,
+   * `sendto`, `sendmsg`, `getnameinfo`), as the kernel got it: for a host
+   * name, the address it resolved to.
+   */
+  address?: Address;
+  /** The AF_UNIX path (or abstract name) the failed call was about, as Python's `filename`. */
+  filename?: string | Uint8Array;
+  /** The host name a failed lookup was about (`getaddrinfo`, `gethostbyname`, …). */
+  hostname?: string;
 
   /**
    * Creates an error from an errno (and optional message) or a message alone.
@@ -78,13 +103,12 @@ export class error extends Error {
     this.errno = hasErrno ? errnoOrMessage : null;
     this.strerror = text;
     this.code = hasErrno ? errnoCode(errnoOrMessage) : null;
-    const cls = pyOf.get(new.target) ?? new.target;
+    const cls = new.target;
     Object.defineProperty(this, PY_CLASS, { value: cls });
-    Object.defineProperty(this, "name", {
-      value: cls.name,
-      configurable: true,
-      writable: true,
-    });
+    // Python's name: socket.error is OSError (an errno that has no subclass
+    // of its own gets its symbol, so an uncaught one reads as what it is).
+    const name = cls !== error ? cls.name : this.code ? `OSError [${this.code}]` : "OSError";
+    Object.defineProperty(this, "name", { value: name, configurable: true, writable: true });
   }
 
   /** Python-style `isinstance`, so a subclass check sees through Deno hybrids. */
@@ -197,22 +221,19 @@ const DENO_BY_ERRNO = new Map<number, AnyClass>();
   }
 }
 
-/** Cached constructors whose prototype chain runs through a Deno error class. */
-const hybrids = new Map<string, AnyClass>();
+/** Cached prototypes whose chain runs through a Deno error class. */
+const hybrids = new Map<string, object>();
 
-function hybrid(py: typeof error, deno: AnyClass): AnyClass {
+function hybrid(py: typeof error, deno: AnyClass): object {
   const key = `${py.name}/${deno.name}`;
-  let h = hybrids.get(key);
-  if (h === undefined) {
-    const proto = Object.create(deno.prototype, {
+  let proto = hybrids.get(key);
+  if (proto === undefined) {
+    proto = Object.create(deno.prototype, {
       constructor: { value: py, writable: true, configurable: true },
-    });
-    h = function () {} as unknown as AnyClass;
-    Object.defineProperty(h, "prototype", { value: proto });
-    pyOf.set(h, py);
-    hybrids.set(key, h);
+    }) as object;
+    hybrids.set(key, proto);
   }
-  return h;
+  return proto;
 }
 
 /**
@@ -225,16 +246,55 @@ export function errorClassFor(errnum: number): typeof error {
 
 /**
  * Builds the exception for an errno: the right Python class, and also an
- * instance of the matching `Deno.errors` class where there is one.
+ * instance of the matching `Deno.errors` class where there is one. It is
+ * built here, in the failing call's frame, so its stack names the caller.
  */
 export function fromErrno(
   errnum: number,
   syscall?: string,
   cls: typeof error = errorClassFor(errnum),
 ): error {
+  const e = new cls(errnum);
+  // The Deno class goes into the prototype chain after construction: a
+  // constructor given as `new.target` that is not on the stack (as
+  // Reflect.construct would need) makes V8 drop every frame of the stack.
   const deno = DENO_BY_ERRNO.get(errnum);
-  const e = deno ? Reflect.construct(cls, [errnum], hybrid(cls, deno)) as error : new cls(errnum);
+  if (deno) Object.setPrototypeOf(e, hybrid(cls, deno));
   if (syscall !== undefined) e.syscall = syscall;
+  return e;
+}
+
+/** What a failed call was about: the properties {@linkcode annotate} sets. */
+export interface Subject {
+  address?: Address;
+  filename?: string | Uint8Array;
+  hostname?: string;
+}
+
+/**
+ * Names what a failed call was about: `": " + text` after the message (as
+ * Node does; Python's `errno` and `strerror` are left as they are) and the
+ * properties in `subject`. Only OS errors (`socket.error` and subclasses)
+ * are annotated, each once; anything else is returned as it is.
+ */
+export function annotate<T>(e: T, text: string, subject: Subject): T {
+  if (!(e instanceof error) || (e as unknown as Record<symbol, unknown>)[ABOUT]) return e;
+  Object.defineProperty(e, ABOUT, { value: true });
+  e.message = `${e.message}: ${text}`;
+  if (subject.address !== undefined) e.address = subject.address;
+  if (subject.filename !== undefined) e.filename = subject.filename;
+  if (subject.hostname !== undefined) e.hostname = subject.hostname;
+  return e;
+}
+
+/**
+ * Gives one of our errors the stack of the code running now. For errors
+ * made off an async call's chain (a timer's timeout, a `close()` elsewhere
+ * failing a pending wait) and caught where the call awaits them: the new
+ * stack names the awaiting frames (`at async …`) down to the caller's line.
+ */
+export function restack<T>(e: T): T {
+  if (e instanceof error) Error.captureStackTrace(e, restack);
   return e;
 }
 
@@ -274,10 +334,14 @@ export const lastErrno: () => number = readErrno;
  *
  * @param name A name such as `"ECONNREFUSED"`.
  * @returns The number.
+ * @throws {TypeError} When `name` is not a string.
  * @throws {RangeError} When the platform has no such errno.
  */
 export function errnoOf(name: string): number {
-  const v = table.errnoNames[name];
-  if (v === undefined) throw new RangeError(`unknown errno name ${name}`);
+  if (typeof name !== "string") {
+    throw new TypeError(`errnoOf(): name must be a string, not ${typeAndRepr(name)}`);
+  }
+  const v = Object.hasOwn(table.errnoNames, name) ? table.errnoNames[name] : undefined;
+  if (v === undefined) throw new RangeError(`errnoOf(): unknown errno name ${reprStr(name)}`);
   return v;
 }

@@ -8,7 +8,8 @@ import { constants as C } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
 import { error, fromErrno, lastErrno } from "./errors.ts";
 import { formatIPv4, formatIPv6 } from "./address.ts";
-import { cInt, pyType } from "./_ints.ts";
+import { cInt } from "./_ints.ts";
+import { pyType } from "./_repr.ts";
 import { cString } from "./_text.ts";
 import { copyBytes } from "./_view.ts";
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { byteLength, isBytesLike, toBytes } from "./_util.ts";
+import { repr, reprStr } from "./_repr.ts";
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
@@ -89,25 +90,27 @@ export class SocketFile<T extends string | Uint8Array = string | Uint8Array> {
   ) {
     if (typeof mode !== "string") throw new TypeError("mode must be a string");
     for (const c of mode) {
-      if (!"rwb".includes(c)) throw new RangeError(`invalid mode '${mode}' (only r, w, b allowed)`);
+      if (!"rwb".includes(c)) {
+        throw new RangeError(`invalid mode ${reprStr(mode)} (only r, w, b allowed)`);
+      }
     }
     this.#reading = mode.includes("r");
     this.#writing = mode.includes("w");
     if (!this.#reading && !this.#writing) this.#reading = true;
     this.#binary = mode.includes("b");
     if (buffering !== null && (!Number.isInteger(buffering) || buffering < -1)) {
-      throw new RangeError(`invalid buffering ${buffering}`);
+      throw new RangeError(`invalid buffering ${repr(buffering)}`);
     }
     if (buffering === 0 && !this.#binary) throw new RangeError("unbuffered streams must be binary");
     this.#bufsize = buffering === null || buffering < 0 ? DEFAULT_BUFFER_SIZE : buffering;
     const encoding = (options.encoding ?? "utf-8").toLowerCase();
     if (encoding !== "utf-8" && encoding !== "utf8") {
-      throw new RangeError(`unsupported encoding ${options.encoding}: only utf-8`);
+      throw new RangeError(`unsupported encoding ${repr(options.encoding)}: only utf-8`);
     }
     this.#decoder = new TextDecoder("utf-8", { fatal: (options.errors ?? "strict") === "strict" });
     const nl = options.newline === undefined ? null : options.newline;
     if (nl !== null && !["", "\n", "\r", "\r\n"].includes(nl)) {
-      throw new RangeError(`illegal newline value: ${JSON.stringify(nl)}`);
+      throw new RangeError(`illegal newline value: ${repr(nl)}`);
     }
     this.#newline = nl;
     this.mode = mode;

@@ -24,17 +24,20 @@ import { constants as C, struct, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
 import { hErrno } from "./ffi/errno.ts";
 import { target } from "./sys/target.ts";
-import { error, fromErrno, herror, lastErrno } from "./errors.ts";
+import { annotate, error, fromErrno, herror, lastErrno } from "./errors.ts";
+import { aboutAddress } from "./_subject.ts";
+import { plainText, pyType, repr } from "./_repr.ts";
 import { decodeAddress, familyOf, formatIPv4, formatIPv6, setipaddr } from "./address.ts";
 import type { Address } from "./address.ts";
 import { fromCBytes, LITTLE_ENDIAN, readCString, readPointerArray, typeName } from "./_util.ts";
-import { asInteger, cInt, fitsCLong, integer, pyType } from "./_ints.ts";
+import { asInteger, cInt, fitsCLong, integer } from "./_ints.ts";
 import { cString, fsDecodeC, fsEncode, utf8, withNul } from "./_text.ts";
 import { idna } from "./_idna.ts";
 import { copyUint8 } from "./_view.ts";
 import {
   collectRaw,
   type GaiCall,
+  gaiError,
   hintsFor,
   lookup,
   PTR,
@@ -169,7 +172,10 @@ export function getaddrinfo(
 ): AddrInfo[] {
   const call = prepareGai(host, port, family, type, proto, flags);
   const rc = libc.getaddrinfo(call.node, call.service, call.hints, call.res);
-  if (rc !== 0) throwGai(rc, "getaddrinfo", rc === C.EAI_SYSTEM ? lastErrno() : undefined);
+  if (rc !== 0) {
+    const errnum = rc === C.EAI_SYSTEM ? lastErrno() : undefined;
+    throwGai(rc, "getaddrinfo", errnum, call.node, call.service);
+  }
   return collectGai(call);
 }
 
@@ -246,7 +252,7 @@ export function getnameinfo(
   // becomes 4464) and masks scope_id to 32 bits (-1 becomes 4294967295).
   if (port < 0 || port > 65535) throw new RangeError("getnameinfo(): port must be 0-65535.");
   if (scope < 0n || scope > 0xffffffffn) {
-    throw new RangeError(`getnameinfo(): scope_id must be 0-4294967295, got ${scope}`);
+    throw new RangeError(`getnameinfo(): scope_id must be 0-4294967295, got ${repr(scope)}`);
   }
   const infos = lookup(
     host,
@@ -280,7 +286,10 @@ export function getnameinfo(
     servBuf.length,
     fl,
   );
-  if (rc !== 0) throwGai(rc, "getnameinfo", rc === C.EAI_SYSTEM ? lastErrno() : undefined);
+  if (rc !== 0) {
+    const e = gaiError(rc, "getnameinfo", rc === C.EAI_SYSTEM ? lastErrno() : undefined);
+    throw aboutAddress(e, sa, 0, "getnameinfo");
+  }
   return [fromCBytes(hostBuf), fromCBytes(servBuf)];
 }
 
@@ -395,12 +404,15 @@ type HostentR = (
   herr: Uint8Array,
 ) => number;
 
-/** The herror for an h_errno code, as CPython's `set_herror`. */
-function hostError(code: number, syscall: string): herror {
+/**
+ * The herror for an h_errno code, as CPython's `set_herror`, naming the
+ * host (or address) looked up.
+ */
+function hostError(code: number, syscall: string, host: string): herror {
   const e = new herror(code, readCString(libc.hstrerror(code)));
   e.code = ["", "HOST_NOT_FOUND", "TRY_AGAIN", "NO_RECOVERY", "NO_DATA"][code] ?? null;
   e.syscall = syscall;
-  return e;
+  return annotate(e, plainText(host), { hostname: host });
 }
 
 /**
@@ -429,8 +441,8 @@ function copyOut(p: Deno.PointerObject, size: number): Uint8Array {
   return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(p, size)).slice();
 }
 
-/** A `*_r` hostent lookup, retried with a larger buffer on ERANGE. */
-function hostentCall(call: HostentR, syscall: string): HostEntry {
+/** A `*_r` hostent lookup of `host`, retried with a larger buffer on ERANGE. */
+function hostentCall(call: HostentR, syscall: string, host: string): HostEntry {
   let size = 16384;
   for (;;) {
     const ret = new Uint8Array(HOSTENT.size);
@@ -443,7 +455,7 @@ function hostentCall(call: HostentR, syscall: string): HostEntry {
       size *= 4;
       continue;
     }
-    if (readPtr(result) === null) throw hostError(herr[0], syscall);
+    if (readPtr(result) === null) throw hostError(herr[0], syscall, host);
     const entry = decodeHostent(ret);
     // The strings and addresses were in buf: keep it reachable until here.
     if (buf.length !== size) throw new Error("unreachable");
@@ -451,9 +463,9 @@ function hostentCall(call: HostentR, syscall: string): HostEntry {
   }
 }
 
-/** A classic hostent lookup (macOS): the result is libc's, decoded at once. */
-function hostentClassic(h: Deno.PointerValue, syscall: string): HostEntry {
-  if (h === null) throw hostError(hErrno(), syscall); // h_errno, before any other call
+/** A classic hostent lookup (macOS) of `host`: the result is libc's, decoded at once. */
+function hostentClassic(h: Deno.PointerValue, syscall: string, host: string): HostEntry {
+  if (h === null) throw hostError(hErrno(), syscall, host); // h_errno, before any other call
   return decodeHostent(copyOut(h, HOSTENT.size));
 }
 
@@ -477,13 +489,15 @@ export function gethostbyname_ex(hostname: string | Uint8Array): HostEntry {
   const name = encodedName(hostname, "gethostbyname_ex");
   setipaddr(name, C.AF_INET); // raises gaierror for unknown names, as CPython does
   const cname = withNul(name);
+  const host = fsDecodeC(cname);
   if (!target.reentrantNetdb) {
-    return hostentClassic(libc.gethostbyname2(cname, C.AF_INET), "gethostbyname");
+    return hostentClassic(libc.gethostbyname2(cname, C.AF_INET), "gethostbyname", host);
   }
   return hostentCall(
     (ret, buf, len, result, herr) =>
       libc.gethostbyname2_r(cname, C.AF_INET, ret, buf, len, result, herr),
     "gethostbyname_r",
+    host,
   );
 }
 
@@ -502,17 +516,20 @@ export function gethostbyname_ex(hostname: string | Uint8Array): HostEntry {
  * @throws {RangeError} For a name the "idna" codec rejects.
  */
 export function gethostbyaddr(ip_address: string | Uint8Array): HostEntry {
-  const sa = setipaddr(encodedName(ip_address, "gethostbyaddr"), C.AF_UNSPEC);
+  const name = encodedName(ip_address, "gethostbyaddr");
+  const sa = setipaddr(name, C.AF_UNSPEC);
   const family = familyOf(sa);
   const at = family === C.AF_INET6 ? SIN6.fields.sin6_addr.offset : SIN.fields.sin_addr.offset;
   const addr = sa.slice(at, at + (family === C.AF_INET6 ? 16 : 4));
+  const host = fsDecodeC(name);
   if (!target.reentrantNetdb) {
-    return hostentClassic(libc.gethostbyaddr(addr, addr.length, family), "gethostbyaddr");
+    return hostentClassic(libc.gethostbyaddr(addr, addr.length, family), "gethostbyaddr", host);
   }
   return hostentCall(
     (ret, buf, len, result, herr) =>
       libc.gethostbyaddr_r(addr, addr.length, family, ret, buf, len, result, herr),
     "gethostbyaddr_r",
+    host,
   );
 }
 

@@ -50,6 +50,7 @@ import { fdOf, type FileDescriptorLike, KeyError } from "./_select_common.ts";
 import { HAS_KQUEUE, kevent, type Kqueue, kqueue, type KqueueEvent } from "./_select_kqueue.ts";
 import { constants as C } from "./constants/mod.ts";
 import { typeName } from "./_util.ts";
+import { repr } from "./_repr.ts";
 
 export { KeyError };
 export type { FileDescriptorLike, SelectAsyncOptions };
@@ -189,12 +190,12 @@ function toFd(fileobj: unknown): number {
   if (typeof fileobj !== "number") {
     const fileno = (fileobj as { fileno?: unknown } | null)?.fileno;
     if (typeof fileobj !== "object" || fileobj === null || typeof fileno !== "function") {
-      throw new RangeError(`Invalid file object: ${String(fileobj)}`);
+      throw new RangeError(`Invalid file object: ${repr(fileobj)}`);
     }
     fd = fileno.call(fileobj); // a throwing fileno() propagates
   }
   if (typeof fd !== "number" || !Number.isInteger(fd)) {
-    throw new RangeError(`Invalid file object: ${String(fileobj)}`);
+    throw new RangeError(`Invalid file object: ${repr(fileobj)}`);
   }
   if (fd < 0) throw new RangeError(`Invalid file descriptor: ${fd}`);
   return fdOf(fd);
@@ -260,7 +261,7 @@ export abstract class BaseSelector<F extends FileDescriptorLike = FileDescriptor
     const ev = checkEvents(events);
     const fd = this.#lookup(fileobj);
     if (this.#fdToKey.has(fd)) {
-      throw new KeyError(`${String(fileobj)} (FD ${fd}) is already registered`);
+      throw new KeyError(`${repr(fileobj)} (FD ${fd}) is already registered`);
     }
     const key = new SelectorKey(fileobj, fd, ev, data);
     this.#fdToKey.set(fd, key);
@@ -294,7 +295,7 @@ export abstract class BaseSelector<F extends FileDescriptorLike = FileDescriptor
   unregister(fileobj: F | number): SelectorKey<F, D> {
     const fd = this.#lookup(fileobj);
     const key = this.#fdToKey.get(fd);
-    if (key === undefined) throw new KeyError(`${String(fileobj)} is not registered`);
+    if (key === undefined) throw new KeyError(`${repr(fileobj)} is not registered`);
     this.#fdToKey.delete(fd);
     this._remove(fd);
     return key;
@@ -324,7 +325,7 @@ export abstract class BaseSelector<F extends FileDescriptorLike = FileDescriptor
   modify(fileobj: F | number, events: number, data: D = null as D): SelectorKey<F, D> {
     const fd = this.#lookup(fileobj);
     const key = this.#fdToKey.get(fd);
-    if (key === undefined) throw new KeyError(`${String(fileobj)} is not registered`);
+    if (key === undefined) throw new KeyError(`${repr(fileobj)} is not registered`);
     if (events !== key.events) {
       const ev = checkEvents(events);
       this._change(fd, ev);
@@ -418,10 +419,10 @@ export abstract class BaseSelector<F extends FileDescriptorLike = FileDescriptor
     try {
       fd = this.#lookup(fileobj);
     } catch {
-      throw new KeyError(`${String(fileobj)} is not registered`);
+      throw new KeyError(`${repr(fileobj)} is not registered`);
     }
     const key = this.#fdToKey.get(fd);
-    if (key === undefined) throw new KeyError(`${String(fileobj)} is not registered`);
+    if (key === undefined) throw new KeyError(`${repr(fileobj)} is not registered`);
     return key;
   }
 

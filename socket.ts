@@ -8,7 +8,9 @@
 import { constants as C, struct, table } from "./constants/mod.ts";
 import { libc } from "./ffi/library.ts";
 import { errno } from "./ffi/errno.ts";
-import { check, error, fromErrno, timedOut } from "./errors.ts";
+import { check, error, fromErrno, restack, timedOut } from "./errors.ts";
+import { aboutAddress, checkAt } from "./_subject.ts";
+import { addressStr } from "./_repr.ts";
 import {
   type Address,
   type AddressLike,
@@ -563,8 +565,15 @@ export class Socket {
    * semantics: retry on EINTR; in timeout mode, wait for readiness on
    * EAGAIN with a deadline; otherwise throw.
    */
-  #io(dir: Direction, attempt: (fd: number) => number, syscall: string, deadline?: number): number {
-    return ioBlocking(() => this.#fd(), this.#timeout, dir, attempt, syscall, deadline);
+  #io(
+    dir: Direction,
+    attempt: (fd: number) => number,
+    syscall: string,
+    deadline?: number,
+    sa?: Uint8Array,
+  ): number {
+    const fd = () => this.#fd();
+    return ioBlocking(fd, this.#timeout, dir, attempt, syscall, deadline, sa, this.#proto);
   }
 
   // -------------------------------------------------------------------------
@@ -592,7 +601,7 @@ export class Socket {
       "bind(): ",
       this.#proto,
     );
-    check(libc.bind(this.#fd(), sa, sa.length), "bind");
+    checkAt(libc.bind(this.#fd(), sa, sa.length), "bind", sa, this.#proto);
   }
 
   /**
@@ -680,10 +689,11 @@ export class Socket {
   /** The seed's form: `connect(host, port)`, the same as `connect([host, port])`. */
   connect(host: string, port: number): void;
   connect(address: AddressLike | string, port?: number): void {
-    const err = this.#connect(pairArgs(address, port, arguments.length));
+    const sa = this.#connectAddress(pairArgs(address, port, arguments.length));
+    const err = this.#connect(sa);
     if (err !== 0) {
-      if (err === -1) throw timedOut("connect");
-      throw fromErrno(err, "connect");
+      const e = err === -1 ? timedOut("connect") : fromErrno(err, "connect");
+      throw aboutAddress(e, sa, this.#proto, "connect");
     }
   }
 
@@ -703,13 +713,16 @@ export class Socket {
   /** `connect_ex(host, port)`, the same as `connect_ex([host, port])`. */
   connect_ex(host: string, port: number): number;
   connect_ex(address: AddressLike | string, port?: number): number {
-    const err = this.#connect(pairArgs(address, port, arguments.length));
+    const err = this.#connect(this.#connectAddress(pairArgs(address, port, arguments.length)));
     return err === -1 ? table.errnoNames.EAGAIN : err;
   }
 
+  #connectAddress(address: unknown): Uint8Array {
+    return encodeAddress(this.#family, address, "connect(): ", this.#proto);
+  }
+
   /** 0, an errno, or -1 for a timeout. */
-  #connect(address: unknown): number {
-    const sa = encodeAddress(this.#family, address, "connect(): ", this.#proto);
+  #connect(sa: Uint8Array): number {
     const fd = this.#fd();
     const r = libc.connect(fd, sa, sa.length);
     if (r === 0) return 0;
@@ -1134,7 +1147,13 @@ export class Socket {
     const [f, sa] = this.#sendtoArgs(data, flagsOrAddress, address, arguments.length);
     const bytes = toBytes(data);
     const big = BigInt(Math.min(byteLength(bytes), MAX_IO));
-    return this.#io(WRITE, (fd) => libc.sendto(fd, bytes, big, f, sa, sa.length), "sendto");
+    return this.#io(
+      WRITE,
+      (fd) => libc.sendto(fd, bytes, big, f, sa, sa.length),
+      "sendto",
+      undefined,
+      sa,
+    );
   }
 
   #sendtoArgs(
@@ -1181,10 +1200,10 @@ export class Socket {
     flags = 0,
     address?: AddressLike | null,
   ): number {
-    const out = this.#msgOut(buffers, ancdata, address);
+    const [out, sa] = this.#msgOut(buffers, ancdata, address);
     const f = cint(flags, "flags") | SEND_FLAGS;
     const msg = out();
-    return this.#io(WRITE, (fd) => libc.sendmsg(fd, msg, f), "sendmsg");
+    return this.#io(WRITE, (fd) => libc.sendmsg(fd, msg, f), "sendmsg", undefined, sa);
   }
 
   /**
@@ -1249,22 +1268,22 @@ export class Socket {
   }
 
   /**
-   * Validates sendmsg's arguments and returns a builder of its msghdr. The
-   * builder reads the buffers' live bounds each time it is called: an async
-   * send calls it again after every wait, never reusing pointers taken
-   * before one.
+   * Validates sendmsg's arguments and returns a builder of its msghdr, and
+   * the destination's sockaddr (if any). The builder reads the buffers' live
+   * bounds each time it is called: an async send calls it again after every
+   * wait, never reusing pointers taken before one.
    */
   #msgOut(
     buffers: Iterable<Data>,
     ancdata: Iterable<readonly [number, number, Data]>,
     address?: AddressLike | null,
-  ): () => Uint8Array {
+  ): [() => Uint8Array, Uint8Array | undefined] {
     const sources = boundedList(buffers, IOV_MAX, "sendmsg", checkData);
     const items = boundedList(ancdata, IOV_MAX, "sendmsg", checkAncItem);
     const sa = address === undefined || address === null
-      ? null
+      ? undefined
       : encodeAddress(this.#family, address, "sendmsg(): ", this.#proto);
-    return () => buildMsgOut(sources.map((b) => toBytes(b)), items, sa);
+    return [() => buildMsgOut(sources.map((b) => toBytes(b)), items, sa ?? null), sa];
   }
 
   /**
@@ -1399,7 +1418,7 @@ export class Socket {
         // A file object's own answer: trusted for nothing but a count in range.
         if (!Number.isInteger(n) || n < 0 || n > want) {
           throw new TypeError(
-            `readSync() returned ${typeName(n)} ${String(n)}, not a count 0-${want}`,
+            `readSync() returned ${typeName(n)}, not a count 0-${want}`,
           );
         }
         this.#sendCounted(buf.subarray(0, n), deadline, progress);
@@ -1454,13 +1473,18 @@ export class Socket {
    * than {@linkcode MAX_WAIT_MS} expired before the deadline (the caller
    * retries, as after a spurious wake-up, and waits again).
    */
-  #wait(
+  async #wait(
     dir: Direction,
     options: AsyncOptions | undefined,
     deadline: number | undefined,
     syscall: string,
   ): Promise<void | false> {
-    return waitReady(this.#fd(), dir, options?.signal, deadline, syscall);
+    try {
+      return await waitReady(this.#fd(), dir, options?.signal, deadline, syscall);
+    } catch (e) {
+      // Made off this chain (a timer, a close() elsewhere): the awaiting stack.
+      throw restack(e);
+    }
   }
 
   #deadline(): number | undefined {
@@ -1475,10 +1499,13 @@ export class Socket {
     options?: AsyncOptions,
     deadline?: number,
     waitFirst = false,
+    sa?: Uint8Array,
   ): Promise<number> {
     options?.signal?.throwIfAborted();
     deadline ??= this.#deadline();
-    return ioAsync(() => this.#fd(), dir, attempt, syscall, options?.signal, deadline, waitFirst);
+    const fd = () => this.#fd();
+    const signal = options?.signal;
+    return ioAsync(fd, dir, attempt, syscall, signal, deadline, waitFirst, sa, this.#proto);
   }
 
   /** Toggles O_NONBLOCK around `fn` when the descriptor is in blocking mode. */
@@ -1542,27 +1569,31 @@ export class Socket {
       signal: options?.signal,
     });
     let backoff = 1;
-    for (;;) {
-      const fd = this.#fd();
-      const [r, e] = this.#nonblocking(fd, () => libc.connect(fd, sa, sa.length));
-      if (r === 0) return;
-      if (e === EINPROGRESS || e === EINTR) {
-        while ((await this.#wait(WRITE, options, deadline, "connect")) === false);
-        const err = this.getsockopt(C.SOL_SOCKET, C.SO_ERROR);
-        if (err === 0) return;
-        throw fromErrno(err, "connect");
+    try {
+      for (;;) {
+        const fd = this.#fd();
+        const [r, e] = this.#nonblocking(fd, () => libc.connect(fd, sa, sa.length));
+        if (r === 0) return;
+        if (e === EINPROGRESS || e === EINTR) {
+          while ((await this.#wait(WRITE, options, deadline, "connect")) === false);
+          const err = this.getsockopt(C.SOL_SOCKET, C.SO_ERROR);
+          if (err === 0) return;
+          throw fromErrno(err, "connect");
+        }
+        if (isAgain(e)) {
+          // AF_UNIX with a full backlog. No readiness event announces room in
+          // the listener's queue (a blocking connect sleeps on the listener,
+          // and an unconnected socket is already "writable", so an
+          // edge-triggered wait would never wake again): retry on a timer,
+          // backing off from 1 ms to 50 ms. Signal, timeout and close() apply.
+          await this.#retryLater(backoff, options, deadline, "connect");
+          backoff = Math.min(backoff * 2, 50);
+          continue;
+        }
+        throw fromErrno(e, "connect");
       }
-      if (isAgain(e)) {
-        // AF_UNIX with a full backlog. No readiness event announces room in
-        // the listener's queue (a blocking connect sleeps on the listener,
-        // and an unconnected socket is already "writable", so an
-        // edge-triggered wait would never wake again): retry on a timer,
-        // backing off from 1 ms to 50 ms. Signal, timeout and close() apply.
-        await this.#retryLater(backoff, options, deadline, "connect");
-        backoff = Math.min(backoff * 2, 50);
-        continue;
-      }
-      throw fromErrno(e, "connect");
+    } catch (e) {
+      throw aboutAddress(e, sa, this.#proto, "connect"); // its error names the address
     }
   }
 
@@ -1865,6 +1896,9 @@ export class Socket {
       },
       "sendto",
       options,
+      undefined,
+      false,
+      sa,
     );
   }
 
@@ -1887,10 +1921,11 @@ export class Socket {
     address?: AddressLike | null,
     options?: AsyncOptions,
   ): Promise<number> {
-    const out = this.#msgOut(buffers, ancdata, address);
+    const [out, sa] = this.#msgOut(buffers, ancdata, address);
     const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
     // The msghdr is rebuilt from the live buffers before every attempt.
-    return this.#ioAsync(WRITE, (fd) => libc.sendmsg(fd, out(), f), "sendmsg", options);
+    const attempt = (fd: number) => libc.sendmsg(fd, out(), f);
+    return this.#ioAsync(WRITE, attempt, "sendmsg", options, undefined, false, sa);
   }
 
   // -------------------------------------------------------------------------
@@ -2222,7 +2257,7 @@ export class Socket {
         if (get(this.#h.fd, sa, new Uint8Array(len.buffer)) !== 0) continue;
         try {
           const addr = decodeAddress(sa, len[0], this.#proto);
-          const text = pyStr(addr);
+          const text = addressStr(addr);
           if (text !== "" && text !== "b''") s += `, ${key}=${text}`;
         } catch { /* an address we cannot decode: left out */ }
       }
@@ -2266,37 +2301,6 @@ function familyName(family: number): string {
 
 function typeNameOf(type: number): string {
   return TYPE_NAMES.get(type) ?? String(type);
-}
-
-/** Python's `str()` of an address: tuples, `'…'` strings inside them, `b'…'` bytes. */
-function pyStr(v: unknown, nested = false): string {
-  if (typeof v === "string") return nested ? pyQuote(v) : v;
-  if (typeof v === "number" || typeof v === "bigint") return String(v);
-  if (v instanceof Uint8Array) {
-    // As Python's bytes repr: double quotes when only those avoid escaping.
-    const q = v.includes(0x27) && !v.includes(0x22) ? '"' : "'";
-    let out = "";
-    for (const b of v) {
-      const c = String.fromCharCode(b);
-      if (c === "\\" || c === q) out += "\\" + c;
-      else if (b >= 0x20 && b < 0x7f) out += c;
-      else if (c === "\n") out += "\\n";
-      else if (c === "\r") out += "\\r";
-      else if (c === "\t") out += "\\t";
-      else out += "\\x" + b.toString(16).padStart(2, "0");
-    }
-    return `b${q}${out}${q}`;
-  }
-  if (Array.isArray(v)) {
-    const items = v.map((x) => pyStr(x, true));
-    return `(${items.join(", ")}${items.length === 1 ? "," : ""})`;
-  }
-  return String(v);
-}
-
-function pyQuote(s: string): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  return q + s.replaceAll("\\", "\\\\").replaceAll(q, "\\" + q) + q;
 }
 
 /** Python's `socket.SocketType`: the class of socket objects. */

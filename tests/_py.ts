@@ -101,7 +101,6 @@ export type Outcome = { ok: unknown } | PyExc;
 /** Python's exception class names → ours (Python's ValueError/OverflowError are RangeError). */
 export function ourClassFor(pyName: string): string {
   return {
-    OSError: "error",
     ValueError: "RangeError",
     OverflowError: "RangeError",
   }[pyName] ?? pyName;
@@ -114,7 +113,8 @@ export function outcomeOf(f: () => unknown): Outcome {
   } catch (e) {
     const x = e as { name?: string; errno?: number | null; strerror?: string | null };
     return {
-      exc: x.name ?? String(e),
+      // socket.error is named as Python's OSError ("OSError [EADDRINUSE]")
+      exc: x.name?.replace(/^OSError \[\w+\]$/, "OSError") ?? String(e),
       errno: x.errno ?? null,
       strerror: x.strerror ?? null,
       msg: String((e as Error).message),

@@ -217,7 +217,7 @@ Deno.test("errors: each Python class, its hierarchy and its Deno class", () => {
     for (const b of bases) assertInstanceOf(e, b, name);
     assertInstanceOf(e, S.error, name);
     assertInstanceOf(e, Error, name);
-    assertEquals(e.name, cls === S.error ? "error" : cls.name, name);
+    assertEquals(e.name, cls === S.error ? `OSError [${code}]` : cls.name, name);
     for (const other of all) {
       if (other !== cls) assertFalse(e instanceof other, `${name} is not a ${other.name}`);
     }

@@ -291,7 +291,7 @@ Deno.test("create_server: SO_REUSEADDR, backlog, reuse_port, bind errors", async
   const ours = outcomeOf(() => S.create_server(addr));
   assertEquals(mismatch({ ...theirs, strerror: null } as Outcome, ours, "in use"), null);
   const e = assertThrows(() => S.create_server(addr), S.error);
-  assertEquals(e.name, "error");
+  assertEquals(e.name, "OSError [EADDRINUSE]");
   assert(e.message.includes(String(addr[1])), e.message);
   assertInstanceOf(e, Deno.errors.AddrInUse);
   // reuse_port: two listeners on one port

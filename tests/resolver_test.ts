@@ -186,7 +186,10 @@ Deno.test("getaddrinfo: gaierror carries the EAI code, gai_strerror text and the
   assertEquals(e.errno, S.EAI_SERVICE);
   assertEquals(e.code, "EAI_SERVICE");
   assertEquals(e.strerror, "Servname not supported for ai_socktype");
-  assertEquals(e.message, `[Errno ${S.EAI_SERVICE}] Servname not supported for ai_socktype`);
+  assertEquals(
+    e.message,
+    `[Errno ${S.EAI_SERVICE}] Servname not supported for ai_socktype: nosuchservice`,
+  );
   assertInstanceOf(e, S.error);
   const f = assertThrows(() => S.getaddrinfo("no.such.host.invalid", 80), S.gaierror);
   assertEquals([f.errno, f.code], [S.EAI_NONAME, "EAI_NONAME"]);
