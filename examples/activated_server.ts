@@ -16,6 +16,16 @@
  * @module
  */
 import * as socket from "../mod.ts";
+import { Cli } from "./_args.ts";
+
+const cli: Cli = new Cli({
+  usage: "activated_server.ts [-c COUNT]",
+  help: "Run it under systemd-socket-activate (or systemd), which passes the listening sockets:\n" +
+    "  systemd-socket-activate -l 127.0.0.1:8022 deno run --allow-ffi --allow-env " +
+    "examples/activated_server.ts\n" +
+    "-c COUNT  exit after COUNT clients (default: serve until killed)",
+  values: ["-c"],
+});
 
 function describe(s: socket.Socket): string {
   const fam = s.family === socket.AF_UNIX
@@ -45,16 +55,14 @@ async function serve(s: socket.Socket, name: string, conn: socket.Socket, n: num
 }
 
 async function main(): Promise<void> {
-  const c = Deno.args.indexOf("-c");
-  const count = c >= 0 ? Number(Deno.args[c + 1]) : Infinity;
+  const count = cli.parse().int("-c", Infinity, 1, Number.MAX_SAFE_INTEGER);
   const passed = socket.listen_fds_with_names({ unset_environment: true });
   if (passed.length === 0) {
-    console.error(
-      "activated_server: not socket-activated (no LISTEN_FDS for this pid); run it under\n" +
-        "  systemd-socket-activate -l 127.0.0.1:8022 deno run --allow-ffi --allow-env " +
+    cli.fail(
+      "not socket-activated (no LISTEN_FDS for this process): run it under " +
+        "systemd-socket-activate -l 127.0.0.1:8022 deno run --allow-ffi --allow-env " +
         "examples/activated_server.ts",
     );
-    Deno.exit(1);
   }
   for (const [s, name] of passed) {
     console.log(`pid ${Deno.pid}: fd ${s.fileno()} "${name}" is ${describe(s)}`);
@@ -83,4 +91,4 @@ async function main(): Promise<void> {
   Deno.exit(0);
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await cli.run(main);

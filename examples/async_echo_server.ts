@@ -12,6 +12,7 @@
  * @module
  */
 import * as socket from "../mod.ts";
+import { Cli } from "./_args.ts";
 
 /** Echoes everything `conn` receives back to it, until end of stream. */
 async function serve(conn: socket.Socket): Promise<void> {
@@ -24,30 +25,35 @@ async function serve(conn: socket.Socket): Promise<void> {
   }
 }
 
-const [host = "127.0.0.1", portArg = "0"] = Deno.args;
-const port = Number(portArg);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`bad port: ${portArg}`);
-  Deno.exit(2);
-}
+const cli: Cli = new Cli({
+  usage: "async_echo_server.ts [HOST] [PORT]",
+  help: "Echoes what each client sends, many clients at once, until killed.\n" +
+    "HOST defaults to 127.0.0.1 and PORT to 0 (an ephemeral port).",
+  positionals: [0, 2],
+});
+const [host = "127.0.0.1", portArg = "0"] = cli.parse().positionals;
+const port = /^\d+$/.test(portArg) ? Number(portArg) : -1;
+if (port < 0 || port > 65535) cli.usage(`bad port: ${portArg}`);
 
-using server = socket.create_server([host, port], { backlog: 1024 });
-console.log(`listening on ${(server.getsockname() as [string, number])[1]}`);
+await cli.run(async () => {
+  using server = socket.create_server([host, port], { backlog: 1024 });
+  console.log(`listening on ${(server.getsockname() as [string, number])[1]}`);
 
-for (;;) {
-  let conn: socket.Socket;
-  try {
-    [conn] = await server.acceptAsync();
-  } catch (e) {
-    // Out of descriptors: let some connections finish, then accept again.
-    if (e instanceof socket.error && (e.code === "EMFILE" || e.code === "ENFILE")) {
-      await new Promise((r) => setTimeout(r, 100));
-      continue;
+  for (;;) {
+    let conn: socket.Socket;
+    try {
+      [conn] = await server.acceptAsync();
+    } catch (e) {
+      // Out of descriptors: let some connections finish, then accept again.
+      if (e instanceof socket.error && (e.code === "EMFILE" || e.code === "ENFILE")) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      throw e;
     }
-    throw e;
+    serve(conn).catch((e) => {
+      // A peer that resets its connection only ends that connection.
+      if (!(e instanceof socket.ConnectionError)) console.error("connection failed:", e);
+    });
   }
-  serve(conn).catch((e) => {
-    // A peer that resets its connection only ends that connection.
-    if (!(e instanceof socket.ConnectionError)) console.error("connection failed:", e);
-  });
-}
+});

@@ -16,6 +16,7 @@
  * @module
  */
 import * as socket from "../mod.ts";
+import { Cli } from "./_args.ts";
 
 const PORT = 50007;
 const EXPECTED = "Received 'Hello, world'";
@@ -54,7 +55,7 @@ function getenv(name: string): string | undefined {
 }
 
 function fail(message: string): never {
-  console.error(`demo: ${message}`);
+  console.error(`error: ${message}`);
   Deno.exit(1);
 }
 
@@ -106,6 +107,11 @@ function denoRun(script: string, args: string[] = []): Deno.Command {
   });
 }
 
+new Cli({
+  usage: "demo.ts",
+  help: "Runs examples/echo_server.ts and examples/echo_client.ts against each other on " +
+    "port 50007\n(deno task demo).",
+}).parse();
 checkPortFree();
 const server = denoRun("./echo_server.ts").spawn();
 const serverOutput = server.output();

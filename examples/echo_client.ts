@@ -11,6 +11,7 @@
  * @module
  */
 import * as socket from "../mod.ts";
+import { Cli } from "./_args.ts";
 
 /** Python 2's `repr()` of a byte string: quoted, with escapes. */
 function repr(data: Uint8Array): string {
@@ -29,11 +30,19 @@ function repr(data: Uint8Array): string {
   return out + quote;
 }
 
-const HOST = Deno.args[0] ?? "localhost"; // The remote host
+const cli: Cli = new Cli({
+  usage: "echo_client.ts [HOST]",
+  help: "Sends 'Hello, world' to the echo server on HOST (default localhost), port 50007,\n" +
+    "and prints the reply.",
+  positionals: [0, 1],
+});
+const HOST = cli.parse().positionals[0] ?? "localhost"; // The remote host
 const PORT = 50007; // The same port as used by the server
-const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
-s.connect(HOST, PORT);
-s.send("Hello, world");
-const data = s.recv(1024);
-s.close();
-console.log("Received", repr(data));
+await cli.run(() => {
+  const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  s.connect(HOST, PORT);
+  s.send("Hello, world");
+  const data = s.recv(1024);
+  s.close();
+  console.log("Received", repr(data));
+});

@@ -8,7 +8,8 @@
  *
  * `send` passes its standard input — the file the shell opened for it — with
  * a short message; `recv` listens on the socket path, takes one descriptor
- * and prints what the file holds. Deno has no API that wraps a raw
+ * and prints what the file holds, and removes the socket file when it ends
+ * (also on an error, Ctrl-C or SIGTERM). Deno has no API that wraps a raw
  * descriptor as a file, so the receiver lets the kernel read it:
  * `sendfile(2)` from the descriptor into a socketpair (so the file must be
  * a regular file, not a pipe).
@@ -16,6 +17,8 @@
  * @module
  */
 import * as socket from "../mod.ts";
+import { Cli } from "./_args.ts";
+import { bindSocketFile } from "./_socket_file.ts";
 
 const dec = new TextDecoder();
 
@@ -46,21 +49,32 @@ function readAll(fd: number): Uint8Array {
   }
 }
 
-function recv(path: string): void {
-  using srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+/** Binds `srv` to `path` (removed again at the end); a path in use is the user's to fix. */
+function bindOrFail(srv: socket.Socket, path: string): Disposable {
   try {
-    Deno.removeSync(path);
-  } catch { /* not there */ }
-  srv.bind(path);
+    return bindSocketFile(srv, path);
+  } catch (e) {
+    if (e instanceof socket.error && e.code === "EADDRINUSE") {
+      cli.fail(
+        `${path} exists: another receiver listens there, or a file is in the way (remove it if stale)`,
+      );
+    }
+    throw e;
+  }
+}
+
+async function recv(path: string): Promise<void> {
+  using srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+  using _file = bindOrFail(srv, path);
   srv.listen(1);
   console.log(`waiting on ${path}`);
-  const [conn] = srv.accept();
+  // Async waits keep the event loop free: Ctrl-C (SIGINT) and SIGTERM still
+  // remove the socket file.
+  const [conn] = await srv.acceptAsync();
   using _conn = conn;
+  await conn.recvAsync(1, socket.MSG_PEEK); // the message is there (or the end of stream)
   const [msg, fds] = socket.recv_fds(conn, 1024, 4);
-  if (fds.length === 0) {
-    console.error("no descriptor arrived");
-    Deno.exit(1);
-  }
+  if (fds.length === 0) cli.fail("no descriptor arrived");
   const [fd, ...extra] = fds;
   extra.forEach(socket.close);
   const data = readAll(fd);
@@ -89,12 +103,14 @@ function send(path: string, label: string): void {
   console.log(`sent descriptor 0 (${label}) to ${path}`);
 }
 
-const [mode, path, label] = Deno.args;
-if (mode === "recv" && path) recv(path);
-else if (mode === "send" && path) send(path, label ?? "stdin");
-else {
-  console.error(
-    "usage: fd_passing.ts recv SOCKET_PATH | fd_passing.ts send SOCKET_PATH [LABEL] < FILE",
-  );
-  Deno.exit(2);
-}
+const cli: Cli = new Cli({
+  usage: "fd_passing.ts recv SOCKET_PATH | fd_passing.ts send SOCKET_PATH [LABEL] < FILE",
+  help:
+    "recv: listen on SOCKET_PATH (removed again on exit), take one descriptor, print its file\n" +
+    "send: pass standard input (a regular file) to the receiver on SOCKET_PATH, with LABEL",
+  positionals: [2, 3],
+});
+const [mode, path, label] = cli.parse().positionals;
+if (mode === "recv" && label === undefined) await cli.run(() => recv(path));
+else if (mode === "send") await cli.run(() => send(path, label ?? "stdin"));
+else cli.usage(mode === "recv" ? `unexpected argument ${label}` : `unknown mode ${mode}`);

@@ -21,6 +21,7 @@
  * @module
  */
 import * as socket from "../mod.ts";
+import { Cli } from "./_args.ts";
 
 interface Options {
   name: string;
@@ -33,31 +34,34 @@ interface Options {
   count: number;
 }
 
-function parseArgs(args: string[]): Options {
-  const o: Options = { name: "", group: "239.255.42.1", port: 5007, ttl: 1, loop: true, count: 0 };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const next = () => args[++i] ?? "";
-    if (a === "--group") o.group = next();
-    else if (a === "--port") o.port = Number(next());
-    else if (a === "--iface") o.iface = next();
-    else if (a === "--source") o.source = next();
-    else if (a === "--ttl") o.ttl = Number(next());
-    else if (a === "--no-loop") o.loop = false;
-    else if (a === "-c") o.count = Number(next());
-    else if (!a.startsWith("-") && !o.name) o.name = a;
-    else {
-      console.error(`multicast_chat: unexpected argument ${a}`);
-      Deno.exit(2);
-    }
-  }
-  if (!o.name) {
-    console.error(
-      "usage: multicast_chat.ts NAME [--group ADDR] [--port N] [--iface IFACE] [--source ADDR] [--ttl N] [--no-loop] [-c COUNT]",
-    );
-    Deno.exit(2);
-  }
-  return o;
+const cli: Cli = new Cli({
+  usage: "multicast_chat.ts NAME [--group ADDR] [--port N] [--iface IFACE] [--source ADDR] " +
+    "[--ttl N] [--no-loop] [-c COUNT]",
+  help: "Sends each line of stdin to the group as NAME, prints what the group carries.\n" +
+    "--group ADDR    the group (default 239.255.42.1; an IPv6 group such as ff15::42 too)\n" +
+    "--port N        the port (default 5007)\n" +
+    "--iface IFACE   the interface to join on and send from (default: by route)\n" +
+    "--source ADDR   join source-specifically: only what ADDR sends arrives\n" +
+    "--ttl N         the multicast TTL / hop limit (default 1)\n" +
+    "--no-loop       this host's members do not receive what it sends\n" +
+    "-c COUNT        exit after COUNT messages, once stdin is closed too",
+  values: ["--group", "--port", "--iface", "--source", "--ttl", "-c"],
+  flags: ["--no-loop"],
+  positionals: [1, 1],
+});
+
+function parseArgs(): Options {
+  const args = cli.parse();
+  return {
+    name: args.positionals[0],
+    group: args.get("--group", "239.255.42.1"),
+    port: args.int("--port", 5007, 0, 65535),
+    iface: args.get("--iface"),
+    source: args.get("--source"),
+    ttl: args.int("--ttl", 1, 0, 255),
+    loop: !args.has("--no-loop"),
+    count: args.int("-c", 0, 0, Number.MAX_SAFE_INTEGER),
+  };
 }
 
 async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
@@ -75,7 +79,7 @@ async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string
 }
 
 async function main(): Promise<void> {
-  const o = parseArgs(Deno.args);
+  const o = parseArgs();
   const v6 = o.group.includes(":");
   const family = v6 ? socket.AF_INET6 : socket.AF_INET;
   using s = socket.socket(family, socket.SOCK_DGRAM);
@@ -87,9 +91,14 @@ async function main(): Promise<void> {
     0,
   );
   s.bind(v6 ? ["::", o.port, 0, 0] : ["0.0.0.0", o.port]);
-  if (o.source) socket.joinSourceGroup(s, o.group, o.source, o.iface);
-  else socket.joinGroup(s, o.group, o.iface);
-  if (o.iface) socket.setMulticastInterface(s, o.iface);
+  try {
+    if (o.source) socket.joinSourceGroup(s, o.group, o.source, o.iface);
+    else socket.joinGroup(s, o.group, o.iface);
+    if (o.iface) socket.setMulticastInterface(s, o.iface);
+  } catch (e) {
+    if (!(e instanceof socket.error)) throw e;
+    cli.fail(`cannot join ${o.group}${o.iface ? ` on ${o.iface}` : ""}: ${e.message}`);
+  }
   socket.setMulticastTtl(s, o.ttl);
   socket.setMulticastLoop(s, o.loop);
   console.log(
@@ -134,4 +143,4 @@ async function main(): Promise<void> {
   console.log(`left ${o.group} after ${received} message${received === 1 ? "" : "s"}`);
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await cli.run(main);

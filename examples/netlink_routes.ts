@@ -14,6 +14,12 @@
 import * as socket from "../mod.ts";
 import { constants as K } from "../constants/mod.ts";
 import { decodeAddr, decodeLink, decodeRoute, dump } from "./_rtnetlink.ts";
+import { Cli } from "./_args.ts";
+
+const cli: Cli = new Cli({
+  usage: "netlink_routes.ts",
+  help: "Lists this network namespace's links, addresses and routes, asked over rtnetlink.",
+});
 
 const FLAGS: [string, number][] = [
   ["UP", K.IFF_UP],
@@ -70,4 +76,7 @@ function main(): void {
   }
 }
 
-if (import.meta.main) main();
+if (import.meta.main) {
+  cli.parse();
+  await cli.run(main);
+}

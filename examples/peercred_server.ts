@@ -11,11 +11,25 @@
  * `@libc-socket-peercred`). The allow list defaults to this process's own
  * uid. Try `socat - ABSTRACT-CONNECT:libc-socket-peercred`, then the same as
  * another user (`sudo -u nobody socat …`). With `-c COUNT` the server exits
- * after COUNT clients.
+ * after COUNT clients. A socket file it creates is removed when it exits
+ * (also on an error, Ctrl-C or SIGTERM).
  *
  * @module
  */
 import * as socket from "../mod.ts";
+import { Cli } from "./_args.ts";
+import { bindSocketFile } from "./_socket_file.ts";
+
+const cli: Cli = new Cli({
+  usage: "peercred_server.ts [ADDRESS] [--allow-uid UID]... [-c COUNT]",
+  help: "Welcomes the clients whose uid is allowed, refuses the others (SO_PEERCRED).\n" +
+    "ADDRESS          a socket path, or @name for an abstract socket " +
+    "(default @libc-socket-peercred)\n" +
+    "--allow-uid UID  a uid to welcome (repeatable; default: this process's uid)\n" +
+    "-c COUNT         exit after COUNT clients (default: serve until killed)",
+  values: ["--allow-uid", "-c"],
+  positionals: [0, 1],
+});
 
 /**
  * This process's uid, asked the same way as a client's: SO_PEERCRED on a
@@ -32,31 +46,28 @@ function ownUid(): number {
 }
 
 function parseArgs() {
-  let address = "@libc-socket-peercred";
-  const allow = new Set<number>();
-  let count = Infinity;
-  for (let i = 0; i < Deno.args.length; i++) {
-    const a = Deno.args[i];
-    if (a === "--allow-uid") allow.add(Number(Deno.args[++i]));
-    else if (a === "-c") count = Number(Deno.args[++i]);
-    else address = a;
-  }
+  const args = cli.parse();
+  const address = args.positionals[0] ?? "@libc-socket-peercred";
+  const allow = new Set(
+    args.all("--allow-uid").map((u) => cli.int(u, "--allow-uid", 0, 2 ** 32 - 2)),
+  );
   if (allow.size === 0) allow.add(ownUid());
-  if ([...allow].some((u) => !Number.isInteger(u) || u < 0) || !(count >= 1)) {
-    console.error("usage: peercred_server.ts [ADDRESS] [--allow-uid UID]... [-c COUNT]");
-    Deno.exit(2);
-  }
+  const count = args.int("-c", Infinity, 1, Number.MAX_SAFE_INTEGER);
   return { address, allow, count };
 }
 
 async function main(): Promise<void> {
   const { address, allow, count } = parseArgs();
-  // "@name" is an abstract address: a leading NUL byte, then the name.
-  const bindTo = address.startsWith("@")
-    ? new Uint8Array([0, ...new TextEncoder().encode(address.slice(1))])
-    : address;
   using srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
-  srv.bind(bindTo);
+  // "@name" is an abstract address: a leading NUL byte, then the name (no
+  // file). A path is a file, removed again when the server ends.
+  let file: Disposable | undefined;
+  if (address.startsWith("@")) {
+    srv.bind(new Uint8Array([0, ...new TextEncoder().encode(address.slice(1))]));
+  } else {
+    file = bindSocketFile(srv, address);
+  }
+  using _file = file;
   srv.listen(16);
   console.log(`listening on ${address}; allowed uids: ${[...allow].join(", ")}`);
   for (let served = 0; served < count; served++) {
@@ -78,4 +89,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await cli.run(main);

@@ -6,7 +6,9 @@
  *     deno run --allow-ffi examples/ping.ts HOST [-c COUNT] [-i SECONDS] [-4|-6]
  *
  * The host is resolved with getaddrinfo. Without `-c` it pings until
- * Ctrl-C, then prints the summary, as ping does.
+ * Ctrl-C, then prints the summary, as ping does. As ping's, the exit status
+ * is 0 when replies came, 1 when none did, and 2 on an error (which prints
+ * one line, `error: …`) or a usage error.
  *
  * A raw socket on loopback also receives the echo requests it sends: only
  * echo replies carrying this process's identifier count. A datagram ICMP
@@ -17,6 +19,7 @@
  */
 import * as socket from "../mod.ts";
 import { constants as K, struct } from "../constants/mod.ts";
+import { Cli } from "./_args.ts";
 
 const DATA_BYTES = 56; // ping's default payload: 64 bytes with the ICMP header
 
@@ -27,27 +30,27 @@ interface Options {
   family: number;
 }
 
-function usage(msg?: string): never {
-  if (msg) console.error(`ping: ${msg}`);
-  console.error("usage: ping.ts HOST [-c COUNT] [-i SECONDS] [-4|-6]");
-  Deno.exit(2);
-}
+const cli: Cli = new Cli({
+  usage: "ping.ts HOST [-c COUNT] [-i SECONDS] [-4|-6]",
+  help: "Sends ICMP echo requests to HOST and reports the replies, as ping(8).\n" +
+    "-c COUNT    stop after COUNT requests (default: until Ctrl-C)\n" +
+    "-i SECONDS  the interval between requests (default 1, at least 0.002)\n" +
+    "-4, -6      resolve HOST to an IPv4 / IPv6 address only",
+  values: ["-c", "-i"],
+  flags: ["-4", "-6"],
+  positionals: [1, 1],
+  errorStatus: 2,
+});
 
-function parseArgs(args: string[]): Options {
-  const o: Options = { host: "", count: Infinity, interval: 1, family: socket.AF_UNSPEC };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "-c") o.count = Number(args[++i]);
-    else if (a === "-i") o.interval = Number(args[++i]);
-    else if (a === "-4") o.family = socket.AF_INET;
-    else if (a === "-6") o.family = socket.AF_INET6;
-    else if (a.startsWith("-")) usage(`unknown option ${a}`);
-    else o.host = a;
-  }
-  if (!o.host) usage();
-  if (!(o.count >= 1)) usage("bad count");
-  if (!(o.interval >= 0.002)) usage("bad interval");
-  return o;
+function parseArgs(): Options {
+  const args = cli.parse();
+  if (args.has("-4") && args.has("-6")) cli.usage("-4 and -6 exclude each other");
+  return {
+    host: args.positionals[0],
+    count: args.int("-c", Infinity, 1, Number.MAX_SAFE_INTEGER),
+    interval: args.number("-i", 1, 0.002, 1e6),
+    family: args.has("-4") ? socket.AF_INET : args.has("-6") ? socket.AF_INET6 : socket.AF_UNSPEC,
+  };
 }
 
 /** The RFC 1071 Internet checksum. */
@@ -97,11 +100,10 @@ function openIcmp(family: number): { sock: socket.Socket; raw: boolean } {
     return { sock: socket.socket(family, socket.SOCK_DGRAM, proto), raw: false };
   } catch (e) {
     if (e instanceof socket.PermissionError) {
-      console.error(
-        "ping: raw sockets need CAP_NET_RAW, and this group is not in " +
+      cli.fail(
+        "raw sockets need CAP_NET_RAW, and this group is not in " +
           "net.ipv4.ping_group_range for ICMP datagram sockets",
       );
-      Deno.exit(2);
     }
     throw e;
   }
@@ -110,13 +112,13 @@ function openIcmp(family: number): { sock: socket.Socket; raw: boolean } {
 const fmt = (ms: number) => ms.toFixed(3);
 
 async function main(): Promise<void> {
-  const o = parseArgs(Deno.args);
+  const o = parseArgs();
   let ai: socket.AddrInfo;
   try {
     [ai] = socket.getaddrinfo(o.host, null, o.family, socket.SOCK_DGRAM);
   } catch (e) {
-    console.error(`ping: ${o.host}: ${(e as socket.error).strerror ?? e}`);
-    Deno.exit(2);
+    if (!(e instanceof socket.gaierror)) throw e;
+    cli.fail(`${o.host}: ${e.strerror}`);
   }
   const family = ai[0];
   const v6 = family === socket.AF_INET6;
@@ -233,4 +235,4 @@ async function main(): Promise<void> {
   Deno.exit(received ? 0 : 1);
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await cli.run(main);

@@ -19,6 +19,7 @@
  */
 /// <reference lib="deno.worker" />
 import * as socket from "../mod.ts";
+import { Cli } from "./_args.ts";
 
 const HOST = "127.0.0.1";
 const dec = new TextDecoder();
@@ -68,24 +69,25 @@ async function ask(port: number, text: string): Promise<string> {
   return reply.trim();
 }
 
+const cli: Cli = new Cli({
+  usage: "reuseport_workers.ts [N] [--port P] [--clients M]",
+  help: "N Workers (1-64, default 4) listen on one port with SO_REUSEPORT.\n" +
+    "--port P     the port on 127.0.0.1 (default: an ephemeral one)\n" +
+    "--clients M  connect M times, count the replies per Worker and exit " +
+    "(default: serve until Ctrl-C)",
+  values: ["--port", "--clients"],
+  positionals: [0, 1],
+});
+
 async function main(): Promise<void> {
-  let n = 4;
-  let port = 0;
-  let clients = 0;
-  for (let i = 0; i < Deno.args.length; i++) {
-    const a = Deno.args[i];
-    if (a === "--port") port = Number(Deno.args[++i]);
-    else if (a === "--clients") clients = Number(Deno.args[++i]);
-    else n = Number(a);
-  }
-  if (!(n >= 1 && n <= 64) || !(clients >= 0 && clients <= 100_000)) {
-    console.error("usage: reuseport_workers.ts [N (1-64)] [--port P] [--clients M]");
-    Deno.exit(2);
-  }
+  const args = cli.parse();
+  const nArg = args.positionals[0];
+  const n = nArg === undefined ? 4 : cli.int(nArg, "N", 1, 64);
+  let port = args.int("--port", 0, 0, 65535);
+  const clients = args.int("--clients", 0, 0, 100_000);
   const self_ = new URL(import.meta.url);
   if (Deno.permissions.querySync({ name: "read", path: self_ }).state !== "granted") {
-    console.error(`reuseport_workers: Workers load ${self_.pathname}: run with --allow-read`);
-    Deno.exit(2);
+    cli.fail(`Workers load ${self_.pathname}: run with --allow-read`);
   }
   const workers: Worker[] = [];
   for (let id = 1; id <= n; id++) {
@@ -127,4 +129,4 @@ const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGl
     "undefined" && self instanceof
     (globalThis as unknown as { WorkerGlobalScope: typeof EventTarget }).WorkerGlobalScope;
 if (inWorker) worker();
-else if (import.meta.main) await main();
+else if (import.meta.main) await cli.run(main);

@@ -15,7 +15,12 @@ import * as socket from "../mod.ts";
 import * as selectors from "../selectors.ts";
 import { exampleArgs } from "./_args.ts";
 
-const { port, count } = exampleArgs();
+const { port, count, cli } = exampleArgs(
+  "selectors_echo_server.ts",
+  50007,
+  "The echo server of CPython's selectors documentation; it stops when stdin closes,\n" +
+    "or after --count clients have disconnected.",
+);
 
 type Callback = (conn: socket.Socket | number, mask: number) => void;
 const sel = new selectors.DefaultSelector<socket.Socket | number, Callback>();
@@ -52,32 +57,34 @@ function stdin(_fd: socket.Socket | number, _mask: number): void {
   if ((Deno.stdin.readSync(new Uint8Array(1024)) ?? 0) === 0) running = false;
 }
 
-const sock = socket.socket();
-sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
-sock.bind(["127.0.0.1", port]);
-sock.listen(100);
-sock.setblocking(false);
-console.log("listening on", sock.getsockname());
-sel.register(sock, selectors.EVENT_READ, accept);
-// epoll refuses regular files (stdin from /dev/null or a file): then a
-// PollSelector would report it always readable, which here means EOF.
-try {
-  sel.register(0, selectors.EVENT_READ, stdin);
-} catch {
-  console.log("stdin can't be watched with epoll: stopping after --count clients only");
-  if (count === null) running = false;
-}
-
-while (running) {
-  const events = sel.select();
-  for (const [key, mask] of events) {
-    const callback = key.data;
-    callback(key.fileobj, mask);
+await cli.run(() => {
+  const sock = socket.socket();
+  sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
+  sock.bind(["127.0.0.1", port]);
+  sock.listen(100);
+  sock.setblocking(false);
+  console.log("listening on", sock.getsockname());
+  sel.register(sock, selectors.EVENT_READ, accept);
+  // epoll refuses regular files (stdin from /dev/null or a file): then a
+  // PollSelector would report it always readable, which here means EOF.
+  try {
+    sel.register(0, selectors.EVENT_READ, stdin);
+  } catch {
+    console.log("stdin can't be watched with epoll: stopping after --count clients only");
+    if (count === null) running = false;
   }
-}
-for (const key of [...sel.get_map()!.values()]) {
-  sel.unregister(key.fileobj);
-  if (typeof key.fileobj !== "number") key.fileobj.close();
-}
-sel.close();
-console.log("server stopped");
+
+  while (running) {
+    const events = sel.select();
+    for (const [key, mask] of events) {
+      const callback = key.data;
+      callback(key.fileobj, mask);
+    }
+  }
+  for (const key of [...sel.get_map()!.values()]) {
+    sel.unregister(key.fileobj);
+    if (typeof key.fileobj !== "number") key.fileobj.close();
+  }
+  sel.close();
+  console.log("server stopped");
+});

@@ -11,6 +11,15 @@
  */
 import * as socket from "../mod.ts";
 import { constants as K, struct } from "../constants/mod.ts";
+import { Cli } from "./_args.ts";
+
+const cli: Cli = new Cli({
+  usage: "sniff.ts IFACE [-c COUNT]",
+  help: "Prints the frames interface IFACE sees (AF_PACKET; needs CAP_NET_RAW).\n" +
+    "-c COUNT  exit after COUNT frames (default: until Ctrl-C)",
+  values: ["-c"],
+  positionals: [1, 1],
+});
 
 const ETH = struct("ethhdr");
 const IP4 = struct("iphdr");
@@ -82,18 +91,24 @@ export function describe(frame: Uint8Array): string {
 }
 
 async function main(): Promise<void> {
-  let count = Infinity;
-  let iface = "";
-  for (let i = 0; i < Deno.args.length; i++) {
-    if (Deno.args[i] === "-c") count = Number(Deno.args[++i]);
-    else iface = Deno.args[i];
-  }
-  if (!iface || !(count >= 1)) {
-    console.error("usage: sniff.ts IFACE [-c COUNT]");
-    Deno.exit(2);
+  const args = cli.parse();
+  const iface = args.positionals[0];
+  const count = args.int("-c", Infinity, 1, Number.MAX_SAFE_INTEGER);
+  try {
+    socket.if_nametoindex(iface);
+  } catch (e) {
+    if (!(e instanceof socket.error || e instanceof RangeError)) throw e;
+    cli.fail(`no such interface: ${iface}`);
   }
   // Every protocol (ETH_P_ALL), on one interface only.
-  using s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(socket.ETH_P_ALL));
+  let s: socket.Socket;
+  try {
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(socket.ETH_P_ALL));
+  } catch (e) {
+    if (!(e instanceof socket.PermissionError)) throw e;
+    cli.fail(`AF_PACKET sockets need CAP_NET_RAW (root): ${e.message}`);
+  }
+  using _s = s;
   s.bind([iface, socket.ETH_P_ALL]);
   console.log(`listening on ${iface}`);
   const stop = new AbortController();
@@ -112,4 +127,4 @@ async function main(): Promise<void> {
   Deno.exit(0);
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await cli.run(main);

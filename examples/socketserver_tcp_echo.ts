@@ -16,7 +16,12 @@ import * as socketserver from "../socketserver.ts";
 import { select } from "../select.ts";
 import { exampleArgs } from "./_args.ts";
 
-const { port, count } = exampleArgs(9999);
+const { port, count, cli } = exampleArgs(
+  "socketserver_tcp_echo.ts",
+  9999,
+  "socketserver.TCPServer: each line a client sends comes back upper-cased; it stops\n" +
+    "when stdin closes, or after --count requests.",
+);
 let handled = 0;
 
 class MyTCPHandler extends socketserver.StreamRequestHandler {
@@ -42,11 +47,13 @@ class Server extends socketserver.TCPServer {
   }
 }
 
-// Create the server, binding to localhost on port 9999
-{
-  using server = new Server(["127.0.0.1", port], MyTCPHandler);
-  console.log("serving on", server.server_address);
-  // Activate the server; this will keep running until shutdown()
-  server.serve_forever(0.1);
-}
-console.log("server stopped");
+await cli.run(() => {
+  // Create the server, binding to localhost on port 9999
+  {
+    using server = new Server(["127.0.0.1", port], MyTCPHandler);
+    console.log("serving on", server.server_address);
+    // Activate the server; this will keep running until shutdown()
+    server.serve_forever(0.1);
+  }
+  console.log("server stopped");
+});

@@ -11,6 +11,13 @@
  */
 import * as socket from "../mod.ts";
 import * as socketserver from "../socketserver.ts";
+import { Cli } from "./_args.ts";
+
+const cli: Cli = new Cli({
+  usage: "socketserver_threaded.ts",
+  help: "A ThreadingTCPServer on an ephemeral port serves three concurrent clients, then stops.",
+});
+cli.parse();
 
 let nextTask = 1;
 
@@ -33,20 +40,22 @@ async function client(ip: string, port: number, message: string): Promise<void> 
   console.log(`Received: ${response}`);
 }
 
-// Port 0 means to select an arbitrary unused port
-const server = new ThreadedTCPServer(["localhost", 0], ThreadedTCPRequestHandler);
-const [ip, port] = server.server_address as [string, number];
+await cli.run(async () => {
+  // Port 0 means to select an arbitrary unused port
+  const server = new ThreadedTCPServer(["localhost", 0], ThreadedTCPRequestHandler);
+  const [ip, port] = server.server_address as [string, number];
 
-// Start serving: each request is handled as its own task, concurrently
-const serving = server.serve_forever();
-console.log("Server loop running");
+  // Start serving: each request is handled as its own task, concurrently
+  const serving = server.serve_forever();
+  console.log("Server loop running");
 
-await Promise.all([
-  client(ip, port, "Hello World 1"),
-  client(ip, port, "Hello World 2"),
-  client(ip, port, "Hello World 3"),
-]);
+  await Promise.all([
+    client(ip, port, "Hello World 1"),
+    client(ip, port, "Hello World 2"),
+    client(ip, port, "Hello World 3"),
+  ]);
 
-await server.shutdown();
-await serving;
-server.server_close();
+  await server.shutdown();
+  await serving;
+  server.server_close();
+});

@@ -14,7 +14,12 @@ import * as socketserver from "../socketserver.ts";
 import { select } from "../select.ts";
 import { exampleArgs } from "./_args.ts";
 
-const { port, count } = exampleArgs(9999);
+const { port, count, cli } = exampleArgs(
+  "socketserver_udp.ts",
+  9999,
+  "socketserver.UDPServer: each datagram comes back upper-cased; it stops when stdin\n" +
+    "closes, or after --count datagrams.",
+);
 let handled = 0;
 
 class MyUDPHandler extends socketserver.BaseRequestHandler {
@@ -39,9 +44,11 @@ class Server extends socketserver.UDPServer {
   }
 }
 
-{
-  using server = new Server(["127.0.0.1", port], MyUDPHandler);
-  console.log("serving on", server.server_address);
-  server.serve_forever(0.1);
-}
-console.log("server stopped");
+await cli.run(() => {
+  {
+    using server = new Server(["127.0.0.1", port], MyUDPHandler);
+    console.log("serving on", server.server_address);
+    server.serve_forever(0.1);
+  }
+  console.log("server stopped");
+});

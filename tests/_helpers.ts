@@ -1,7 +1,7 @@
 /**
- * Small helpers of seed_test.ts and broadcast_test.ts: spawning Deno (with
- * the `LIBC_SOCKET_DENO_PREFIX` emulator prefix), running python3, and a
- * temporary directory that removes itself.
+ * Small helpers of the tests: spawning Deno (with the
+ * `LIBC_SOCKET_DENO_PREFIX` emulator prefix), running python3, a temporary
+ * directory that removes itself, and the examples with their permissions.
  */
 
 const decoder = new TextDecoder();
@@ -42,4 +42,26 @@ export async function python(code: string, ...args: string[]): Promise<string> {
 export function tempDir(): { path: string } & Disposable {
   const path = Deno.makeTempDirSync({ prefix: "libc_socket_" });
   return { path, [Symbol.dispose]: () => Deno.removeSync(path, { recursive: true }) };
+}
+
+/** The absolute path of examples/. */
+export const EXAMPLES_DIR: string = new URL("../examples/", import.meta.url).pathname;
+
+/** The examples' file names (`examples/*.ts` but the `_` helpers), sorted. */
+export function exampleNames(): string[] {
+  return [...Deno.readDirSync(EXAMPLES_DIR)]
+    .filter((e) => e.isFile && e.name.endsWith(".ts") && !e.name.startsWith("_"))
+    .map((e) => e.name)
+    .sort();
+}
+
+/**
+ * The permission flags an example's doc line gives its `deno run` (those
+ * before the file name: after it come the example's own options).
+ */
+export function permissionsOf(name: string, source: string): string[] {
+  const line = source.split("\n").find((l) => l.includes("deno run") && l.includes(name));
+  const before = line?.slice(line.indexOf("deno run"), line.indexOf(name)) ?? "";
+  const flags = before.match(/--allow-[\w-]+(=\S+)?/g) ?? [];
+  return flags.length > 0 ? flags : ["--allow-ffi"];
 }

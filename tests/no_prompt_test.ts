@@ -11,7 +11,7 @@
  * take arguments get harmless loopback ones.
  */
 import { assert, assertEquals } from "@std/assert";
-import { DENO_PREFIX, denoArgv } from "./_helpers.ts";
+import { DENO_PREFIX, denoArgv, permissionsOf } from "./_helpers.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const EXAMPLES = `${ROOT}examples/`;
@@ -51,13 +51,6 @@ const NETNS = netnsWorks();
 
 function quote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
-/** The permission flags an example's doc line gives its `deno run`. */
-export function permissionsOf(name: string, source: string): string[] {
-  const line = source.split("\n").find((l) => l.includes("deno run") && l.includes(name));
-  const flags = line?.match(/--allow-[\w-]+(=\S+)?/g) ?? [];
-  return flags.length > 0 ? flags : ["--allow-ffi"];
 }
 
 /** Runs `argv` in a pseudo-terminal for at most `seconds`; returns what it printed. */

@@ -840,8 +840,11 @@ Deno.test("seed: '' is INADDR_ANY and '<broadcast>' is INADDR_BROADCAST", () => 
   // '<broadcast>' without SO_BROADCAST is refused by the kernel, as a
   // broadcast address is; with it, a UDP connect (which sends nothing)
   // records 255.255.255.255 as the peer. (Sending is tested in a network
-  // namespace, in broadcast_test.ts.)
+  // namespace, in broadcast_test.ts.) Bound to 127.0.0.1, the route is
+  // loopback's, whatever the machine's routes: offline there is none to
+  // 255.255.255.255 (ENETUNREACH).
   using u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  u.bind(["127.0.0.1", 0]);
   assertOSError(() => u.connect(["<broadcast>", 9]), "EACCES", socket.PermissionError);
   u.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1);
   u.connect(["<broadcast>", 9]);
