@@ -1029,7 +1029,7 @@ export const ETH_P_X25: number = c.ETH_P_X25;
 /** Ethernet protocol ID `ETH_P_XDSA`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_XDSA: number = c.ETH_P_XDSA;
 
-/** IPv4 address in host byte order `INADDR_ALLHOSTS_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on windows_x86_64. */
+/** IPv4 address in host byte order `INADDR_ALLHOSTS_GROUP`, from `<netinet/in.h>`. */
 export const INADDR_ALLHOSTS_GROUP: number = c.INADDR_ALLHOSTS_GROUP;
 
 /** IPv4 address in host byte order `INADDR_ALLMDNS_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
@@ -1059,7 +1059,7 @@ export const INADDR_DUMMY: number = c.INADDR_DUMMY;
 /** IPv4 address in host byte order `INADDR_LOOPBACK`, from `<netinet/in.h>`. */
 export const INADDR_LOOPBACK: number = c.INADDR_LOOPBACK;
 
-/** IPv4 address in host byte order `INADDR_MAX_LOCAL_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on windows_x86_64. */
+/** IPv4 address in host byte order `INADDR_MAX_LOCAL_GROUP`, from `<netinet/in.h>`. */
 export const INADDR_MAX_LOCAL_GROUP: number = c.INADDR_MAX_LOCAL_GROUP;
 
 /** IPv4 address in host byte order `INADDR_NONE`, from `<netinet/in.h>`. */
@@ -1068,7 +1068,7 @@ export const INADDR_NONE: number = c.INADDR_NONE;
 /** IPv4 address in host byte order `INADDR_PFSYNC_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const INADDR_PFSYNC_GROUP: number | undefined = c.INADDR_PFSYNC_GROUP;
 
-/** IPv4 address in host byte order `INADDR_UNSPEC_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on windows_x86_64. */
+/** IPv4 address in host byte order `INADDR_UNSPEC_GROUP`, from `<netinet/in.h>`. */
 export const INADDR_UNSPEC_GROUP: number = c.INADDR_UNSPEC_GROUP;
 
 /** VSOCK `ioctl()` request `IOCTL_VM_SOCKETS_GET_LOCAL_CID`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
@@ -1152,7 +1152,7 @@ export const IPPORT_TIMESERVER: number = c.IPPORT_TIMESERVER;
 /** Port number boundary `IPPORT_TTYLINK`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const IPPORT_TTYLINK: number = c.IPPORT_TTYLINK;
 
-/** Port number boundary `IPPORT_USERRESERVED`, from `<netinet/in.h>`. Not defined (`undefined`) on windows_x86_64. */
+/** Port number boundary `IPPORT_USERRESERVED`, from `<netinet/in.h>`. */
 export const IPPORT_USERRESERVED: number = c.IPPORT_USERRESERVED;
 
 /** Port number boundary `IPPORT_WHOIS`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
@@ -3569,7 +3569,7 @@ export const SOL_DECNET: number = c.SOL_DECNET;
 /** Socket option level `SOL_ICMPV6`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_ICMPV6: number = c.SOL_ICMPV6;
 
-/** Socket option level `SOL_IP`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
+/** Socket option level `SOL_IP`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const SOL_IP: number = c.SOL_IP;
 
 /** Socket option level `SOL_IPV6`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
@@ -3629,7 +3629,7 @@ export const SOL_SMC: number = c.SOL_SMC;
 /** Socket option level `SOL_SOCKET`, from `<asm-generic/socket.h>`. */
 export const SOL_SOCKET: number = c.SOL_SOCKET;
 
-/** Socket option level `SOL_TCP`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
+/** Socket option level `SOL_TCP`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const SOL_TCP: number = c.SOL_TCP;
 
 /** Socket option level `SOL_TIPC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
@@ -3638,7 +3638,7 @@ export const SOL_TIPC: number = c.SOL_TIPC;
 /** Socket option level `SOL_TLS`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_TLS: number = c.SOL_TLS;
 
-/** Socket option level `SOL_UDP`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
+/** Socket option level `SOL_UDP`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const SOL_UDP: number = c.SOL_UDP;
 
 /** Socket option level `SOL_VSOCK`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on linux_aarch64, darwin_x86_64, darwin_aarch64, windows_x86_64. */

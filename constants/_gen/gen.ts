@@ -57,7 +57,7 @@ import {
   type TranslationUnit,
   WINDOWS_ARCHES,
 } from "./spec.ts";
-import { FALLBACK } from "./fallback.ts";
+import { FALLBACK, OVERRIDE } from "./fallback.ts";
 import { windowsErrno } from "./winerrno.ts";
 import type { PlatformTable } from "../types.ts";
 import { cmp, log, mustRun, run } from "./proc.ts";
@@ -223,7 +223,13 @@ async function generate(p: Prepared, method: "run" | "asm"): Promise<Generated> 
     else constants[name] = Number(big);
   }
 
-  // 5. CPython values for names the headers lack (a header value wins).
+  // 5. CPython values for names the headers lack (a header value wins),
+  // and where CPython's headers disagree with these (OVERRIDE).
+  for (const [name, value] of Object.entries(OVERRIDE[target.os])) {
+    if (!(name in constants)) throw new Error(`gen: ${target.platform}: no ${name} to override`);
+    log(`gen: ${target.platform}: ${name} is ${value} as in CPython, not ${constants[name]}`);
+    constants[name] = value;
+  }
   const fallbacks: string[] = [];
   for (const [name, value] of Object.entries(FALLBACK[target.os])) {
     if (!(name in constants)) {
