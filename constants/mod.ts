@@ -22,6 +22,7 @@ import { table as linux_x86_64 } from "./linux_x86_64.ts";
 import { table as linux_aarch64 } from "./linux_aarch64.ts";
 import { table as darwin_x86_64 } from "./darwin_x86_64.ts";
 import { table as darwin_aarch64 } from "./darwin_aarch64.ts";
+import { table as windows_x86_64 } from "./windows_x86_64.ts";
 
 export type { FieldLayout, PlatformSizes, PlatformTable, StructLayout } from "./types.ts";
 
@@ -30,6 +31,7 @@ const TABLES: Readonly<Record<string, PlatformTable>> = {
   linux_aarch64,
   darwin_x86_64,
   darwin_aarch64,
+  windows_x86_64,
 };
 
 /** Struct layout object → its C tag, so `field()` errors can name it. */
@@ -46,7 +48,8 @@ export const SUPPORTED_PLATFORMS: readonly string[] = Object.keys(TABLES);
 /**
  * Returns the generated table of a platform.
  *
- * @param platform `${os}_${arch}` as in `Deno.build`, e.g. `linux_aarch64`.
+ * @param platform `${os}_${arch}` as in `Deno.build`, e.g. `linux_aarch64`,
+ * `windows_x86_64`.
  * @returns The table for that platform.
  * @throws {Error} If no table was generated for `platform`; the message
  * names the platform and the supported ones.

@@ -7,7 +7,8 @@
  *
  * A constant the platform lacks is `undefined`, never a made-up value. It
  * is typed `number | undefined` when a Linux platform lacks it; a name
- * only macOS lacks is typed `number` and says so in its documentation.
+ * only macOS or Windows lacks is typed `number` and says so in its
+ * documentation.
  *
  * @module
  */
@@ -17,34 +18,46 @@ import { table } from "./mod.ts";
 const c = table.constants;
 const e = table.errnoNames;
 
-/** Address family `AF_ALG`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_12844`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AF_12844: number | undefined = c.AF_12844;
+
+/** Address family `AF_ALG`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_ALG: number = c.AF_ALG;
 
 /** Address family `AF_APPLETALK`, from `<bits/socket.h>`. */
 export const AF_APPLETALK: number = c.AF_APPLETALK;
 
-/** Address family `AF_ASH`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_ASH`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_ASH: number = c.AF_ASH;
 
-/** Address family `AF_ATMPVC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_ATM`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AF_ATM: number | undefined = c.AF_ATM;
+
+/** Address family `AF_ATMPVC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_ATMPVC: number = c.AF_ATMPVC;
 
-/** Address family `AF_ATMSVC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_ATMSVC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_ATMSVC: number = c.AF_ATMSVC;
 
-/** Address family `AF_AX25`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_AX25`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_AX25: number = c.AF_AX25;
 
-/** Address family `AF_BLUETOOTH`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_BAN`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AF_BAN: number | undefined = c.AF_BAN;
+
+/** Address family `AF_BLUETOOTH`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_BLUETOOTH: number = c.AF_BLUETOOTH;
 
-/** Address family `AF_BRIDGE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_BRIDGE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_BRIDGE: number = c.AF_BRIDGE;
 
-/** Address family `AF_CAIF`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_BTH`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AF_BTH: number | undefined = c.AF_BTH;
+
+/** Address family `AF_CAIF`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_CAIF: number = c.AF_CAIF;
 
-/** Address family `AF_CAN`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_CAN`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_CAN: number = c.AF_CAN;
 
 /** Address family `AF_CCITT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
@@ -53,10 +66,13 @@ export const AF_CCITT: number | undefined = c.AF_CCITT;
 /** Address family `AF_CHAOS`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const AF_CHAOS: number | undefined = c.AF_CHAOS;
 
-/** Address family `AF_CNT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Address family `AF_CLUSTER`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AF_CLUSTER: number | undefined = c.AF_CLUSTER;
+
+/** Address family `AF_CNT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AF_CNT: number | undefined = c.AF_CNT;
 
-/** Address family `AF_COIP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Address family `AF_COIP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AF_COIP: number | undefined = c.AF_COIP;
 
 /** Address family `AF_DATAKIT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
@@ -65,28 +81,37 @@ export const AF_DATAKIT: number | undefined = c.AF_DATAKIT;
 /** Address family `AF_DLI`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const AF_DLI: number | undefined = c.AF_DLI;
 
-/** Address family `AF_E164`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Address family `AF_E164`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AF_E164: number | undefined = c.AF_E164;
 
 /** Address family `AF_ECMA`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const AF_ECMA: number | undefined = c.AF_ECMA;
 
-/** Address family `AF_ECONET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_ECONET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_ECONET: number = c.AF_ECONET;
 
-/** Address family `AF_FILE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_FILE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_FILE: number = c.AF_FILE;
+
+/** Address family `AF_FIREFOX`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AF_FIREFOX: number | undefined = c.AF_FIREFOX;
 
 /** Address family `AF_HYLINK`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const AF_HYLINK: number | undefined = c.AF_HYLINK;
 
-/** Address family `AF_IB`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_HYPERV`, value from CPython's socket module (the system headers lack it). Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AF_HYPERV: number | undefined = c.AF_HYPERV;
+
+/** Address family `AF_IB`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_IB: number = c.AF_IB;
 
-/** Address family `AF_IEEE80211`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Address family `AF_ICLFXBM`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AF_ICLFXBM: number | undefined = c.AF_ICLFXBM;
+
+/** Address family `AF_IEEE80211`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AF_IEEE80211: number | undefined = c.AF_IEEE80211;
 
-/** Address family `AF_IEEE802154`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_IEEE802154`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_IEEE802154: number = c.AF_IEEE802154;
 
 /** Address family `AF_IMPLINK`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
@@ -104,61 +129,64 @@ export const AF_IPX: number = c.AF_IPX;
 /** Address family `AF_IRDA`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const AF_IRDA: number = c.AF_IRDA;
 
-/** Address family `AF_ISDN`, from `<bits/socket.h>`. */
+/** Address family `AF_ISDN`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const AF_ISDN: number = c.AF_ISDN;
 
 /** Address family `AF_ISO`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const AF_ISO: number | undefined = c.AF_ISO;
 
-/** Address family `AF_IUCV`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_IUCV`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_IUCV: number = c.AF_IUCV;
 
-/** Address family `AF_KCM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_KCM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_KCM: number = c.AF_KCM;
 
-/** Address family `AF_KEY`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_KEY`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_KEY: number = c.AF_KEY;
 
 /** Address family `AF_LAT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const AF_LAT: number | undefined = c.AF_LAT;
 
-/** Address family `AF_LINK`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Address family `AF_LINK`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AF_LINK: number | undefined = c.AF_LINK;
 
-/** Address family `AF_LLC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_LLC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_LLC: number = c.AF_LLC;
 
-/** Address family `AF_LOCAL`, from `<bits/socket.h>`. */
+/** Address family `AF_LOCAL`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const AF_LOCAL: number = c.AF_LOCAL;
 
 /** Address family `AF_MAX`, from `<bits/socket.h>`. */
 export const AF_MAX: number = c.AF_MAX;
 
-/** Address family `AF_MCTP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_MCTP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_MCTP: number = c.AF_MCTP;
 
-/** Address family `AF_MPLS`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_MPLS`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_MPLS: number = c.AF_MPLS;
 
-/** Address family `AF_NATM`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Address family `AF_NATM`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AF_NATM: number | undefined = c.AF_NATM;
 
-/** Address family `AF_NDRV`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Address family `AF_NDRV`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AF_NDRV: number | undefined = c.AF_NDRV;
 
-/** Address family `AF_NETBEUI`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_NETBEUI`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_NETBEUI: number = c.AF_NETBEUI;
 
 /** Address family `AF_NETBIOS`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const AF_NETBIOS: number | undefined = c.AF_NETBIOS;
 
-/** Address family `AF_NETLINK`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_NETDES`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AF_NETDES: number | undefined = c.AF_NETDES;
+
+/** Address family `AF_NETLINK`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_NETLINK: number = c.AF_NETLINK;
 
-/** Address family `AF_NETROM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_NETROM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_NETROM: number = c.AF_NETROM;
 
-/** Address family `AF_NFC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_NFC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_NFC: number = c.AF_NFC;
 
 /** Address family `AF_NS`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
@@ -167,76 +195,88 @@ export const AF_NS: number | undefined = c.AF_NS;
 /** Address family `AF_OSI`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const AF_OSI: number | undefined = c.AF_OSI;
 
-/** Address family `AF_PACKET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_PACKET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_PACKET: number = c.AF_PACKET;
 
-/** Address family `AF_PHONET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_PHONET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_PHONET: number = c.AF_PHONET;
 
-/** Address family `AF_PPP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Address family `AF_PPP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AF_PPP: number | undefined = c.AF_PPP;
 
-/** Address family `AF_PPPOX`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_PPPOX`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_PPPOX: number = c.AF_PPPOX;
 
 /** Address family `AF_PUP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const AF_PUP: number | undefined = c.AF_PUP;
 
-/** Address family `AF_QIPCRTR`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_QIPCRTR`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_QIPCRTR: number = c.AF_QIPCRTR;
 
-/** Address family `AF_RDS`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_RDS`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_RDS: number = c.AF_RDS;
 
-/** Address family `AF_RESERVED_36`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Address family `AF_RESERVED_36`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AF_RESERVED_36: number | undefined = c.AF_RESERVED_36;
 
-/** Address family `AF_ROSE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_ROSE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_ROSE: number = c.AF_ROSE;
 
-/** Address family `AF_ROUTE`, from `<bits/socket.h>`. */
+/** Address family `AF_ROUTE`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const AF_ROUTE: number = c.AF_ROUTE;
 
-/** Address family `AF_RXRPC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_RXRPC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_RXRPC: number = c.AF_RXRPC;
 
-/** Address family `AF_SECURITY`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_SECURITY`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_SECURITY: number = c.AF_SECURITY;
 
-/** Address family `AF_SIP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Address family `AF_SIP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AF_SIP: number | undefined = c.AF_SIP;
 
-/** Address family `AF_SMC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_SMC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_SMC: number = c.AF_SMC;
 
 /** Address family `AF_SNA`, from `<bits/socket.h>`. */
 export const AF_SNA: number = c.AF_SNA;
 
-/** Address family `AF_SYSTEM`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Address family `AF_SYSTEM`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AF_SYSTEM: number | undefined = c.AF_SYSTEM;
 
-/** Address family `AF_TIPC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_TCNMESSAGE`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AF_TCNMESSAGE: number | undefined = c.AF_TCNMESSAGE;
+
+/** Address family `AF_TCNPROCESS`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AF_TCNPROCESS: number | undefined = c.AF_TCNPROCESS;
+
+/** Address family `AF_TIPC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_TIPC: number = c.AF_TIPC;
 
 /** Address family `AF_UNIX`, from `<bits/socket.h>`. */
 export const AF_UNIX: number = c.AF_UNIX;
 
+/** Address family `AF_UNKNOWN1`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AF_UNKNOWN1: number | undefined = c.AF_UNKNOWN1;
+
 /** Address family `AF_UNSPEC`, from `<bits/socket.h>`. */
 export const AF_UNSPEC: number = c.AF_UNSPEC;
 
-/** Address family `AF_UTUN`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Address family `AF_UTUN`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AF_UTUN: number | undefined = c.AF_UTUN;
 
-/** Address family `AF_VSOCK`, from `<bits/socket.h>`. */
+/** Address family `AF_VOICEVIEW`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AF_VOICEVIEW: number | undefined = c.AF_VOICEVIEW;
+
+/** Address family `AF_VSOCK`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const AF_VSOCK: number = c.AF_VSOCK;
 
-/** Address family `AF_WANPIPE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_WANPIPE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_WANPIPE: number = c.AF_WANPIPE;
 
-/** Address family `AF_X25`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_X25`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_X25: number = c.AF_X25;
 
-/** Address family `AF_XDP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Address family `AF_XDP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_XDP: number = c.AF_XDP;
 
 /** `getaddrinfo()` flag `AI_ADDRCONFIG`, from `<netdb.h>`. */
@@ -245,26 +285,38 @@ export const AI_ADDRCONFIG: number = c.AI_ADDRCONFIG;
 /** `getaddrinfo()` flag `AI_ALL`, from `<netdb.h>`. */
 export const AI_ALL: number = c.AI_ALL;
 
-/** `getaddrinfo()` flag `AI_CANONIDN`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `getaddrinfo()` flag `AI_CANONIDN`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AI_CANONIDN: number = c.AI_CANONIDN;
 
 /** `getaddrinfo()` flag `AI_CANONNAME`, from `<netdb.h>`. */
 export const AI_CANONNAME: number = c.AI_CANONNAME;
 
-/** `getaddrinfo()` flag `AI_DEFAULT`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `getaddrinfo()` flag `AI_DEFAULT`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AI_DEFAULT: number | undefined = c.AI_DEFAULT;
 
-/** `getaddrinfo()` flag `AI_IDN`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `getaddrinfo()` flag `AI_DISABLE_IDN_ENCODING`, from `<ws2tcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AI_DISABLE_IDN_ENCODING: number | undefined = c.AI_DISABLE_IDN_ENCODING;
+
+/** `getaddrinfo()` flag `AI_FILESERVER`, from `<ws2tcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AI_FILESERVER: number | undefined = c.AI_FILESERVER;
+
+/** `getaddrinfo()` flag `AI_FQDN`, from `<ws2tcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AI_FQDN: number | undefined = c.AI_FQDN;
+
+/** `getaddrinfo()` flag `AI_IDN`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AI_IDN: number = c.AI_IDN;
 
-/** `getaddrinfo()` flag `AI_IDN_ALLOW_UNASSIGNED`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `getaddrinfo()` flag `AI_IDN_ALLOW_UNASSIGNED`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AI_IDN_ALLOW_UNASSIGNED: number = c.AI_IDN_ALLOW_UNASSIGNED;
 
-/** `getaddrinfo()` flag `AI_IDN_USE_STD3_ASCII_RULES`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `getaddrinfo()` flag `AI_IDN_USE_STD3_ASCII_RULES`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AI_IDN_USE_STD3_ASCII_RULES: number = c.AI_IDN_USE_STD3_ASCII_RULES;
 
-/** `getaddrinfo()` flag `AI_MASK`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `getaddrinfo()` flag `AI_MASK`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AI_MASK: number | undefined = c.AI_MASK;
+
+/** `getaddrinfo()` flag `AI_NON_AUTHORITATIVE`, from `<ws2tcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AI_NON_AUTHORITATIVE: number | undefined = c.AI_NON_AUTHORITATIVE;
 
 /** `getaddrinfo()` flag `AI_NUMERICHOST`, from `<netdb.h>`. */
 export const AI_NUMERICHOST: number = c.AI_NUMERICHOST;
@@ -275,313 +327,319 @@ export const AI_NUMERICSERV: number = c.AI_NUMERICSERV;
 /** `getaddrinfo()` flag `AI_PASSIVE`, from `<netdb.h>`. */
 export const AI_PASSIVE: number = c.AI_PASSIVE;
 
-/** `getaddrinfo()` flag `AI_UNUSABLE`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `getaddrinfo()` flag `AI_RETURN_PREFERRED_NAMES`, from `<ws2tcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AI_RETURN_PREFERRED_NAMES: number | undefined = c.AI_RETURN_PREFERRED_NAMES;
+
+/** `getaddrinfo()` flag `AI_SECURE`, from `<ws2tcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const AI_SECURE: number | undefined = c.AI_SECURE;
+
+/** `getaddrinfo()` flag `AI_UNUSABLE`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AI_UNUSABLE: number | undefined = c.AI_UNUSABLE;
 
 /** `getaddrinfo()` flag `AI_V4MAPPED`, from `<netdb.h>`. */
 export const AI_V4MAPPED: number = c.AI_V4MAPPED;
 
-/** `getaddrinfo()` flag `AI_V4MAPPED_CFG`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `getaddrinfo()` flag `AI_V4MAPPED_CFG`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const AI_V4MAPPED_CFG: number | undefined = c.AI_V4MAPPED_CFG;
 
-/** Kernel crypto API (`AF_ALG`) constant `ALG_OP_DECRYPT`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Kernel crypto API (`AF_ALG`) constant `ALG_OP_DECRYPT`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ALG_OP_DECRYPT: number = c.ALG_OP_DECRYPT;
 
-/** Kernel crypto API (`AF_ALG`) constant `ALG_OP_ENCRYPT`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Kernel crypto API (`AF_ALG`) constant `ALG_OP_ENCRYPT`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ALG_OP_ENCRYPT: number = c.ALG_OP_ENCRYPT;
 
-/** Kernel crypto API (`AF_ALG`) constant `ALG_OP_SIGN`, value from CPython's socket module (the system headers lack it). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Kernel crypto API (`AF_ALG`) constant `ALG_OP_SIGN`, value from CPython's socket module (the system headers lack it). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ALG_OP_SIGN: number = c.ALG_OP_SIGN;
 
-/** Kernel crypto API (`AF_ALG`) constant `ALG_OP_VERIFY`, value from CPython's socket module (the system headers lack it). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Kernel crypto API (`AF_ALG`) constant `ALG_OP_VERIFY`, value from CPython's socket module (the system headers lack it). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ALG_OP_VERIFY: number = c.ALG_OP_VERIFY;
 
-/** Kernel crypto API (`AF_ALG`) constant `ALG_SET_AEAD_ASSOCLEN`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Kernel crypto API (`AF_ALG`) constant `ALG_SET_AEAD_ASSOCLEN`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ALG_SET_AEAD_ASSOCLEN: number = c.ALG_SET_AEAD_ASSOCLEN;
 
-/** Kernel crypto API (`AF_ALG`) constant `ALG_SET_AEAD_AUTHSIZE`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Kernel crypto API (`AF_ALG`) constant `ALG_SET_AEAD_AUTHSIZE`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ALG_SET_AEAD_AUTHSIZE: number = c.ALG_SET_AEAD_AUTHSIZE;
 
-/** Kernel crypto API (`AF_ALG`) constant `ALG_SET_DRBG_ENTROPY`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Kernel crypto API (`AF_ALG`) constant `ALG_SET_DRBG_ENTROPY`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ALG_SET_DRBG_ENTROPY: number = c.ALG_SET_DRBG_ENTROPY;
 
-/** Kernel crypto API (`AF_ALG`) constant `ALG_SET_IV`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Kernel crypto API (`AF_ALG`) constant `ALG_SET_IV`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ALG_SET_IV: number = c.ALG_SET_IV;
 
-/** Kernel crypto API (`AF_ALG`) constant `ALG_SET_KEY`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Kernel crypto API (`AF_ALG`) constant `ALG_SET_KEY`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ALG_SET_KEY: number = c.ALG_SET_KEY;
 
-/** Kernel crypto API (`AF_ALG`) constant `ALG_SET_OP`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Kernel crypto API (`AF_ALG`) constant `ALG_SET_OP`, from `<linux/if_alg.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ALG_SET_OP: number = c.ALG_SET_OP;
 
-/** Kernel crypto API (`AF_ALG`) constant `ALG_SET_PUBKEY`, value from CPython's socket module (the system headers lack it). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Kernel crypto API (`AF_ALG`) constant `ALG_SET_PUBKEY`, value from CPython's socket module (the system headers lack it). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ALG_SET_PUBKEY: number = c.ALG_SET_PUBKEY;
 
-/** CAN bus constant `CAN_BCM`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_BCM`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM: number = c.CAN_BCM;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_CAN_FD_FRAME`, from `<linux/can/bcm.h>` (`CAN_FD_FRAME`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_CAN_FD_FRAME`, from `<linux/can/bcm.h>` (`CAN_FD_FRAME`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_CAN_FD_FRAME: number = c.CAN_BCM_CAN_FD_FRAME;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_RX_ANNOUNCE_RESUME`, from `<linux/can/bcm.h>` (`RX_ANNOUNCE_RESUME`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_RX_ANNOUNCE_RESUME`, from `<linux/can/bcm.h>` (`RX_ANNOUNCE_RESUME`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_RX_ANNOUNCE_RESUME: number = c.CAN_BCM_RX_ANNOUNCE_RESUME;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_RX_CHANGED`, from `<linux/can/bcm.h>` (`RX_CHANGED`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_RX_CHANGED`, from `<linux/can/bcm.h>` (`RX_CHANGED`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_RX_CHANGED: number = c.CAN_BCM_RX_CHANGED;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_RX_CHECK_DLC`, from `<linux/can/bcm.h>` (`RX_CHECK_DLC`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_RX_CHECK_DLC`, from `<linux/can/bcm.h>` (`RX_CHECK_DLC`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_RX_CHECK_DLC: number = c.CAN_BCM_RX_CHECK_DLC;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_RX_DELETE`, from `<linux/can/bcm.h>` (`RX_DELETE`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_RX_DELETE`, from `<linux/can/bcm.h>` (`RX_DELETE`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_RX_DELETE: number = c.CAN_BCM_RX_DELETE;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_RX_FILTER_ID`, from `<linux/can/bcm.h>` (`RX_FILTER_ID`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_RX_FILTER_ID`, from `<linux/can/bcm.h>` (`RX_FILTER_ID`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_RX_FILTER_ID: number = c.CAN_BCM_RX_FILTER_ID;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_RX_NO_AUTOTIMER`, from `<linux/can/bcm.h>` (`RX_NO_AUTOTIMER`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_RX_NO_AUTOTIMER`, from `<linux/can/bcm.h>` (`RX_NO_AUTOTIMER`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_RX_NO_AUTOTIMER: number = c.CAN_BCM_RX_NO_AUTOTIMER;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_RX_READ`, from `<linux/can/bcm.h>` (`RX_READ`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_RX_READ`, from `<linux/can/bcm.h>` (`RX_READ`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_RX_READ: number = c.CAN_BCM_RX_READ;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_RX_RTR_FRAME`, from `<linux/can/bcm.h>` (`RX_RTR_FRAME`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_RX_RTR_FRAME`, from `<linux/can/bcm.h>` (`RX_RTR_FRAME`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_RX_RTR_FRAME: number = c.CAN_BCM_RX_RTR_FRAME;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_RX_SETUP`, from `<linux/can/bcm.h>` (`RX_SETUP`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_RX_SETUP`, from `<linux/can/bcm.h>` (`RX_SETUP`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_RX_SETUP: number = c.CAN_BCM_RX_SETUP;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_RX_STATUS`, from `<linux/can/bcm.h>` (`RX_STATUS`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_RX_STATUS`, from `<linux/can/bcm.h>` (`RX_STATUS`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_RX_STATUS: number = c.CAN_BCM_RX_STATUS;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_RX_TIMEOUT`, from `<linux/can/bcm.h>` (`RX_TIMEOUT`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_RX_TIMEOUT`, from `<linux/can/bcm.h>` (`RX_TIMEOUT`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_RX_TIMEOUT: number = c.CAN_BCM_RX_TIMEOUT;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_SETTIMER`, from `<linux/can/bcm.h>` (`SETTIMER`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_SETTIMER`, from `<linux/can/bcm.h>` (`SETTIMER`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_SETTIMER: number = c.CAN_BCM_SETTIMER;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_STARTTIMER`, from `<linux/can/bcm.h>` (`STARTTIMER`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_STARTTIMER`, from `<linux/can/bcm.h>` (`STARTTIMER`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_STARTTIMER: number = c.CAN_BCM_STARTTIMER;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_TX_ANNOUNCE`, from `<linux/can/bcm.h>` (`TX_ANNOUNCE`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_TX_ANNOUNCE`, from `<linux/can/bcm.h>` (`TX_ANNOUNCE`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_TX_ANNOUNCE: number = c.CAN_BCM_TX_ANNOUNCE;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_TX_COUNTEVT`, from `<linux/can/bcm.h>` (`TX_COUNTEVT`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_TX_COUNTEVT`, from `<linux/can/bcm.h>` (`TX_COUNTEVT`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_TX_COUNTEVT: number = c.CAN_BCM_TX_COUNTEVT;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_TX_CP_CAN_ID`, from `<linux/can/bcm.h>` (`TX_CP_CAN_ID`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_TX_CP_CAN_ID`, from `<linux/can/bcm.h>` (`TX_CP_CAN_ID`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_TX_CP_CAN_ID: number = c.CAN_BCM_TX_CP_CAN_ID;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_TX_DELETE`, from `<linux/can/bcm.h>` (`TX_DELETE`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_TX_DELETE`, from `<linux/can/bcm.h>` (`TX_DELETE`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_TX_DELETE: number = c.CAN_BCM_TX_DELETE;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_TX_EXPIRED`, from `<linux/can/bcm.h>` (`TX_EXPIRED`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_TX_EXPIRED`, from `<linux/can/bcm.h>` (`TX_EXPIRED`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_TX_EXPIRED: number = c.CAN_BCM_TX_EXPIRED;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_TX_READ`, from `<linux/can/bcm.h>` (`TX_READ`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_TX_READ`, from `<linux/can/bcm.h>` (`TX_READ`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_TX_READ: number = c.CAN_BCM_TX_READ;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_TX_RESET_MULTI_IDX`, from `<linux/can/bcm.h>` (`TX_RESET_MULTI_IDX`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_TX_RESET_MULTI_IDX`, from `<linux/can/bcm.h>` (`TX_RESET_MULTI_IDX`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_TX_RESET_MULTI_IDX: number = c.CAN_BCM_TX_RESET_MULTI_IDX;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_TX_SEND`, from `<linux/can/bcm.h>` (`TX_SEND`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_TX_SEND`, from `<linux/can/bcm.h>` (`TX_SEND`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_TX_SEND: number = c.CAN_BCM_TX_SEND;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_TX_SETUP`, from `<linux/can/bcm.h>` (`TX_SETUP`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_TX_SETUP`, from `<linux/can/bcm.h>` (`TX_SETUP`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_TX_SETUP: number = c.CAN_BCM_TX_SETUP;
 
-/** CAN broadcast manager opcode or flag `CAN_BCM_TX_STATUS`, from `<linux/can/bcm.h>` (`TX_STATUS`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN broadcast manager opcode or flag `CAN_BCM_TX_STATUS`, from `<linux/can/bcm.h>` (`TX_STATUS`). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_BCM_TX_STATUS: number = c.CAN_BCM_TX_STATUS;
 
-/** CAN bus constant `CAN_EFF_FLAG`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_EFF_FLAG`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_EFF_FLAG: number = c.CAN_EFF_FLAG;
 
-/** CAN bus constant `CAN_EFF_ID_BITS`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_EFF_ID_BITS`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_EFF_ID_BITS: number = c.CAN_EFF_ID_BITS;
 
-/** CAN bus constant `CAN_EFF_MASK`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_EFF_MASK`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_EFF_MASK: number = c.CAN_EFF_MASK;
 
-/** CAN bus constant `CAN_ERR_FLAG`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_ERR_FLAG`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ERR_FLAG: number = c.CAN_ERR_FLAG;
 
-/** CAN bus constant `CAN_ERR_MASK`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_ERR_MASK`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ERR_MASK: number = c.CAN_ERR_MASK;
 
-/** CAN bus constant `CAN_FD_FRAME`, from `<linux/can/bcm.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_FD_FRAME`, from `<linux/can/bcm.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_FD_FRAME: number = c.CAN_FD_FRAME;
 
-/** CAN bus constant `CAN_INV_FILTER`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_INV_FILTER`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_INV_FILTER: number = c.CAN_INV_FILTER;
 
-/** CAN bus constant `CAN_ISOTP`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_ISOTP`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP: number = c.CAN_ISOTP;
 
-/** CAN ISO-TP constant `CAN_ISOTP_CF_BROADCAST`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_CF_BROADCAST`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_CF_BROADCAST: number = c.CAN_ISOTP_CF_BROADCAST;
 
-/** CAN ISO-TP constant `CAN_ISOTP_CHK_PAD_DATA`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_CHK_PAD_DATA`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_CHK_PAD_DATA: number = c.CAN_ISOTP_CHK_PAD_DATA;
 
-/** CAN ISO-TP constant `CAN_ISOTP_CHK_PAD_LEN`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_CHK_PAD_LEN`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_CHK_PAD_LEN: number = c.CAN_ISOTP_CHK_PAD_LEN;
 
-/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_EXT_ADDRESS`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_EXT_ADDRESS`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_DEFAULT_EXT_ADDRESS: number = c.CAN_ISOTP_DEFAULT_EXT_ADDRESS;
 
-/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_FLAGS`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_FLAGS`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_DEFAULT_FLAGS: number = c.CAN_ISOTP_DEFAULT_FLAGS;
 
-/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_FRAME_TXTIME`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_FRAME_TXTIME`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_DEFAULT_FRAME_TXTIME: number = c.CAN_ISOTP_DEFAULT_FRAME_TXTIME;
 
-/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_LL_MTU`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_LL_MTU`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_DEFAULT_LL_MTU: number = c.CAN_ISOTP_DEFAULT_LL_MTU;
 
-/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_LL_TX_DL`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_LL_TX_DL`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_DEFAULT_LL_TX_DL: number = c.CAN_ISOTP_DEFAULT_LL_TX_DL;
 
-/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_LL_TX_FLAGS`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_LL_TX_FLAGS`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_DEFAULT_LL_TX_FLAGS: number = c.CAN_ISOTP_DEFAULT_LL_TX_FLAGS;
 
-/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_PAD_CONTENT`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_PAD_CONTENT`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_DEFAULT_PAD_CONTENT: number = c.CAN_ISOTP_DEFAULT_PAD_CONTENT;
 
-/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_RECV_BS`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_RECV_BS`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_DEFAULT_RECV_BS: number = c.CAN_ISOTP_DEFAULT_RECV_BS;
 
-/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_RECV_STMIN`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_RECV_STMIN`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_DEFAULT_RECV_STMIN: number = c.CAN_ISOTP_DEFAULT_RECV_STMIN;
 
-/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_RECV_WFTMAX`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_DEFAULT_RECV_WFTMAX`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_DEFAULT_RECV_WFTMAX: number = c.CAN_ISOTP_DEFAULT_RECV_WFTMAX;
 
-/** CAN ISO-TP constant `CAN_ISOTP_EXTEND_ADDR`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_EXTEND_ADDR`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_EXTEND_ADDR: number = c.CAN_ISOTP_EXTEND_ADDR;
 
-/** CAN ISO-TP constant `CAN_ISOTP_FORCE_RXSTMIN`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_FORCE_RXSTMIN`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_FORCE_RXSTMIN: number = c.CAN_ISOTP_FORCE_RXSTMIN;
 
-/** CAN ISO-TP constant `CAN_ISOTP_FORCE_TXSTMIN`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_FORCE_TXSTMIN`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_FORCE_TXSTMIN: number = c.CAN_ISOTP_FORCE_TXSTMIN;
 
-/** CAN ISO-TP constant `CAN_ISOTP_FRAME_TXTIME_ZERO`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_FRAME_TXTIME_ZERO`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_FRAME_TXTIME_ZERO: number = c.CAN_ISOTP_FRAME_TXTIME_ZERO;
 
-/** CAN ISO-TP constant `CAN_ISOTP_HALF_DUPLEX`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_HALF_DUPLEX`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_HALF_DUPLEX: number = c.CAN_ISOTP_HALF_DUPLEX;
 
-/** CAN ISO-TP constant `CAN_ISOTP_LISTEN_MODE`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_LISTEN_MODE`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_LISTEN_MODE: number = c.CAN_ISOTP_LISTEN_MODE;
 
-/** CAN ISO-TP constant `CAN_ISOTP_LL_OPTS`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_LL_OPTS`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_LL_OPTS: number = c.CAN_ISOTP_LL_OPTS;
 
-/** CAN ISO-TP constant `CAN_ISOTP_OPTS`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_OPTS`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_OPTS: number = c.CAN_ISOTP_OPTS;
 
-/** CAN ISO-TP constant `CAN_ISOTP_RECV_FC`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_RECV_FC`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_RECV_FC: number = c.CAN_ISOTP_RECV_FC;
 
-/** CAN ISO-TP constant `CAN_ISOTP_RX_EXT_ADDR`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_RX_EXT_ADDR`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_RX_EXT_ADDR: number = c.CAN_ISOTP_RX_EXT_ADDR;
 
-/** CAN ISO-TP constant `CAN_ISOTP_RX_PADDING`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_RX_PADDING`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_RX_PADDING: number = c.CAN_ISOTP_RX_PADDING;
 
-/** CAN ISO-TP constant `CAN_ISOTP_RX_STMIN`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_RX_STMIN`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_RX_STMIN: number = c.CAN_ISOTP_RX_STMIN;
 
-/** CAN ISO-TP constant `CAN_ISOTP_SF_BROADCAST`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_SF_BROADCAST`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_SF_BROADCAST: number = c.CAN_ISOTP_SF_BROADCAST;
 
-/** CAN ISO-TP constant `CAN_ISOTP_TX_PADDING`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_TX_PADDING`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_TX_PADDING: number = c.CAN_ISOTP_TX_PADDING;
 
-/** CAN ISO-TP constant `CAN_ISOTP_TX_STMIN`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_TX_STMIN`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_TX_STMIN: number = c.CAN_ISOTP_TX_STMIN;
 
-/** CAN ISO-TP constant `CAN_ISOTP_WAIT_TX_DONE`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN ISO-TP constant `CAN_ISOTP_WAIT_TX_DONE`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_ISOTP_WAIT_TX_DONE: number = c.CAN_ISOTP_WAIT_TX_DONE;
 
-/** CAN bus constant `CAN_J1939`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_J1939`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_J1939: number = c.CAN_J1939;
 
-/** CAN bus constant `CAN_MAX_DLC`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_MAX_DLC`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_MAX_DLC: number = c.CAN_MAX_DLC;
 
-/** CAN bus constant `CAN_MAX_DLEN`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_MAX_DLEN`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_MAX_DLEN: number = c.CAN_MAX_DLEN;
 
-/** CAN bus constant `CAN_MAX_RAW_DLC`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_MAX_RAW_DLC`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_MAX_RAW_DLC: number = c.CAN_MAX_RAW_DLC;
 
-/** CAN bus constant `CAN_MCNET`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_MCNET`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_MCNET: number = c.CAN_MCNET;
 
-/** CAN bus constant `CAN_MTU`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_MTU`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_MTU: number = c.CAN_MTU;
 
-/** CAN bus constant `CAN_NPROTO`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_NPROTO`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_NPROTO: number = c.CAN_NPROTO;
 
-/** CAN bus constant `CAN_RAW`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_RAW`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_RAW: number = c.CAN_RAW;
 
-/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_ERR_FILTER`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_ERR_FILTER`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_RAW_ERR_FILTER: number = c.CAN_RAW_ERR_FILTER;
 
-/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_FD_FRAMES`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_FD_FRAMES`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_RAW_FD_FRAMES: number = c.CAN_RAW_FD_FRAMES;
 
-/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_FILTER`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_FILTER`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_RAW_FILTER: number = c.CAN_RAW_FILTER;
 
-/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_FILTER_MAX`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_FILTER_MAX`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_RAW_FILTER_MAX: number = c.CAN_RAW_FILTER_MAX;
 
-/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_JOIN_FILTERS`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_JOIN_FILTERS`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_RAW_JOIN_FILTERS: number = c.CAN_RAW_JOIN_FILTERS;
 
-/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_LOOPBACK`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_LOOPBACK`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_RAW_LOOPBACK: number = c.CAN_RAW_LOOPBACK;
 
-/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_RECV_OWN_MSGS`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_RECV_OWN_MSGS`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_RAW_RECV_OWN_MSGS: number = c.CAN_RAW_RECV_OWN_MSGS;
 
-/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_XL_FRAMES`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN_RAW socket option (level `SOL_CAN_RAW`) `CAN_RAW_XL_FRAMES`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_RAW_XL_FRAMES: number = c.CAN_RAW_XL_FRAMES;
 
-/** CAN bus constant `CAN_RTR_FLAG`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_RTR_FLAG`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_RTR_FLAG: number = c.CAN_RTR_FLAG;
 
-/** CAN bus constant `CAN_SFF_ID_BITS`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_SFF_ID_BITS`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_SFF_ID_BITS: number = c.CAN_SFF_ID_BITS;
 
-/** CAN bus constant `CAN_SFF_MASK`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_SFF_MASK`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_SFF_MASK: number = c.CAN_SFF_MASK;
 
-/** CAN bus constant `CAN_TP16`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_TP16`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_TP16: number = c.CAN_TP16;
 
-/** CAN bus constant `CAN_TP20`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** CAN bus constant `CAN_TP20`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const CAN_TP20: number = c.CAN_TP20;
 
-/** `getaddrinfo()`/`getnameinfo()` error code `EAI_ADDRFAMILY`, from `<netdb.h>`. */
+/** `getaddrinfo()`/`getnameinfo()` error code `EAI_ADDRFAMILY`, from `<netdb.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const EAI_ADDRFAMILY: number = c.EAI_ADDRFAMILY;
 
 /** `getaddrinfo()`/`getnameinfo()` error code `EAI_AGAIN`, from `<netdb.h>`. */
 export const EAI_AGAIN: number = c.EAI_AGAIN;
 
-/** `getaddrinfo()`/`getnameinfo()` error code `EAI_ALLDONE`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `getaddrinfo()`/`getnameinfo()` error code `EAI_ALLDONE`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const EAI_ALLDONE: number = c.EAI_ALLDONE;
 
 /** `getaddrinfo()`/`getnameinfo()` error code `EAI_BADFLAGS`, from `<netdb.h>`. */
 export const EAI_BADFLAGS: number = c.EAI_BADFLAGS;
 
-/** `getaddrinfo()`/`getnameinfo()` error code `EAI_BADHINTS`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `getaddrinfo()`/`getnameinfo()` error code `EAI_BADHINTS`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const EAI_BADHINTS: number | undefined = c.EAI_BADHINTS;
 
-/** `getaddrinfo()`/`getnameinfo()` error code `EAI_CANCELED`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `getaddrinfo()`/`getnameinfo()` error code `EAI_CANCELED`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const EAI_CANCELED: number = c.EAI_CANCELED;
 
 /** `getaddrinfo()`/`getnameinfo()` error code `EAI_FAIL`, from `<netdb.h>`. */
@@ -590,16 +648,16 @@ export const EAI_FAIL: number = c.EAI_FAIL;
 /** `getaddrinfo()`/`getnameinfo()` error code `EAI_FAMILY`, from `<netdb.h>`. */
 export const EAI_FAMILY: number = c.EAI_FAMILY;
 
-/** `getaddrinfo()`/`getnameinfo()` error code `EAI_IDN_ENCODE`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `getaddrinfo()`/`getnameinfo()` error code `EAI_IDN_ENCODE`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const EAI_IDN_ENCODE: number = c.EAI_IDN_ENCODE;
 
-/** `getaddrinfo()`/`getnameinfo()` error code `EAI_INPROGRESS`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `getaddrinfo()`/`getnameinfo()` error code `EAI_INPROGRESS`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const EAI_INPROGRESS: number = c.EAI_INPROGRESS;
 
-/** `getaddrinfo()`/`getnameinfo()` error code `EAI_INTR`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `getaddrinfo()`/`getnameinfo()` error code `EAI_INTR`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const EAI_INTR: number = c.EAI_INTR;
 
-/** `getaddrinfo()`/`getnameinfo()` error code `EAI_MAX`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `getaddrinfo()`/`getnameinfo()` error code `EAI_MAX`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const EAI_MAX: number | undefined = c.EAI_MAX;
 
 /** `getaddrinfo()`/`getnameinfo()` error code `EAI_MEMORY`, from `<netdb.h>`. */
@@ -611,13 +669,13 @@ export const EAI_NODATA: number = c.EAI_NODATA;
 /** `getaddrinfo()`/`getnameinfo()` error code `EAI_NONAME`, from `<netdb.h>`. */
 export const EAI_NONAME: number = c.EAI_NONAME;
 
-/** `getaddrinfo()`/`getnameinfo()` error code `EAI_NOTCANCELED`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `getaddrinfo()`/`getnameinfo()` error code `EAI_NOTCANCELED`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const EAI_NOTCANCELED: number = c.EAI_NOTCANCELED;
 
-/** `getaddrinfo()`/`getnameinfo()` error code `EAI_OVERFLOW`, from `<netdb.h>`. */
+/** `getaddrinfo()`/`getnameinfo()` error code `EAI_OVERFLOW`, from `<netdb.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const EAI_OVERFLOW: number = c.EAI_OVERFLOW;
 
-/** `getaddrinfo()`/`getnameinfo()` error code `EAI_PROTOCOL`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `getaddrinfo()`/`getnameinfo()` error code `EAI_PROTOCOL`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const EAI_PROTOCOL: number | undefined = c.EAI_PROTOCOL;
 
 /** `getaddrinfo()`/`getnameinfo()` error code `EAI_SERVICE`, from `<netdb.h>`. */
@@ -626,364 +684,364 @@ export const EAI_SERVICE: number = c.EAI_SERVICE;
 /** `getaddrinfo()`/`getnameinfo()` error code `EAI_SOCKTYPE`, from `<netdb.h>`. */
 export const EAI_SOCKTYPE: number = c.EAI_SOCKTYPE;
 
-/** `getaddrinfo()`/`getnameinfo()` error code `EAI_SYSTEM`, from `<netdb.h>`. */
+/** `getaddrinfo()`/`getnameinfo()` error code `EAI_SYSTEM`, from `<netdb.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const EAI_SYSTEM: number = c.EAI_SYSTEM;
 
-/** Ethernet frame type `ETHERTYPE_AARP`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet frame type `ETHERTYPE_AARP`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETHERTYPE_AARP: number = c.ETHERTYPE_AARP;
 
-/** Ethernet frame type `ETHERTYPE_ARP`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet frame type `ETHERTYPE_ARP`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETHERTYPE_ARP: number = c.ETHERTYPE_ARP;
 
-/** Ethernet frame type `ETHERTYPE_AT`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet frame type `ETHERTYPE_AT`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETHERTYPE_AT: number = c.ETHERTYPE_AT;
 
-/** Ethernet frame type `ETHERTYPE_IP`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet frame type `ETHERTYPE_IP`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETHERTYPE_IP: number = c.ETHERTYPE_IP;
 
-/** Ethernet frame type `ETHERTYPE_IPV6`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet frame type `ETHERTYPE_IPV6`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETHERTYPE_IPV6: number = c.ETHERTYPE_IPV6;
 
-/** Ethernet frame type `ETHERTYPE_IPX`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet frame type `ETHERTYPE_IPX`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETHERTYPE_IPX: number = c.ETHERTYPE_IPX;
 
-/** Ethernet frame type `ETHERTYPE_LOOPBACK`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet frame type `ETHERTYPE_LOOPBACK`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETHERTYPE_LOOPBACK: number = c.ETHERTYPE_LOOPBACK;
 
-/** Ethernet frame type `ETHERTYPE_NTRAILER`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet frame type `ETHERTYPE_NTRAILER`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETHERTYPE_NTRAILER: number = c.ETHERTYPE_NTRAILER;
 
-/** Ethernet frame type `ETHERTYPE_PUP`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet frame type `ETHERTYPE_PUP`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETHERTYPE_PUP: number = c.ETHERTYPE_PUP;
 
-/** Ethernet frame type `ETHERTYPE_REVARP`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet frame type `ETHERTYPE_REVARP`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETHERTYPE_REVARP: number = c.ETHERTYPE_REVARP;
 
-/** Ethernet frame type `ETHERTYPE_SPRITE`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet frame type `ETHERTYPE_SPRITE`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETHERTYPE_SPRITE: number = c.ETHERTYPE_SPRITE;
 
-/** Ethernet frame type `ETHERTYPE_TRAIL`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet frame type `ETHERTYPE_TRAIL`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETHERTYPE_TRAIL: number = c.ETHERTYPE_TRAIL;
 
-/** Ethernet frame type `ETHERTYPE_VLAN`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet frame type `ETHERTYPE_VLAN`, from `<net/ethernet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETHERTYPE_VLAN: number = c.ETHERTYPE_VLAN;
 
-/** Ethernet protocol ID `ETH_P_1588`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_1588`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_1588: number = c.ETH_P_1588;
 
-/** Ethernet protocol ID `ETH_P_8021AD`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_8021AD`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_8021AD: number = c.ETH_P_8021AD;
 
-/** Ethernet protocol ID `ETH_P_8021AH`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_8021AH`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_8021AH: number = c.ETH_P_8021AH;
 
-/** Ethernet protocol ID `ETH_P_8021Q`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_8021Q`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_8021Q: number = c.ETH_P_8021Q;
 
-/** Ethernet protocol ID `ETH_P_80221`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_80221`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_80221: number = c.ETH_P_80221;
 
-/** Ethernet protocol ID `ETH_P_802_2`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_802_2`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_802_2: number = c.ETH_P_802_2;
 
-/** Ethernet protocol ID `ETH_P_802_3`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_802_3`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_802_3: number = c.ETH_P_802_3;
 
-/** Ethernet protocol ID `ETH_P_802_3_MIN`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_802_3_MIN`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_802_3_MIN: number = c.ETH_P_802_3_MIN;
 
-/** Ethernet protocol ID `ETH_P_802_EX1`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_802_EX1`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_802_EX1: number = c.ETH_P_802_EX1;
 
-/** Ethernet protocol ID `ETH_P_AARP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_AARP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_AARP: number = c.ETH_P_AARP;
 
-/** Ethernet protocol ID `ETH_P_AF_IUCV`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_AF_IUCV`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_AF_IUCV: number = c.ETH_P_AF_IUCV;
 
-/** Ethernet protocol ID `ETH_P_ALL`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_ALL`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_ALL: number = c.ETH_P_ALL;
 
-/** Ethernet protocol ID `ETH_P_AOE`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_AOE`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_AOE: number = c.ETH_P_AOE;
 
-/** Ethernet protocol ID `ETH_P_ARCNET`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_ARCNET`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_ARCNET: number = c.ETH_P_ARCNET;
 
-/** Ethernet protocol ID `ETH_P_ARP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_ARP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_ARP: number = c.ETH_P_ARP;
 
-/** Ethernet protocol ID `ETH_P_ATALK`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_ATALK`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_ATALK: number = c.ETH_P_ATALK;
 
-/** Ethernet protocol ID `ETH_P_ATMFATE`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_ATMFATE`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_ATMFATE: number = c.ETH_P_ATMFATE;
 
-/** Ethernet protocol ID `ETH_P_ATMMPOA`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_ATMMPOA`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_ATMMPOA: number = c.ETH_P_ATMMPOA;
 
-/** Ethernet protocol ID `ETH_P_AX25`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_AX25`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_AX25: number = c.ETH_P_AX25;
 
-/** Ethernet protocol ID `ETH_P_BATMAN`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_BATMAN`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_BATMAN: number = c.ETH_P_BATMAN;
 
-/** Ethernet protocol ID `ETH_P_BPQ`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_BPQ`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_BPQ: number = c.ETH_P_BPQ;
 
-/** Ethernet protocol ID `ETH_P_CAIF`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_CAIF`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_CAIF: number = c.ETH_P_CAIF;
 
-/** Ethernet protocol ID `ETH_P_CAN`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_CAN`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_CAN: number = c.ETH_P_CAN;
 
-/** Ethernet protocol ID `ETH_P_CANFD`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_CANFD`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_CANFD: number = c.ETH_P_CANFD;
 
-/** Ethernet protocol ID `ETH_P_CANXL`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_CANXL`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_CANXL: number = c.ETH_P_CANXL;
 
-/** Ethernet protocol ID `ETH_P_CFM`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_CFM`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_CFM: number = c.ETH_P_CFM;
 
-/** Ethernet protocol ID `ETH_P_CONTROL`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_CONTROL`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_CONTROL: number = c.ETH_P_CONTROL;
 
-/** Ethernet protocol ID `ETH_P_CUST`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_CUST`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_CUST: number = c.ETH_P_CUST;
 
-/** Ethernet protocol ID `ETH_P_DDCMP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_DDCMP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_DDCMP: number = c.ETH_P_DDCMP;
 
-/** Ethernet protocol ID `ETH_P_DEC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_DEC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_DEC: number = c.ETH_P_DEC;
 
-/** Ethernet protocol ID `ETH_P_DIAG`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_DIAG`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_DIAG: number = c.ETH_P_DIAG;
 
-/** Ethernet protocol ID `ETH_P_DNA_DL`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_DNA_DL`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_DNA_DL: number = c.ETH_P_DNA_DL;
 
-/** Ethernet protocol ID `ETH_P_DNA_RC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_DNA_RC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_DNA_RC: number = c.ETH_P_DNA_RC;
 
-/** Ethernet protocol ID `ETH_P_DNA_RT`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_DNA_RT`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_DNA_RT: number = c.ETH_P_DNA_RT;
 
-/** Ethernet protocol ID `ETH_P_DSA`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_DSA`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_DSA: number = c.ETH_P_DSA;
 
-/** Ethernet protocol ID `ETH_P_DSA_8021Q`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_DSA_8021Q`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_DSA_8021Q: number = c.ETH_P_DSA_8021Q;
 
-/** Ethernet protocol ID `ETH_P_DSA_A5PSW`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_DSA_A5PSW`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_DSA_A5PSW: number = c.ETH_P_DSA_A5PSW;
 
-/** Ethernet protocol ID `ETH_P_ECONET`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_ECONET`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_ECONET: number = c.ETH_P_ECONET;
 
-/** Ethernet protocol ID `ETH_P_EDSA`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_EDSA`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_EDSA: number = c.ETH_P_EDSA;
 
-/** Ethernet protocol ID `ETH_P_ERSPAN`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_ERSPAN`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_ERSPAN: number = c.ETH_P_ERSPAN;
 
-/** Ethernet protocol ID `ETH_P_ERSPAN2`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_ERSPAN2`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_ERSPAN2: number = c.ETH_P_ERSPAN2;
 
-/** Ethernet protocol ID `ETH_P_ETHERCAT`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_ETHERCAT`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_ETHERCAT: number = c.ETH_P_ETHERCAT;
 
-/** Ethernet protocol ID `ETH_P_FCOE`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_FCOE`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_FCOE: number = c.ETH_P_FCOE;
 
-/** Ethernet protocol ID `ETH_P_FIP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_FIP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_FIP: number = c.ETH_P_FIP;
 
-/** Ethernet protocol ID `ETH_P_HDLC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_HDLC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_HDLC: number = c.ETH_P_HDLC;
 
-/** Ethernet protocol ID `ETH_P_HSR`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_HSR`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_HSR: number = c.ETH_P_HSR;
 
-/** Ethernet protocol ID `ETH_P_IBOE`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_IBOE`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_IBOE: number = c.ETH_P_IBOE;
 
-/** Ethernet protocol ID `ETH_P_IEEE802154`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_IEEE802154`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_IEEE802154: number = c.ETH_P_IEEE802154;
 
-/** Ethernet protocol ID `ETH_P_IEEEPUP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_IEEEPUP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_IEEEPUP: number = c.ETH_P_IEEEPUP;
 
-/** Ethernet protocol ID `ETH_P_IEEEPUPAT`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_IEEEPUPAT`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_IEEEPUPAT: number = c.ETH_P_IEEEPUPAT;
 
-/** Ethernet protocol ID `ETH_P_IFE`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_IFE`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_IFE: number = c.ETH_P_IFE;
 
-/** Ethernet protocol ID `ETH_P_IP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_IP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_IP: number = c.ETH_P_IP;
 
-/** Ethernet protocol ID `ETH_P_IPV6`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_IPV6`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_IPV6: number = c.ETH_P_IPV6;
 
-/** Ethernet protocol ID `ETH_P_IPX`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_IPX`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_IPX: number = c.ETH_P_IPX;
 
-/** Ethernet protocol ID `ETH_P_IRDA`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_IRDA`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_IRDA: number = c.ETH_P_IRDA;
 
-/** Ethernet protocol ID `ETH_P_LAT`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_LAT`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_LAT: number = c.ETH_P_LAT;
 
-/** Ethernet protocol ID `ETH_P_LINK_CTL`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_LINK_CTL`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_LINK_CTL: number = c.ETH_P_LINK_CTL;
 
-/** Ethernet protocol ID `ETH_P_LLDP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_LLDP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_LLDP: number = c.ETH_P_LLDP;
 
-/** Ethernet protocol ID `ETH_P_LOCALTALK`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_LOCALTALK`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_LOCALTALK: number = c.ETH_P_LOCALTALK;
 
-/** Ethernet protocol ID `ETH_P_LOOP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_LOOP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_LOOP: number = c.ETH_P_LOOP;
 
-/** Ethernet protocol ID `ETH_P_LOOPBACK`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_LOOPBACK`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_LOOPBACK: number = c.ETH_P_LOOPBACK;
 
-/** Ethernet protocol ID `ETH_P_MACSEC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_MACSEC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_MACSEC: number = c.ETH_P_MACSEC;
 
-/** Ethernet protocol ID `ETH_P_MAP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_MAP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_MAP: number = c.ETH_P_MAP;
 
-/** Ethernet protocol ID `ETH_P_MCTP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_MCTP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_MCTP: number = c.ETH_P_MCTP;
 
-/** Ethernet protocol ID `ETH_P_MOBITEX`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_MOBITEX`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_MOBITEX: number = c.ETH_P_MOBITEX;
 
-/** Ethernet protocol ID `ETH_P_MPLS_MC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_MPLS_MC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_MPLS_MC: number = c.ETH_P_MPLS_MC;
 
-/** Ethernet protocol ID `ETH_P_MPLS_UC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_MPLS_UC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_MPLS_UC: number = c.ETH_P_MPLS_UC;
 
-/** Ethernet protocol ID `ETH_P_MRP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_MRP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_MRP: number = c.ETH_P_MRP;
 
-/** Ethernet protocol ID `ETH_P_MVRP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_MVRP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_MVRP: number = c.ETH_P_MVRP;
 
-/** Ethernet protocol ID `ETH_P_NCSI`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_NCSI`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_NCSI: number = c.ETH_P_NCSI;
 
-/** Ethernet protocol ID `ETH_P_NSH`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_NSH`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_NSH: number = c.ETH_P_NSH;
 
-/** Ethernet protocol ID `ETH_P_PAE`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_PAE`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_PAE: number = c.ETH_P_PAE;
 
-/** Ethernet protocol ID `ETH_P_PAUSE`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_PAUSE`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_PAUSE: number = c.ETH_P_PAUSE;
 
-/** Ethernet protocol ID `ETH_P_PHONET`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_PHONET`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_PHONET: number = c.ETH_P_PHONET;
 
-/** Ethernet protocol ID `ETH_P_PPPTALK`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_PPPTALK`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_PPPTALK: number = c.ETH_P_PPPTALK;
 
-/** Ethernet protocol ID `ETH_P_PPP_DISC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_PPP_DISC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_PPP_DISC: number = c.ETH_P_PPP_DISC;
 
-/** Ethernet protocol ID `ETH_P_PPP_MP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_PPP_MP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_PPP_MP: number = c.ETH_P_PPP_MP;
 
-/** Ethernet protocol ID `ETH_P_PPP_SES`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_PPP_SES`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_PPP_SES: number = c.ETH_P_PPP_SES;
 
-/** Ethernet protocol ID `ETH_P_PREAUTH`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_PREAUTH`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_PREAUTH: number = c.ETH_P_PREAUTH;
 
-/** Ethernet protocol ID `ETH_P_PROFINET`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_PROFINET`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_PROFINET: number = c.ETH_P_PROFINET;
 
-/** Ethernet protocol ID `ETH_P_PRP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_PRP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_PRP: number = c.ETH_P_PRP;
 
-/** Ethernet protocol ID `ETH_P_PUP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_PUP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_PUP: number = c.ETH_P_PUP;
 
-/** Ethernet protocol ID `ETH_P_PUPAT`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_PUPAT`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_PUPAT: number = c.ETH_P_PUPAT;
 
-/** Ethernet protocol ID `ETH_P_QINQ1`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_QINQ1`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_QINQ1: number = c.ETH_P_QINQ1;
 
-/** Ethernet protocol ID `ETH_P_QINQ2`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_QINQ2`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_QINQ2: number = c.ETH_P_QINQ2;
 
-/** Ethernet protocol ID `ETH_P_QINQ3`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_QINQ3`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_QINQ3: number = c.ETH_P_QINQ3;
 
-/** Ethernet protocol ID `ETH_P_RARP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_RARP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_RARP: number = c.ETH_P_RARP;
 
-/** Ethernet protocol ID `ETH_P_REALTEK`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_REALTEK`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_REALTEK: number = c.ETH_P_REALTEK;
 
-/** Ethernet protocol ID `ETH_P_SCA`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_SCA`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_SCA: number = c.ETH_P_SCA;
 
-/** Ethernet protocol ID `ETH_P_SLOW`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_SLOW`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_SLOW: number = c.ETH_P_SLOW;
 
-/** Ethernet protocol ID `ETH_P_SNAP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_SNAP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_SNAP: number = c.ETH_P_SNAP;
 
-/** Ethernet protocol ID `ETH_P_TDLS`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_TDLS`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_TDLS: number = c.ETH_P_TDLS;
 
-/** Ethernet protocol ID `ETH_P_TEB`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_TEB`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_TEB: number = c.ETH_P_TEB;
 
-/** Ethernet protocol ID `ETH_P_TIPC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_TIPC`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_TIPC: number = c.ETH_P_TIPC;
 
-/** Ethernet protocol ID `ETH_P_TRAILER`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_TRAILER`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_TRAILER: number = c.ETH_P_TRAILER;
 
-/** Ethernet protocol ID `ETH_P_TR_802_2`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_TR_802_2`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_TR_802_2: number = c.ETH_P_TR_802_2;
 
-/** Ethernet protocol ID `ETH_P_TSN`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_TSN`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_TSN: number = c.ETH_P_TSN;
 
-/** Ethernet protocol ID `ETH_P_WAN_PPP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_WAN_PPP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_WAN_PPP: number = c.ETH_P_WAN_PPP;
 
-/** Ethernet protocol ID `ETH_P_WCCP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_WCCP`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_WCCP: number = c.ETH_P_WCCP;
 
-/** Ethernet protocol ID `ETH_P_X25`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_X25`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_X25: number = c.ETH_P_X25;
 
-/** Ethernet protocol ID `ETH_P_XDSA`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ethernet protocol ID `ETH_P_XDSA`, from `<linux/if_ether.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const ETH_P_XDSA: number = c.ETH_P_XDSA;
 
 /** IPv4 address in host byte order `INADDR_ALLHOSTS_GROUP`, from `<netinet/in.h>`. */
 export const INADDR_ALLHOSTS_GROUP: number = c.INADDR_ALLHOSTS_GROUP;
 
-/** IPv4 address in host byte order `INADDR_ALLMDNS_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 address in host byte order `INADDR_ALLMDNS_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const INADDR_ALLMDNS_GROUP: number | undefined = c.INADDR_ALLMDNS_GROUP;
 
-/** IPv4 address in host byte order `INADDR_ALLRPTS_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 address in host byte order `INADDR_ALLRPTS_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const INADDR_ALLRPTS_GROUP: number | undefined = c.INADDR_ALLRPTS_GROUP;
 
-/** IPv4 address in host byte order `INADDR_ALLRTRS_GROUP`, from `<netinet/in.h>`. */
+/** IPv4 address in host byte order `INADDR_ALLRTRS_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const INADDR_ALLRTRS_GROUP: number = c.INADDR_ALLRTRS_GROUP;
 
-/** IPv4 address in host byte order `INADDR_ALLSNOOPERS_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 address in host byte order `INADDR_ALLSNOOPERS_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const INADDR_ALLSNOOPERS_GROUP: number = c.INADDR_ALLSNOOPERS_GROUP;
 
 /** IPv4 address in host byte order `INADDR_ANY`, from `<netinet/in.h>`. */
@@ -992,10 +1050,10 @@ export const INADDR_ANY: number = c.INADDR_ANY;
 /** IPv4 address in host byte order `INADDR_BROADCAST`, from `<netinet/in.h>`. */
 export const INADDR_BROADCAST: number = c.INADDR_BROADCAST;
 
-/** IPv4 address in host byte order `INADDR_CARP_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 address in host byte order `INADDR_CARP_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const INADDR_CARP_GROUP: number | undefined = c.INADDR_CARP_GROUP;
 
-/** IPv4 address in host byte order `INADDR_DUMMY`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 address in host byte order `INADDR_DUMMY`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const INADDR_DUMMY: number = c.INADDR_DUMMY;
 
 /** IPv4 address in host byte order `INADDR_LOOPBACK`, from `<netinet/in.h>`. */
@@ -1007,13 +1065,13 @@ export const INADDR_MAX_LOCAL_GROUP: number = c.INADDR_MAX_LOCAL_GROUP;
 /** IPv4 address in host byte order `INADDR_NONE`, from `<netinet/in.h>`. */
 export const INADDR_NONE: number = c.INADDR_NONE;
 
-/** IPv4 address in host byte order `INADDR_PFSYNC_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 address in host byte order `INADDR_PFSYNC_GROUP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const INADDR_PFSYNC_GROUP: number | undefined = c.INADDR_PFSYNC_GROUP;
 
 /** IPv4 address in host byte order `INADDR_UNSPEC_GROUP`, from `<netinet/in.h>`. */
 export const INADDR_UNSPEC_GROUP: number = c.INADDR_UNSPEC_GROUP;
 
-/** VSOCK `ioctl()` request `IOCTL_VM_SOCKETS_GET_LOCAL_CID`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK `ioctl()` request `IOCTL_VM_SOCKETS_GET_LOCAL_CID`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IOCTL_VM_SOCKETS_GET_LOCAL_CID: number = c.IOCTL_VM_SOCKETS_GET_LOCAL_CID;
 
 /** Port number boundary `IPPORT_BIFFUDP`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
@@ -1043,10 +1101,10 @@ export const IPPORT_FINGER: number = c.IPPORT_FINGER;
 /** Port number boundary `IPPORT_FTP`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const IPPORT_FTP: number = c.IPPORT_FTP;
 
-/** Port number boundary `IPPORT_HIFIRSTAUTO`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Port number boundary `IPPORT_HIFIRSTAUTO`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPORT_HIFIRSTAUTO: number | undefined = c.IPPORT_HIFIRSTAUTO;
 
-/** Port number boundary `IPPORT_HILASTAUTO`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Port number boundary `IPPORT_HILASTAUTO`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPORT_HILASTAUTO: number | undefined = c.IPPORT_HILASTAUTO;
 
 /** Port number boundary `IPPORT_LOGINSERVER`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
@@ -1064,7 +1122,7 @@ export const IPPORT_NETSTAT: number = c.IPPORT_NETSTAT;
 /** Port number boundary `IPPORT_RESERVED`, from `<netdb.h>`. */
 export const IPPORT_RESERVED: number = c.IPPORT_RESERVED;
 
-/** Port number boundary `IPPORT_RESERVEDSTART`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Port number boundary `IPPORT_RESERVEDSTART`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPORT_RESERVEDSTART: number | undefined = c.IPPORT_RESERVEDSTART;
 
 /** Port number boundary `IPPORT_RJE`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
@@ -1103,70 +1161,73 @@ export const IPPORT_WHOIS: number = c.IPPORT_WHOIS;
 /** Port number boundary `IPPORT_WHOSERVER`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const IPPORT_WHOSERVER: number = c.IPPORT_WHOSERVER;
 
-/** IP protocol number `IPPROTO_3PC`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_3PC`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_3PC: number | undefined = c.IPPROTO_3PC;
 
-/** IP protocol number `IPPROTO_ADFS`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_ADFS`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_ADFS: number | undefined = c.IPPROTO_ADFS;
 
 /** IP protocol number `IPPROTO_AH`, from `<netinet/in.h>`. */
 export const IPPROTO_AH: number = c.IPPROTO_AH;
 
-/** IP protocol number `IPPROTO_AHIP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_AHIP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_AHIP: number | undefined = c.IPPROTO_AHIP;
 
-/** IP protocol number `IPPROTO_APES`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_APES`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_APES: number | undefined = c.IPPROTO_APES;
 
-/** IP protocol number `IPPROTO_ARGUS`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_ARGUS`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_ARGUS: number | undefined = c.IPPROTO_ARGUS;
 
-/** IP protocol number `IPPROTO_AX25`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_AX25`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_AX25: number | undefined = c.IPPROTO_AX25;
 
-/** IP protocol number `IPPROTO_BEETPH`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IP protocol number `IPPROTO_BEETPH`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPPROTO_BEETPH: number = c.IPPROTO_BEETPH;
 
-/** IP protocol number `IPPROTO_BHA`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_BHA`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_BHA: number | undefined = c.IPPROTO_BHA;
 
-/** IP protocol number `IPPROTO_BLT`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_BLT`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_BLT: number | undefined = c.IPPROTO_BLT;
 
-/** IP protocol number `IPPROTO_BRSATMON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_BRSATMON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_BRSATMON: number | undefined = c.IPPROTO_BRSATMON;
 
-/** IP protocol number `IPPROTO_CFTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_CBT`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPPROTO_CBT: number | undefined = c.IPPROTO_CBT;
+
+/** IP protocol number `IPPROTO_CFTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_CFTP: number | undefined = c.IPPROTO_CFTP;
 
-/** IP protocol number `IPPROTO_CHAOS`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_CHAOS`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_CHAOS: number | undefined = c.IPPROTO_CHAOS;
 
-/** IP protocol number `IPPROTO_CMTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_CMTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_CMTP: number | undefined = c.IPPROTO_CMTP;
 
-/** IP protocol number `IPPROTO_COMP`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IP protocol number `IPPROTO_COMP`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPPROTO_COMP: number = c.IPPROTO_COMP;
 
-/** IP protocol number `IPPROTO_CPHB`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_CPHB`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_CPHB: number | undefined = c.IPPROTO_CPHB;
 
-/** IP protocol number `IPPROTO_CPNX`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_CPNX`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_CPNX: number | undefined = c.IPPROTO_CPNX;
 
-/** IP protocol number `IPPROTO_DCCP`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IP protocol number `IPPROTO_DCCP`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPPROTO_DCCP: number = c.IPPROTO_DCCP;
 
-/** IP protocol number `IPPROTO_DDP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_DDP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_DDP: number | undefined = c.IPPROTO_DDP;
 
-/** IP protocol number `IPPROTO_DGP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_DGP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_DGP: number | undefined = c.IPPROTO_DGP;
 
-/** IP protocol number `IPPROTO_DIVERT`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_DIVERT`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_DIVERT: number | undefined = c.IPPROTO_DIVERT;
 
-/** IP protocol number `IPPROTO_DONE`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_DONE`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_DONE: number | undefined = c.IPPROTO_DONE;
 
 /** IP protocol number `IPPROTO_DSTOPTS`, from `<netinet/in.h>`. */
@@ -1175,22 +1236,22 @@ export const IPPROTO_DSTOPTS: number = c.IPPROTO_DSTOPTS;
 /** IP protocol number `IPPROTO_EGP`, from `<netinet/in.h>`. */
 export const IPPROTO_EGP: number = c.IPPROTO_EGP;
 
-/** IP protocol number `IPPROTO_EMCON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_EMCON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_EMCON: number | undefined = c.IPPROTO_EMCON;
 
-/** IP protocol number `IPPROTO_ENCAP`, from `<netinet/in.h>`. */
+/** IP protocol number `IPPROTO_ENCAP`, from `<netinet/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPPROTO_ENCAP: number = c.IPPROTO_ENCAP;
 
-/** IP protocol number `IPPROTO_EON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_EON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_EON: number | undefined = c.IPPROTO_EON;
 
 /** IP protocol number `IPPROTO_ESP`, from `<netinet/in.h>`. */
 export const IPPROTO_ESP: number = c.IPPROTO_ESP;
 
-/** IP protocol number `IPPROTO_ETHERIP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_ETHERIP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_ETHERIP: number | undefined = c.IPPROTO_ETHERIP;
 
-/** IP protocol number `IPPROTO_ETHERNET`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IP protocol number `IPPROTO_ETHERNET`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPPROTO_ETHERNET: number = c.IPPROTO_ETHERNET;
 
 /** IP protocol number `IPPROTO_FRAGMENT`, from `<netinet/in.h>`. */
@@ -1199,20 +1260,23 @@ export const IPPROTO_FRAGMENT: number = c.IPPROTO_FRAGMENT;
 /** IP protocol number `IPPROTO_GGP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const IPPROTO_GGP: number | undefined = c.IPPROTO_GGP;
 
-/** IP protocol number `IPPROTO_GMTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_GMTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_GMTP: number | undefined = c.IPPROTO_GMTP;
 
-/** IP protocol number `IPPROTO_GRE`, from `<netinet/in.h>`. */
+/** IP protocol number `IPPROTO_GRE`, from `<netinet/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPPROTO_GRE: number = c.IPPROTO_GRE;
 
-/** IP protocol number `IPPROTO_HELLO`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_HELLO`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_HELLO: number | undefined = c.IPPROTO_HELLO;
 
-/** IP protocol number `IPPROTO_HMP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_HMP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_HMP: number | undefined = c.IPPROTO_HMP;
 
 /** IP protocol number `IPPROTO_HOPOPTS`, from `<netinet/in.h>`. */
 export const IPPROTO_HOPOPTS: number = c.IPPROTO_HOPOPTS;
+
+/** IP protocol number `IPPROTO_ICLFXBM`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPPROTO_ICLFXBM: number | undefined = c.IPPROTO_ICLFXBM;
 
 /** IP protocol number `IPPROTO_ICMP`, from `<netinet/in.h>`. */
 export const IPPROTO_ICMP: number = c.IPPROTO_ICMP;
@@ -1223,10 +1287,10 @@ export const IPPROTO_ICMPV6: number = c.IPPROTO_ICMPV6;
 /** IP protocol number `IPPROTO_IDP`, from `<netinet/in.h>`. */
 export const IPPROTO_IDP: number = c.IPPROTO_IDP;
 
-/** IP protocol number `IPPROTO_IDPR`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_IDPR`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_IDPR: number | undefined = c.IPPROTO_IDPR;
 
-/** IP protocol number `IPPROTO_IDRP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_IDRP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_IDRP: number | undefined = c.IPPROTO_IDRP;
 
 /** IP protocol number `IPPROTO_IGMP`, from `<netinet/in.h>`. */
@@ -1235,34 +1299,34 @@ export const IPPROTO_IGMP: number = c.IPPROTO_IGMP;
 /** IP protocol number `IPPROTO_IGP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const IPPROTO_IGP: number | undefined = c.IPPROTO_IGP;
 
-/** IP protocol number `IPPROTO_IGRP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_IGRP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_IGRP: number | undefined = c.IPPROTO_IGRP;
 
-/** IP protocol number `IPPROTO_IL`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_IL`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_IL: number | undefined = c.IPPROTO_IL;
 
-/** IP protocol number `IPPROTO_INLSP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_INLSP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_INLSP: number | undefined = c.IPPROTO_INLSP;
 
-/** IP protocol number `IPPROTO_INP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_INP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_INP: number | undefined = c.IPPROTO_INP;
 
 /** IP protocol number `IPPROTO_IP`, from `<netinet/in.h>`. */
 export const IPPROTO_IP: number = c.IPPROTO_IP;
 
-/** IP protocol number `IPPROTO_IPCOMP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_IPCOMP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_IPCOMP: number | undefined = c.IPPROTO_IPCOMP;
 
-/** IP protocol number `IPPROTO_IPCV`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_IPCV`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_IPCV: number | undefined = c.IPPROTO_IPCV;
 
-/** IP protocol number `IPPROTO_IPEIP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_IPEIP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_IPEIP: number | undefined = c.IPPROTO_IPEIP;
 
-/** IP protocol number `IPPROTO_IPIP`, from `<netinet/in.h>`. */
+/** IP protocol number `IPPROTO_IPIP`, from `<netinet/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPPROTO_IPIP: number = c.IPPROTO_IPIP;
 
-/** IP protocol number `IPPROTO_IPPC`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_IPPC`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_IPPC: number | undefined = c.IPPROTO_IPPC;
 
 /** IP protocol number `IPPROTO_IPV4`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
@@ -1271,91 +1335,94 @@ export const IPPROTO_IPV4: number | undefined = c.IPPROTO_IPV4;
 /** IP protocol number `IPPROTO_IPV6`, from `<netinet/in.h>`. */
 export const IPPROTO_IPV6: number = c.IPPROTO_IPV6;
 
-/** IP protocol number `IPPROTO_IRTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_IRTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_IRTP: number | undefined = c.IPPROTO_IRTP;
 
-/** IP protocol number `IPPROTO_KRYPTOLAN`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_KRYPTOLAN`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_KRYPTOLAN: number | undefined = c.IPPROTO_KRYPTOLAN;
 
-/** IP protocol number `IPPROTO_LARP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_L2TP`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPPROTO_L2TP: number | undefined = c.IPPROTO_L2TP;
+
+/** IP protocol number `IPPROTO_LARP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_LARP: number | undefined = c.IPPROTO_LARP;
 
-/** IP protocol number `IPPROTO_LEAF1`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_LEAF1`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_LEAF1: number | undefined = c.IPPROTO_LEAF1;
 
-/** IP protocol number `IPPROTO_LEAF2`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_LEAF2`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_LEAF2: number | undefined = c.IPPROTO_LEAF2;
 
 /** IP protocol number `IPPROTO_MAX`, from `<netinet/in.h>`. */
 export const IPPROTO_MAX: number = c.IPPROTO_MAX;
 
-/** IP protocol number `IPPROTO_MAXID`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_MAXID`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_MAXID: number | undefined = c.IPPROTO_MAXID;
 
-/** IP protocol number `IPPROTO_MEAS`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_MEAS`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_MEAS: number | undefined = c.IPPROTO_MEAS;
 
-/** IP protocol number `IPPROTO_MH`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IP protocol number `IPPROTO_MH`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPPROTO_MH: number = c.IPPROTO_MH;
 
-/** IP protocol number `IPPROTO_MHRP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_MHRP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_MHRP: number | undefined = c.IPPROTO_MHRP;
 
-/** IP protocol number `IPPROTO_MICP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_MICP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_MICP: number | undefined = c.IPPROTO_MICP;
 
-/** IP protocol number `IPPROTO_MPLS`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IP protocol number `IPPROTO_MPLS`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPPROTO_MPLS: number = c.IPPROTO_MPLS;
 
-/** IP protocol number `IPPROTO_MPTCP`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IP protocol number `IPPROTO_MPTCP`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPPROTO_MPTCP: number = c.IPPROTO_MPTCP;
 
-/** IP protocol number `IPPROTO_MTP`, from `<netinet/in.h>`. */
+/** IP protocol number `IPPROTO_MTP`, from `<netinet/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPPROTO_MTP: number = c.IPPROTO_MTP;
 
-/** IP protocol number `IPPROTO_MUX`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_MUX`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_MUX: number | undefined = c.IPPROTO_MUX;
 
 /** IP protocol number `IPPROTO_ND`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const IPPROTO_ND: number | undefined = c.IPPROTO_ND;
 
-/** IP protocol number `IPPROTO_NHRP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_NHRP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_NHRP: number | undefined = c.IPPROTO_NHRP;
 
 /** IP protocol number `IPPROTO_NONE`, from `<netinet/in.h>`. */
 export const IPPROTO_NONE: number = c.IPPROTO_NONE;
 
-/** IP protocol number `IPPROTO_NSP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_NSP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_NSP: number | undefined = c.IPPROTO_NSP;
 
-/** IP protocol number `IPPROTO_NVPII`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_NVPII`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_NVPII: number | undefined = c.IPPROTO_NVPII;
 
-/** IP protocol number `IPPROTO_OSPFIGP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_OSPFIGP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_OSPFIGP: number | undefined = c.IPPROTO_OSPFIGP;
 
 /** IP protocol number `IPPROTO_PGM`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const IPPROTO_PGM: number | undefined = c.IPPROTO_PGM;
 
-/** IP protocol number `IPPROTO_PIGP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_PIGP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_PIGP: number | undefined = c.IPPROTO_PIGP;
 
 /** IP protocol number `IPPROTO_PIM`, from `<netinet/in.h>`. */
 export const IPPROTO_PIM: number = c.IPPROTO_PIM;
 
-/** IP protocol number `IPPROTO_PRM`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_PRM`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_PRM: number | undefined = c.IPPROTO_PRM;
 
 /** IP protocol number `IPPROTO_PUP`, from `<netinet/in.h>`. */
 export const IPPROTO_PUP: number = c.IPPROTO_PUP;
 
-/** IP protocol number `IPPROTO_PVP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_PVP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_PVP: number | undefined = c.IPPROTO_PVP;
 
 /** IP protocol number `IPPROTO_RAW`, from `<netinet/in.h>`. */
 export const IPPROTO_RAW: number = c.IPPROTO_RAW;
 
-/** IP protocol number `IPPROTO_RCCMON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_RCCMON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_RCCMON: number | undefined = c.IPPROTO_RCCMON;
 
 /** IP protocol number `IPPROTO_RDP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
@@ -1364,171 +1431,180 @@ export const IPPROTO_RDP: number | undefined = c.IPPROTO_RDP;
 /** IP protocol number `IPPROTO_ROUTING`, from `<netinet/in.h>`. */
 export const IPPROTO_ROUTING: number = c.IPPROTO_ROUTING;
 
-/** IP protocol number `IPPROTO_RSVP`, from `<netinet/in.h>`. */
+/** IP protocol number `IPPROTO_RSVP`, from `<netinet/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPPROTO_RSVP: number = c.IPPROTO_RSVP;
 
-/** IP protocol number `IPPROTO_RVD`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_RVD`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_RVD: number | undefined = c.IPPROTO_RVD;
 
-/** IP protocol number `IPPROTO_SATEXPAK`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_SATEXPAK`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_SATEXPAK: number | undefined = c.IPPROTO_SATEXPAK;
 
-/** IP protocol number `IPPROTO_SATMON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_SATMON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_SATMON: number | undefined = c.IPPROTO_SATMON;
 
-/** IP protocol number `IPPROTO_SCCSP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_SCCSP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_SCCSP: number | undefined = c.IPPROTO_SCCSP;
 
 /** IP protocol number `IPPROTO_SCTP`, from `<netinet/in.h>`. */
 export const IPPROTO_SCTP: number = c.IPPROTO_SCTP;
 
-/** IP protocol number `IPPROTO_SDRP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_SDRP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_SDRP: number | undefined = c.IPPROTO_SDRP;
 
-/** IP protocol number `IPPROTO_SEP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_SEP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_SEP: number | undefined = c.IPPROTO_SEP;
 
-/** IP protocol number `IPPROTO_SRPC`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_SRPC`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_SRPC: number | undefined = c.IPPROTO_SRPC;
 
 /** IP protocol number `IPPROTO_ST`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const IPPROTO_ST: number | undefined = c.IPPROTO_ST;
 
-/** IP protocol number `IPPROTO_SVMTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_SVMTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_SVMTP: number | undefined = c.IPPROTO_SVMTP;
 
-/** IP protocol number `IPPROTO_SWIPE`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_SWIPE`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_SWIPE: number | undefined = c.IPPROTO_SWIPE;
 
-/** IP protocol number `IPPROTO_TCF`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_TCF`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_TCF: number | undefined = c.IPPROTO_TCF;
 
 /** IP protocol number `IPPROTO_TCP`, from `<netinet/in.h>`. */
 export const IPPROTO_TCP: number = c.IPPROTO_TCP;
 
-/** IP protocol number `IPPROTO_TP`, from `<netinet/in.h>`. */
+/** IP protocol number `IPPROTO_TP`, from `<netinet/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPPROTO_TP: number = c.IPPROTO_TP;
 
-/** IP protocol number `IPPROTO_TPXX`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_TPXX`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_TPXX: number | undefined = c.IPPROTO_TPXX;
 
-/** IP protocol number `IPPROTO_TRUNK1`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_TRUNK1`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_TRUNK1: number | undefined = c.IPPROTO_TRUNK1;
 
-/** IP protocol number `IPPROTO_TRUNK2`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_TRUNK2`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_TRUNK2: number | undefined = c.IPPROTO_TRUNK2;
 
-/** IP protocol number `IPPROTO_TTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_TTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_TTP: number | undefined = c.IPPROTO_TTP;
 
 /** IP protocol number `IPPROTO_UDP`, from `<netinet/in.h>`. */
 export const IPPROTO_UDP: number = c.IPPROTO_UDP;
 
-/** IP protocol number `IPPROTO_UDPLITE`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IP protocol number `IPPROTO_UDPLITE`, from `<netinet/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPPROTO_UDPLITE: number = c.IPPROTO_UDPLITE;
 
-/** IP protocol number `IPPROTO_VINES`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_VINES`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_VINES: number | undefined = c.IPPROTO_VINES;
 
-/** IP protocol number `IPPROTO_VISA`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_VISA`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_VISA: number | undefined = c.IPPROTO_VISA;
 
-/** IP protocol number `IPPROTO_VMTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_VMTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_VMTP: number | undefined = c.IPPROTO_VMTP;
 
-/** IP protocol number `IPPROTO_WBEXPAK`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_WBEXPAK`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_WBEXPAK: number | undefined = c.IPPROTO_WBEXPAK;
 
-/** IP protocol number `IPPROTO_WBMON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_WBMON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_WBMON: number | undefined = c.IPPROTO_WBMON;
 
-/** IP protocol number `IPPROTO_WSN`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_WSN`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_WSN: number | undefined = c.IPPROTO_WSN;
 
-/** IP protocol number `IPPROTO_XNET`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_XNET`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_XNET: number | undefined = c.IPPROTO_XNET;
 
-/** IP protocol number `IPPROTO_XTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IP protocol number `IPPROTO_XTP`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPPROTO_XTP: number | undefined = c.IPPROTO_XTP;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_2292DSTOPTS`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_2292DSTOPTS`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_2292DSTOPTS: number = c.IPV6_2292DSTOPTS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_2292HOPLIMIT`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_2292HOPLIMIT`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_2292HOPLIMIT: number = c.IPV6_2292HOPLIMIT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_2292HOPOPTS`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_2292HOPOPTS`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_2292HOPOPTS: number = c.IPV6_2292HOPOPTS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_2292NEXTHOP`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_2292NEXTHOP`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_2292NEXTHOP: number | undefined = c.IPV6_2292NEXTHOP;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_2292PKTINFO`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_2292PKTINFO`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_2292PKTINFO: number = c.IPV6_2292PKTINFO;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_2292PKTOPTIONS`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_2292PKTOPTIONS`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_2292PKTOPTIONS: number = c.IPV6_2292PKTOPTIONS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_2292RTHDR`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_2292RTHDR`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_2292RTHDR: number = c.IPV6_2292RTHDR;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_3542DSTOPTS`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_3542DSTOPTS`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_3542DSTOPTS: number | undefined = c.IPV6_3542DSTOPTS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_3542HOPLIMIT`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_3542HOPLIMIT`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_3542HOPLIMIT: number | undefined = c.IPV6_3542HOPLIMIT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_3542HOPOPTS`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_3542HOPOPTS`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_3542HOPOPTS: number | undefined = c.IPV6_3542HOPOPTS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_3542NEXTHOP`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_3542NEXTHOP`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_3542NEXTHOP: number | undefined = c.IPV6_3542NEXTHOP;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_3542PKTINFO`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_3542PKTINFO`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_3542PKTINFO: number | undefined = c.IPV6_3542PKTINFO;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_3542RTHDR`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_3542RTHDR`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_3542RTHDR: number | undefined = c.IPV6_3542RTHDR;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ADDRFORM`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ADDRESS_BITS`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPV6_ADDRESS_BITS: number | undefined = c.IPV6_ADDRESS_BITS;
+
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ADDRFORM`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_ADDRFORM: number = c.IPV6_ADDRFORM;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ADDR_MC_FLAGS_PREFIX`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ADDR_MC_FLAGS_PREFIX`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_ADDR_MC_FLAGS_PREFIX: number | undefined = c.IPV6_ADDR_MC_FLAGS_PREFIX;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ADDR_MC_FLAGS_TRANSIENT`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ADDR_MC_FLAGS_TRANSIENT`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_ADDR_MC_FLAGS_TRANSIENT: number | undefined = c.IPV6_ADDR_MC_FLAGS_TRANSIENT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ADDR_MC_FLAGS_UNICAST_BASED`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ADDR_MC_FLAGS_UNICAST_BASED`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_ADDR_MC_FLAGS_UNICAST_BASED: number | undefined =
   c.IPV6_ADDR_MC_FLAGS_UNICAST_BASED;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ADDR_PREFERENCES`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ADDR_PREFERENCES`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_ADDR_PREFERENCES: number = c.IPV6_ADDR_PREFERENCES;
+
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ADD_IFLIST`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPV6_ADD_IFLIST: number | undefined = c.IPV6_ADD_IFLIST;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ADD_MEMBERSHIP`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const IPV6_ADD_MEMBERSHIP: number = c.IPV6_ADD_MEMBERSHIP;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_AUTHHDR`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_AUTHHDR`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_AUTHHDR: number = c.IPV6_AUTHHDR;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_AUTOFLOWLABEL`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_AUTOFLOWLABEL`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_AUTOFLOWLABEL: number = c.IPV6_AUTOFLOWLABEL;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_BINDV6ONLY`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_BINDV6ONLY`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_BINDV6ONLY: number | undefined = c.IPV6_BINDV6ONLY;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_BOUND_IF`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_BOUND_IF`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_BOUND_IF: number | undefined = c.IPV6_BOUND_IF;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_CHECKSUM`, from `<linux/in6.h>`. */
 export const IPV6_CHECKSUM: number = c.IPV6_CHECKSUM;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_DEFAULT_MULTICAST_HOPS`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_DEFAULT_MULTICAST_HOPS`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_DEFAULT_MULTICAST_HOPS: number | undefined = c.IPV6_DEFAULT_MULTICAST_HOPS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_DEFAULT_MULTICAST_LOOP`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_DEFAULT_MULTICAST_LOOP`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_DEFAULT_MULTICAST_LOOP: number | undefined = c.IPV6_DEFAULT_MULTICAST_LOOP;
+
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_DEL_IFLIST`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPV6_DEL_IFLIST: number | undefined = c.IPV6_DEL_IFLIST;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_DONTFRAG`, from `<linux/in6.h>`. */
 export const IPV6_DONTFRAG: number = c.IPV6_DONTFRAG;
@@ -1536,80 +1612,86 @@ export const IPV6_DONTFRAG: number = c.IPV6_DONTFRAG;
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_DROP_MEMBERSHIP`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const IPV6_DROP_MEMBERSHIP: number = c.IPV6_DROP_MEMBERSHIP;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_DSTOPTS`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_DSTOPTS`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_DSTOPTS: number = c.IPV6_DSTOPTS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FAITH`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ECN`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPV6_ECN: number | undefined = c.IPV6_ECN;
+
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FAITH`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_FAITH: number | undefined = c.IPV6_FAITH;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FLOWINFO`, from `<linux/in6.h>`. Not defined (`undefined`) on linux_aarch64, darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FLOWINFO`, from `<linux/in6.h>`. Not defined (`undefined`) on linux_aarch64, darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FLOWINFO: number | undefined = c.IPV6_FLOWINFO;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FLOWINFO_FLOWLABEL`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FLOWINFO_FLOWLABEL`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FLOWINFO_FLOWLABEL: number = c.IPV6_FLOWINFO_FLOWLABEL;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FLOWINFO_PRIORITY`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FLOWINFO_PRIORITY`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FLOWINFO_PRIORITY: number = c.IPV6_FLOWINFO_PRIORITY;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FLOWINFO_SEND`, from `<linux/in6.h>`. Not defined (`undefined`) on linux_aarch64, darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FLOWINFO_SEND`, from `<linux/in6.h>`. Not defined (`undefined`) on linux_aarch64, darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FLOWINFO_SEND: number | undefined = c.IPV6_FLOWINFO_SEND;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FLOWLABEL_MGR`, from `<linux/in6.h>`. Not defined (`undefined`) on linux_aarch64, darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FLOWLABEL_MGR`, from `<linux/in6.h>`. Not defined (`undefined`) on linux_aarch64, darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FLOWLABEL_MGR: number | undefined = c.IPV6_FLOWLABEL_MGR;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_A_GET`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_A_GET`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FL_A_GET: number = c.IPV6_FL_A_GET;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_A_PUT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_A_PUT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FL_A_PUT: number = c.IPV6_FL_A_PUT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_A_RENEW`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_A_RENEW`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FL_A_RENEW: number = c.IPV6_FL_A_RENEW;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_F_CREATE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_F_CREATE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FL_F_CREATE: number = c.IPV6_FL_F_CREATE;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_F_EXCL`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_F_EXCL`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FL_F_EXCL: number = c.IPV6_FL_F_EXCL;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_F_REFLECT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_F_REFLECT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FL_F_REFLECT: number = c.IPV6_FL_F_REFLECT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_F_REMOTE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_F_REMOTE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FL_F_REMOTE: number = c.IPV6_FL_F_REMOTE;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_S_ANY`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_S_ANY`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FL_S_ANY: number = c.IPV6_FL_S_ANY;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_S_EXCL`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_S_EXCL`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FL_S_EXCL: number = c.IPV6_FL_S_EXCL;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_S_NONE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_S_NONE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FL_S_NONE: number = c.IPV6_FL_S_NONE;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_S_PROCESS`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_S_PROCESS`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FL_S_PROCESS: number = c.IPV6_FL_S_PROCESS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_S_USER`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FL_S_USER`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FL_S_USER: number = c.IPV6_FL_S_USER;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FREEBIND`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FREEBIND`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_FREEBIND: number = c.IPV6_FREEBIND;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FW_ADD`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FW_ADD`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_FW_ADD: number | undefined = c.IPV6_FW_ADD;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FW_DEL`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FW_DEL`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_FW_DEL: number | undefined = c.IPV6_FW_DEL;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FW_FLUSH`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FW_FLUSH`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_FW_FLUSH: number | undefined = c.IPV6_FW_FLUSH;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FW_GET`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FW_GET`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_FW_GET: number | undefined = c.IPV6_FW_GET;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FW_ZERO`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_FW_ZERO`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_FW_ZERO: number | undefined = c.IPV6_FW_ZERO;
+
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_GET_IFLIST`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPV6_GET_IFLIST: number | undefined = c.IPV6_GET_IFLIST;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_HDRINCL`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const IPV6_HDRINCL: number = c.IPV6_HDRINCL;
@@ -1620,37 +1702,40 @@ export const IPV6_HOPLIMIT: number = c.IPV6_HOPLIMIT;
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_HOPOPTS`, from `<linux/in6.h>`. */
 export const IPV6_HOPOPTS: number = c.IPV6_HOPOPTS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_IPSEC_POLICY`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_IFLIST`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPV6_IFLIST: number | undefined = c.IPV6_IFLIST;
+
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_IPSEC_POLICY`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_IPSEC_POLICY: number = c.IPV6_IPSEC_POLICY;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_JOIN_ANYCAST`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_JOIN_ANYCAST`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_JOIN_ANYCAST: number = c.IPV6_JOIN_ANYCAST;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_JOIN_GROUP`, from `<bits/in.h>`. */
 export const IPV6_JOIN_GROUP: number = c.IPV6_JOIN_GROUP;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_LEAVE_ANYCAST`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_LEAVE_ANYCAST`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_LEAVE_ANYCAST: number = c.IPV6_LEAVE_ANYCAST;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_LEAVE_GROUP`, from `<bits/in.h>`. */
 export const IPV6_LEAVE_GROUP: number = c.IPV6_LEAVE_GROUP;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MAX_GROUP_SRC_FILTER`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MAX_GROUP_SRC_FILTER`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_MAX_GROUP_SRC_FILTER: number | undefined = c.IPV6_MAX_GROUP_SRC_FILTER;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MAX_MEMBERSHIPS`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MAX_MEMBERSHIPS`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_MAX_MEMBERSHIPS: number | undefined = c.IPV6_MAX_MEMBERSHIPS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MAX_SOCK_SRC_FILTER`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MAX_SOCK_SRC_FILTER`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_MAX_SOCK_SRC_FILTER: number | undefined = c.IPV6_MAX_SOCK_SRC_FILTER;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MINHOPCOUNT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MINHOPCOUNT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_MINHOPCOUNT: number = c.IPV6_MINHOPCOUNT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MIN_MEMBERSHIPS`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MIN_MEMBERSHIPS`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_MIN_MEMBERSHIPS: number | undefined = c.IPV6_MIN_MEMBERSHIPS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MSFILTER`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MSFILTER`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_MSFILTER: number | undefined = c.IPV6_MSFILTER;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MTU`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
@@ -1659,7 +1744,7 @@ export const IPV6_MTU: number = c.IPV6_MTU;
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MTU_DISCOVER`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const IPV6_MTU_DISCOVER: number = c.IPV6_MTU_DISCOVER;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MULTICAST_ALL`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MULTICAST_ALL`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_MULTICAST_ALL: number = c.IPV6_MULTICAST_ALL;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MULTICAST_HOPS`, from `<linux/in6.h>`. */
@@ -1671,145 +1756,160 @@ export const IPV6_MULTICAST_IF: number = c.IPV6_MULTICAST_IF;
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_MULTICAST_LOOP`, from `<linux/in6.h>`. */
 export const IPV6_MULTICAST_LOOP: number = c.IPV6_MULTICAST_LOOP;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_NEXTHOP`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_NEXTHOP`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_NEXTHOP: number = c.IPV6_NEXTHOP;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ORIGDSTADDR`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_NRT_INTERFACE`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPV6_NRT_INTERFACE: number | undefined = c.IPV6_NRT_INTERFACE;
+
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ORIGDSTADDR`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_ORIGDSTADDR: number = c.IPV6_ORIGDSTADDR;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PATHMTU`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PATHMTU`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_PATHMTU: number = c.IPV6_PATHMTU;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PKTINFO`, from `<linux/in6.h>`. */
 export const IPV6_PKTINFO: number = c.IPV6_PKTINFO;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PMTUDISC_DO`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PKTINFO_EX`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPV6_PKTINFO_EX: number | undefined = c.IPV6_PKTINFO_EX;
+
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PMTUDISC_DO`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PMTUDISC_DO: number = c.IPV6_PMTUDISC_DO;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PMTUDISC_DONT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PMTUDISC_DONT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PMTUDISC_DONT: number = c.IPV6_PMTUDISC_DONT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PMTUDISC_INTERFACE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PMTUDISC_INTERFACE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PMTUDISC_INTERFACE: number = c.IPV6_PMTUDISC_INTERFACE;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PMTUDISC_OMIT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PMTUDISC_OMIT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PMTUDISC_OMIT: number = c.IPV6_PMTUDISC_OMIT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PMTUDISC_PROBE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PMTUDISC_PROBE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PMTUDISC_PROBE: number = c.IPV6_PMTUDISC_PROBE;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PMTUDISC_WANT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PMTUDISC_WANT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PMTUDISC_WANT: number = c.IPV6_PMTUDISC_WANT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PORTRANGE`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PORTRANGE`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_PORTRANGE: number | undefined = c.IPV6_PORTRANGE;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PORTRANGE_DEFAULT`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PORTRANGE_DEFAULT`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_PORTRANGE_DEFAULT: number | undefined = c.IPV6_PORTRANGE_DEFAULT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PORTRANGE_HIGH`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PORTRANGE_HIGH`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_PORTRANGE_HIGH: number | undefined = c.IPV6_PORTRANGE_HIGH;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PORTRANGE_LOW`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PORTRANGE_LOW`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_PORTRANGE_LOW: number | undefined = c.IPV6_PORTRANGE_LOW;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_SRC_CGA`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_SRC_CGA`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PREFER_SRC_CGA: number = c.IPV6_PREFER_SRC_CGA;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_SRC_COA`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_SRC_COA`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PREFER_SRC_COA: number = c.IPV6_PREFER_SRC_COA;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_SRC_HOME`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_SRC_HOME`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PREFER_SRC_HOME: number = c.IPV6_PREFER_SRC_HOME;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_SRC_NONCGA`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_SRC_NONCGA`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PREFER_SRC_NONCGA: number = c.IPV6_PREFER_SRC_NONCGA;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_SRC_PUBLIC`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_SRC_PUBLIC`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PREFER_SRC_PUBLIC: number = c.IPV6_PREFER_SRC_PUBLIC;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_SRC_PUBTMP_DEFAULT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_SRC_PUBTMP_DEFAULT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PREFER_SRC_PUBTMP_DEFAULT: number = c.IPV6_PREFER_SRC_PUBTMP_DEFAULT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_SRC_TMP`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_SRC_TMP`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PREFER_SRC_TMP: number = c.IPV6_PREFER_SRC_TMP;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_TEMPADDR`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PREFER_TEMPADDR`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_PREFER_TEMPADDR: number | undefined = c.IPV6_PREFER_TEMPADDR;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_10`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_10`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_10: number = c.IPV6_PRIORITY_10;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_11`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_11`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_11: number = c.IPV6_PRIORITY_11;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_12`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_12`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_12: number = c.IPV6_PRIORITY_12;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_13`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_13`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_13: number = c.IPV6_PRIORITY_13;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_14`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_14`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_14: number = c.IPV6_PRIORITY_14;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_15`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_15`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_15: number = c.IPV6_PRIORITY_15;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_8`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_8`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_8: number = c.IPV6_PRIORITY_8;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_9`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_9`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_9: number = c.IPV6_PRIORITY_9;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_BULK`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_BULK`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_BULK: number = c.IPV6_PRIORITY_BULK;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_CONTROL`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_CONTROL`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_CONTROL: number = c.IPV6_PRIORITY_CONTROL;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_FILLER`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_FILLER`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_FILLER: number = c.IPV6_PRIORITY_FILLER;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_INTERACTIVE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_INTERACTIVE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_INTERACTIVE: number = c.IPV6_PRIORITY_INTERACTIVE;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_RESERVED1`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_RESERVED1`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_RESERVED1: number = c.IPV6_PRIORITY_RESERVED1;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_RESERVED2`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_RESERVED2`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_RESERVED2: number = c.IPV6_PRIORITY_RESERVED2;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_UNATTENDED`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_UNATTENDED`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_UNATTENDED: number = c.IPV6_PRIORITY_UNATTENDED;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_UNCHARACTERIZED`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PRIORITY_UNCHARACTERIZED`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_PRIORITY_UNCHARACTERIZED: number = c.IPV6_PRIORITY_UNCHARACTERIZED;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVDSTOPTS`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_PROTECTION_LEVEL`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPV6_PROTECTION_LEVEL: number | undefined = c.IPV6_PROTECTION_LEVEL;
+
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVDSTADDR`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPV6_RECVDSTADDR: number | undefined = c.IPV6_RECVDSTADDR;
+
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVDSTOPTS`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_RECVDSTOPTS: number = c.IPV6_RECVDSTOPTS;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVERR`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const IPV6_RECVERR: number = c.IPV6_RECVERR;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVERR_RFC4884`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVERR_RFC4884`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_RECVERR_RFC4884: number = c.IPV6_RECVERR_RFC4884;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVFRAGSIZE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVFRAGSIZE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_RECVFRAGSIZE: number = c.IPV6_RECVFRAGSIZE;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVHOPLIMIT`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVHOPLIMIT`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_RECVHOPLIMIT: number = c.IPV6_RECVHOPLIMIT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVHOPOPTS`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVHOPOPTS`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_RECVHOPOPTS: number = c.IPV6_RECVHOPOPTS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVORIGDSTADDR`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVIF`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPV6_RECVIF: number | undefined = c.IPV6_RECVIF;
+
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVORIGDSTADDR`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_RECVORIGDSTADDR: number = c.IPV6_RECVORIGDSTADDR;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVPATHMTU`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVPATHMTU`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_RECVPATHMTU: number = c.IPV6_RECVPATHMTU;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVPKTINFO`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVPKTINFO`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_RECVPKTINFO: number = c.IPV6_RECVPKTINFO;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVRTHDR`, from `<linux/in6.h>`. */
@@ -1818,61 +1918,61 @@ export const IPV6_RECVRTHDR: number = c.IPV6_RECVRTHDR;
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RECVTCLASS`, from `<linux/in6.h>`. */
 export const IPV6_RECVTCLASS: number = c.IPV6_RECVTCLASS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ROUTER_ALERT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ROUTER_ALERT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_ROUTER_ALERT: number = c.IPV6_ROUTER_ALERT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ROUTER_ALERT_ISOLATE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_ROUTER_ALERT_ISOLATE`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_ROUTER_ALERT_ISOLATE: number = c.IPV6_ROUTER_ALERT_ISOLATE;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RTHDR`, from `<linux/in6.h>`. */
 export const IPV6_RTHDR: number = c.IPV6_RTHDR;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RTHDRDSTOPTS`, from `<linux/in6.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RTHDRDSTOPTS`, from `<linux/in6.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_RTHDRDSTOPTS: number = c.IPV6_RTHDRDSTOPTS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RTHDR_LOOSE`, from `<bits/in.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RTHDR_LOOSE`, from `<bits/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_RTHDR_LOOSE: number = c.IPV6_RTHDR_LOOSE;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RTHDR_STRICT`, from `<bits/in.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RTHDR_STRICT`, from `<bits/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_RTHDR_STRICT: number = c.IPV6_RTHDR_STRICT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RTHDR_TYPE_0`, from `<bits/in.h>`. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RTHDR_TYPE_0`, from `<bits/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IPV6_RTHDR_TYPE_0: number = c.IPV6_RTHDR_TYPE_0;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RXDSTOPTS`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RXDSTOPTS`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_RXDSTOPTS: number = c.IPV6_RXDSTOPTS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RXHOPOPTS`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_RXHOPOPTS`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_RXHOPOPTS: number = c.IPV6_RXHOPOPTS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_SOCKOPT_RESERVED1`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_SOCKOPT_RESERVED1`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_SOCKOPT_RESERVED1: number | undefined = c.IPV6_SOCKOPT_RESERVED1;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TCLASS`, from `<linux/in6.h>`. */
 export const IPV6_TCLASS: number = c.IPV6_TCLASS;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TLV_CALIPSO`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TLV_CALIPSO`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_TLV_CALIPSO: number = c.IPV6_TLV_CALIPSO;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TLV_HAO`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TLV_HAO`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_TLV_HAO: number = c.IPV6_TLV_HAO;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TLV_IOAM`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TLV_IOAM`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_TLV_IOAM: number = c.IPV6_TLV_IOAM;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TLV_JUMBO`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TLV_JUMBO`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_TLV_JUMBO: number = c.IPV6_TLV_JUMBO;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TLV_PAD1`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TLV_PAD1`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_TLV_PAD1: number = c.IPV6_TLV_PAD1;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TLV_PADN`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TLV_PADN`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_TLV_PADN: number = c.IPV6_TLV_PADN;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TLV_ROUTERALERT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TLV_ROUTERALERT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_TLV_ROUTERALERT: number = c.IPV6_TLV_ROUTERALERT;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TRANSPARENT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_TRANSPARENT`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_TRANSPARENT: number = c.IPV6_TRANSPARENT;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_UNICAST_HOPS`, from `<linux/in6.h>`. */
@@ -1881,14 +1981,26 @@ export const IPV6_UNICAST_HOPS: number = c.IPV6_UNICAST_HOPS;
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_UNICAST_IF`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const IPV6_UNICAST_IF: number = c.IPV6_UNICAST_IF;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_USE_MIN_MTU`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_USER_MTU`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPV6_USER_MTU: number | undefined = c.IPV6_USER_MTU;
+
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_USE_MIN_MTU`, from `<netinet6/in6.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IPV6_USE_MIN_MTU: number | undefined = c.IPV6_USE_MIN_MTU;
 
 /** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_V6ONLY`, from `<linux/in6.h>`. */
 export const IPV6_V6ONLY: number = c.IPV6_V6ONLY;
 
-/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_XFRM_POLICY`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_WFP_REDIRECT_CONTEXT`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPV6_WFP_REDIRECT_CONTEXT: number | undefined = c.IPV6_WFP_REDIRECT_CONTEXT;
+
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_WFP_REDIRECT_RECORDS`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IPV6_WFP_REDIRECT_RECORDS: number | undefined = c.IPV6_WFP_REDIRECT_RECORDS;
+
+/** IPv6 socket option or value (level `IPPROTO_IPV6`) `IPV6_XFRM_POLICY`, from `<linux/in6.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IPV6_XFRM_POLICY: number = c.IPV6_XFRM_POLICY;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_ADD_IFLIST`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_ADD_IFLIST: number | undefined = c.IP_ADD_IFLIST;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_ADD_MEMBERSHIP`, from `<linux/in.h>`. */
 export const IP_ADD_MEMBERSHIP: number = c.IP_ADD_MEMBERSHIP;
@@ -1896,26 +2008,32 @@ export const IP_ADD_MEMBERSHIP: number = c.IP_ADD_MEMBERSHIP;
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_ADD_SOURCE_MEMBERSHIP`, from `<linux/in.h>`. */
 export const IP_ADD_SOURCE_MEMBERSHIP: number = c.IP_ADD_SOURCE_MEMBERSHIP;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_BIND_ADDRESS_NO_PORT`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_BIND_ADDRESS_NO_PORT`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_BIND_ADDRESS_NO_PORT: number = c.IP_BIND_ADDRESS_NO_PORT;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_BLOCK_SOURCE`, from `<linux/in.h>`. */
 export const IP_BLOCK_SOURCE: number = c.IP_BLOCK_SOURCE;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_BOUND_IF`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_BOUND_IF`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_BOUND_IF: number | undefined = c.IP_BOUND_IF;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_CHECKSUM`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_CHECKSUM`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_CHECKSUM: number = c.IP_CHECKSUM;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DEFAULT_MULTICAST_LOOP`, from `<linux/in.h>`. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DEFAULT_MULTICAST_LOOP`, from `<linux/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IP_DEFAULT_MULTICAST_LOOP: number = c.IP_DEFAULT_MULTICAST_LOOP;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DEFAULT_MULTICAST_TTL`, from `<linux/in.h>`. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DEFAULT_MULTICAST_TTL`, from `<linux/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IP_DEFAULT_MULTICAST_TTL: number = c.IP_DEFAULT_MULTICAST_TTL;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DONTFRAG`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DEL_IFLIST`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_DEL_IFLIST: number | undefined = c.IP_DEL_IFLIST;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DONTFRAG`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_DONTFRAG: number | undefined = c.IP_DONTFRAG;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DONTFRAGMENT`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_DONTFRAGMENT: number | undefined = c.IP_DONTFRAGMENT;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DROP_MEMBERSHIP`, from `<linux/in.h>`. */
 export const IP_DROP_MEMBERSHIP: number = c.IP_DROP_MEMBERSHIP;
@@ -1923,70 +2041,82 @@ export const IP_DROP_MEMBERSHIP: number = c.IP_DROP_MEMBERSHIP;
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DROP_SOURCE_MEMBERSHIP`, from `<linux/in.h>`. */
 export const IP_DROP_SOURCE_MEMBERSHIP: number = c.IP_DROP_SOURCE_MEMBERSHIP;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DUMMYNET_CONFIGURE`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DUMMYNET_CONFIGURE`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_DUMMYNET_CONFIGURE: number | undefined = c.IP_DUMMYNET_CONFIGURE;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DUMMYNET_DEL`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DUMMYNET_DEL`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_DUMMYNET_DEL: number | undefined = c.IP_DUMMYNET_DEL;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DUMMYNET_FLUSH`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DUMMYNET_FLUSH`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_DUMMYNET_FLUSH: number | undefined = c.IP_DUMMYNET_FLUSH;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DUMMYNET_GET`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_DUMMYNET_GET`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_DUMMYNET_GET: number | undefined = c.IP_DUMMYNET_GET;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FAITH`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_ECN`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_ECN: number | undefined = c.IP_ECN;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FAITH`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_FAITH: number | undefined = c.IP_FAITH;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FREEBIND`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FREEBIND`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_FREEBIND: number = c.IP_FREEBIND;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FW_ADD`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FW_ADD`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_FW_ADD: number | undefined = c.IP_FW_ADD;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FW_DEL`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FW_DEL`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_FW_DEL: number | undefined = c.IP_FW_DEL;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FW_FLUSH`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FW_FLUSH`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_FW_FLUSH: number | undefined = c.IP_FW_FLUSH;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FW_GET`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FW_GET`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_FW_GET: number | undefined = c.IP_FW_GET;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FW_RESETLOG`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FW_RESETLOG`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_FW_RESETLOG: number | undefined = c.IP_FW_RESETLOG;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FW_ZERO`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_FW_ZERO`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_FW_ZERO: number | undefined = c.IP_FW_ZERO;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_GET_IFLIST`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_GET_IFLIST: number | undefined = c.IP_GET_IFLIST;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_HDRINCL`, from `<linux/in.h>`. */
 export const IP_HDRINCL: number = c.IP_HDRINCL;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_IPSEC_POLICY`, from `<linux/in.h>`. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_HOPLIMIT`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_HOPLIMIT: number | undefined = c.IP_HOPLIMIT;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_IFLIST`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_IFLIST: number | undefined = c.IP_IFLIST;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_IPSEC_POLICY`, from `<linux/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IP_IPSEC_POLICY: number = c.IP_IPSEC_POLICY;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_LOCAL_PORT_RANGE`, from `<linux/in.h>`. Not defined (`undefined`) on linux_aarch64, darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_LOCAL_PORT_RANGE`, from `<linux/in.h>`. Not defined (`undefined`) on linux_aarch64, darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_LOCAL_PORT_RANGE: number | undefined = c.IP_LOCAL_PORT_RANGE;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MAX_GROUP_SRC_FILTER`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MAX_GROUP_SRC_FILTER`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_MAX_GROUP_SRC_FILTER: number | undefined = c.IP_MAX_GROUP_SRC_FILTER;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MAX_MEMBERSHIPS`, from `<bits/in.h>`. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MAX_MEMBERSHIPS`, from `<bits/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IP_MAX_MEMBERSHIPS: number = c.IP_MAX_MEMBERSHIPS;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MAX_SOCK_MUTE_FILTER`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MAX_SOCK_MUTE_FILTER`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_MAX_SOCK_MUTE_FILTER: number | undefined = c.IP_MAX_SOCK_MUTE_FILTER;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MAX_SOCK_SRC_FILTER`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MAX_SOCK_SRC_FILTER`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_MAX_SOCK_SRC_FILTER: number | undefined = c.IP_MAX_SOCK_SRC_FILTER;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MINTTL`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MINTTL`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_MINTTL: number = c.IP_MINTTL;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MIN_MEMBERSHIPS`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MIN_MEMBERSHIPS`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_MIN_MEMBERSHIPS: number | undefined = c.IP_MIN_MEMBERSHIPS;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MSFILTER`, from `<linux/in.h>`. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MSFILTER`, from `<linux/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IP_MSFILTER: number = c.IP_MSFILTER;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MTU`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
@@ -1995,13 +2125,13 @@ export const IP_MTU: number = c.IP_MTU;
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MTU_DISCOVER`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const IP_MTU_DISCOVER: number = c.IP_MTU_DISCOVER;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MULTICAST_ALL`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MULTICAST_ALL`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_MULTICAST_ALL: number = c.IP_MULTICAST_ALL;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MULTICAST_IF`, from `<linux/in.h>`. */
 export const IP_MULTICAST_IF: number = c.IP_MULTICAST_IF;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MULTICAST_IFINDEX`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MULTICAST_IFINDEX`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_MULTICAST_IFINDEX: number | undefined = c.IP_MULTICAST_IFINDEX;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MULTICAST_LOOP`, from `<linux/in.h>`. */
@@ -2010,49 +2140,58 @@ export const IP_MULTICAST_LOOP: number = c.IP_MULTICAST_LOOP;
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MULTICAST_TTL`, from `<linux/in.h>`. */
 export const IP_MULTICAST_TTL: number = c.IP_MULTICAST_TTL;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MULTICAST_VIF`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_MULTICAST_VIF`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_MULTICAST_VIF: number | undefined = c.IP_MULTICAST_VIF;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_NAT__XXX`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_NAT__XXX`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_NAT__XXX: number | undefined = c.IP_NAT__XXX;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_NODEFRAG`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_NODEFRAG`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_NODEFRAG: number = c.IP_NODEFRAG;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_OLD_FW_ADD`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_NRT_INTERFACE`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_NRT_INTERFACE: number | undefined = c.IP_NRT_INTERFACE;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_OLD_FW_ADD`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_OLD_FW_ADD: number | undefined = c.IP_OLD_FW_ADD;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_OLD_FW_DEL`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_OLD_FW_DEL`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_OLD_FW_DEL: number | undefined = c.IP_OLD_FW_DEL;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_OLD_FW_FLUSH`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_OLD_FW_FLUSH`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_OLD_FW_FLUSH: number | undefined = c.IP_OLD_FW_FLUSH;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_OLD_FW_GET`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_OLD_FW_GET`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_OLD_FW_GET: number | undefined = c.IP_OLD_FW_GET;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_OLD_FW_RESETLOG`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_OLD_FW_RESETLOG`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_OLD_FW_RESETLOG: number | undefined = c.IP_OLD_FW_RESETLOG;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_OLD_FW_ZERO`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_OLD_FW_ZERO`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_OLD_FW_ZERO: number | undefined = c.IP_OLD_FW_ZERO;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_OPTIONS`, from `<linux/in.h>`. */
 export const IP_OPTIONS: number = c.IP_OPTIONS;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_ORIGDSTADDR`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_ORIGDSTADDR`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_ORIGDSTADDR: number = c.IP_ORIGDSTADDR;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PASSSEC`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_ORIGINAL_ARRIVAL_IF`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_ORIGINAL_ARRIVAL_IF: number | undefined = c.IP_ORIGINAL_ARRIVAL_IF;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PASSSEC`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_PASSSEC: number = c.IP_PASSSEC;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PKTINFO`, from `<linux/in.h>`. */
 export const IP_PKTINFO: number = c.IP_PKTINFO;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PKTOPTIONS`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PKTINFO_EX`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_PKTINFO_EX: number | undefined = c.IP_PKTINFO_EX;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PKTOPTIONS`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_PKTOPTIONS: number = c.IP_PKTOPTIONS;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PMTUDISC`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PMTUDISC`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_PMTUDISC: number = c.IP_PMTUDISC;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PMTUDISC_DO`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
@@ -2061,32 +2200,44 @@ export const IP_PMTUDISC_DO: number = c.IP_PMTUDISC_DO;
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PMTUDISC_DONT`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const IP_PMTUDISC_DONT: number = c.IP_PMTUDISC_DONT;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PMTUDISC_INTERFACE`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PMTUDISC_INTERFACE`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_PMTUDISC_INTERFACE: number = c.IP_PMTUDISC_INTERFACE;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PMTUDISC_OMIT`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PMTUDISC_MAX`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_PMTUDISC_MAX: number | undefined = c.IP_PMTUDISC_MAX;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PMTUDISC_NOT_SET`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_PMTUDISC_NOT_SET: number | undefined = c.IP_PMTUDISC_NOT_SET;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PMTUDISC_OMIT`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_PMTUDISC_OMIT: number = c.IP_PMTUDISC_OMIT;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PMTUDISC_PROBE`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const IP_PMTUDISC_PROBE: number = c.IP_PMTUDISC_PROBE;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PMTUDISC_WANT`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PMTUDISC_WANT`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_PMTUDISC_WANT: number = c.IP_PMTUDISC_WANT;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PORTRANGE`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PORTRANGE`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_PORTRANGE: number | undefined = c.IP_PORTRANGE;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PORTRANGE_DEFAULT`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PORTRANGE_DEFAULT`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_PORTRANGE_DEFAULT: number | undefined = c.IP_PORTRANGE_DEFAULT;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PORTRANGE_HIGH`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PORTRANGE_HIGH`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_PORTRANGE_HIGH: number | undefined = c.IP_PORTRANGE_HIGH;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PORTRANGE_LOW`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PORTRANGE_LOW`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_PORTRANGE_LOW: number | undefined = c.IP_PORTRANGE_LOW;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PROTOCOL`, from `<linux/in.h>`. Not defined (`undefined`) on linux_aarch64, darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PROTECTION_LEVEL`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_PROTECTION_LEVEL: number | undefined = c.IP_PROTECTION_LEVEL;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_PROTOCOL`, from `<linux/in.h>`. Not defined (`undefined`) on linux_aarch64, darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_PROTOCOL: number | undefined = c.IP_PROTOCOL;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECEIVE_BROADCAST`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_RECEIVE_BROADCAST: number | undefined = c.IP_RECEIVE_BROADCAST;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVDSTADDR`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const IP_RECVDSTADDR: number | undefined = c.IP_RECVDSTADDR;
@@ -2094,26 +2245,32 @@ export const IP_RECVDSTADDR: number | undefined = c.IP_RECVDSTADDR;
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVERR`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const IP_RECVERR: number = c.IP_RECVERR;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVERR_RFC4884`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVERR_RFC4884`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_RECVERR_RFC4884: number = c.IP_RECVERR_RFC4884;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVFRAGSIZE`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVFRAGSIZE`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_RECVFRAGSIZE: number = c.IP_RECVFRAGSIZE;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVIF`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const IP_RECVIF: number | undefined = c.IP_RECVIF;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVOPTS`, from `<linux/in.h>`. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVOPTS`, from `<linux/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IP_RECVOPTS: number = c.IP_RECVOPTS;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVORIGDSTADDR`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVORIGDSTADDR`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_RECVORIGDSTADDR: number = c.IP_RECVORIGDSTADDR;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVPKTINFO`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVPKTINFO`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_RECVPKTINFO: number | undefined = c.IP_RECVPKTINFO;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVRETOPTS`, from `<linux/in.h>`. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVRETOPTS`, from `<linux/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IP_RECVRETOPTS: number = c.IP_RECVRETOPTS;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVRTHDR`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_RECVRTHDR: number | undefined = c.IP_RECVRTHDR;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVTCLASS`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_RECVTCLASS: number | undefined = c.IP_RECVTCLASS;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVTOS`, from `<linux/in.h>`. */
 export const IP_RECVTOS: number = c.IP_RECVTOS;
@@ -2121,34 +2278,40 @@ export const IP_RECVTOS: number = c.IP_RECVTOS;
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RECVTTL`, from `<linux/in.h>`. */
 export const IP_RECVTTL: number = c.IP_RECVTTL;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RETOPTS`, from `<linux/in.h>`. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RETOPTS`, from `<linux/in.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const IP_RETOPTS: number = c.IP_RETOPTS;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_ROUTER_ALERT`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_ROUTER_ALERT`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_ROUTER_ALERT: number = c.IP_ROUTER_ALERT;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RSVP_OFF`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RSVP_OFF`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_RSVP_OFF: number | undefined = c.IP_RSVP_OFF;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RSVP_ON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RSVP_ON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_RSVP_ON: number | undefined = c.IP_RSVP_ON;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RSVP_VIF_OFF`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RSVP_VIF_OFF`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_RSVP_VIF_OFF: number | undefined = c.IP_RSVP_VIF_OFF;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RSVP_VIF_ON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RSVP_VIF_ON`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_RSVP_VIF_ON: number | undefined = c.IP_RSVP_VIF_ON;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_STRIPHDR`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_RTHDR`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_RTHDR: number | undefined = c.IP_RTHDR;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_STRIPHDR`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_STRIPHDR: number | undefined = c.IP_STRIPHDR;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_TCLASS`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_TCLASS: number | undefined = c.IP_TCLASS;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_TOS`, from `<linux/in.h>`. */
 export const IP_TOS: number = c.IP_TOS;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_TRAFFIC_MGT_BACKGROUND`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_TRAFFIC_MGT_BACKGROUND`, from `<netinet/in.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const IP_TRAFFIC_MGT_BACKGROUND: number | undefined = c.IP_TRAFFIC_MGT_BACKGROUND;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_TRANSPARENT`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_TRANSPARENT`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_TRANSPARENT: number = c.IP_TRANSPARENT;
 
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_TTL`, from `<linux/in.h>`. */
@@ -2160,88 +2323,106 @@ export const IP_UNBLOCK_SOURCE: number = c.IP_UNBLOCK_SOURCE;
 /** IPv4 socket option or value (level `IPPROTO_IP`) `IP_UNICAST_IF`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const IP_UNICAST_IF: number = c.IP_UNICAST_IF;
 
-/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_XFRM_POLICY`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_UNSPECIFIED_HOP_LIMIT`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_UNSPECIFIED_HOP_LIMIT: number | undefined = c.IP_UNSPECIFIED_HOP_LIMIT;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_UNSPECIFIED_TYPE_OF_SERVICE`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_UNSPECIFIED_TYPE_OF_SERVICE: number | undefined = c.IP_UNSPECIFIED_TYPE_OF_SERVICE;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_USER_MTU`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_USER_MTU: number | undefined = c.IP_USER_MTU;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_WFP_REDIRECT_CONTEXT`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_WFP_REDIRECT_CONTEXT: number | undefined = c.IP_WFP_REDIRECT_CONTEXT;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_WFP_REDIRECT_RECORDS`, from `<ws2ipdef.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const IP_WFP_REDIRECT_RECORDS: number | undefined = c.IP_WFP_REDIRECT_RECORDS;
+
+/** IPv4 socket option or value (level `IPPROTO_IP`) `IP_XFRM_POLICY`, from `<linux/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const IP_XFRM_POLICY: number = c.IP_XFRM_POLICY;
 
-/** SAE J1939 constant `J1939_EE_INFO_NONE`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_EE_INFO_NONE`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_EE_INFO_NONE: number = c.J1939_EE_INFO_NONE;
 
-/** SAE J1939 constant `J1939_EE_INFO_RX_ABORT`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_EE_INFO_RX_ABORT`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_EE_INFO_RX_ABORT: number = c.J1939_EE_INFO_RX_ABORT;
 
-/** SAE J1939 constant `J1939_EE_INFO_RX_DPO`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_EE_INFO_RX_DPO`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_EE_INFO_RX_DPO: number = c.J1939_EE_INFO_RX_DPO;
 
-/** SAE J1939 constant `J1939_EE_INFO_RX_RTS`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_EE_INFO_RX_RTS`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_EE_INFO_RX_RTS: number = c.J1939_EE_INFO_RX_RTS;
 
-/** SAE J1939 constant `J1939_EE_INFO_TX_ABORT`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_EE_INFO_TX_ABORT`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_EE_INFO_TX_ABORT: number = c.J1939_EE_INFO_TX_ABORT;
 
-/** SAE J1939 constant `J1939_FILTER_MAX`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_FILTER_MAX`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_FILTER_MAX: number = c.J1939_FILTER_MAX;
 
-/** SAE J1939 constant `J1939_IDLE_ADDR`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_IDLE_ADDR`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_IDLE_ADDR: number = c.J1939_IDLE_ADDR;
 
-/** SAE J1939 constant `J1939_MAX_UNICAST_ADDR`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_MAX_UNICAST_ADDR`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_MAX_UNICAST_ADDR: number = c.J1939_MAX_UNICAST_ADDR;
 
-/** SAE J1939 constant `J1939_NLA_BYTES_ACKED`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_NLA_BYTES_ACKED`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_NLA_BYTES_ACKED: number = c.J1939_NLA_BYTES_ACKED;
 
-/** SAE J1939 constant `J1939_NLA_DEST_ADDR`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_NLA_DEST_ADDR`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_NLA_DEST_ADDR: number = c.J1939_NLA_DEST_ADDR;
 
-/** SAE J1939 constant `J1939_NLA_DEST_NAME`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_NLA_DEST_NAME`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_NLA_DEST_NAME: number = c.J1939_NLA_DEST_NAME;
 
-/** SAE J1939 constant `J1939_NLA_PAD`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_NLA_PAD`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_NLA_PAD: number = c.J1939_NLA_PAD;
 
-/** SAE J1939 constant `J1939_NLA_PGN`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_NLA_PGN`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_NLA_PGN: number = c.J1939_NLA_PGN;
 
-/** SAE J1939 constant `J1939_NLA_SRC_ADDR`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_NLA_SRC_ADDR`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_NLA_SRC_ADDR: number = c.J1939_NLA_SRC_ADDR;
 
-/** SAE J1939 constant `J1939_NLA_SRC_NAME`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_NLA_SRC_NAME`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_NLA_SRC_NAME: number = c.J1939_NLA_SRC_NAME;
 
-/** SAE J1939 constant `J1939_NLA_TOTAL_SIZE`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_NLA_TOTAL_SIZE`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_NLA_TOTAL_SIZE: number = c.J1939_NLA_TOTAL_SIZE;
 
-/** SAE J1939 constant `J1939_NO_ADDR`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_NO_ADDR`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_NO_ADDR: number = c.J1939_NO_ADDR;
 
-/** SAE J1939 constant `J1939_NO_NAME`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_NO_NAME`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_NO_NAME: number = c.J1939_NO_NAME;
 
-/** SAE J1939 constant `J1939_NO_PGN`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_NO_PGN`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_NO_PGN: number = c.J1939_NO_PGN;
 
-/** SAE J1939 constant `J1939_PGN_ADDRESS_CLAIMED`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_PGN_ADDRESS_CLAIMED`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_PGN_ADDRESS_CLAIMED: number = c.J1939_PGN_ADDRESS_CLAIMED;
 
-/** SAE J1939 constant `J1939_PGN_ADDRESS_COMMANDED`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_PGN_ADDRESS_COMMANDED`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_PGN_ADDRESS_COMMANDED: number = c.J1939_PGN_ADDRESS_COMMANDED;
 
-/** SAE J1939 constant `J1939_PGN_MAX`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_PGN_MAX`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_PGN_MAX: number = c.J1939_PGN_MAX;
 
-/** SAE J1939 constant `J1939_PGN_PDU1_MAX`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_PGN_PDU1_MAX`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_PGN_PDU1_MAX: number = c.J1939_PGN_PDU1_MAX;
 
-/** SAE J1939 constant `J1939_PGN_REQUEST`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** SAE J1939 constant `J1939_PGN_REQUEST`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const J1939_PGN_REQUEST: number = c.J1939_PGN_REQUEST;
 
-/** `send()`/`recv()` flag `MSG_BATCH`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `send()`/`recv()` flag `MSG_BATCH`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const MSG_BATCH: number = c.MSG_BATCH;
 
-/** `send()`/`recv()` flag `MSG_CMSG_CLOEXEC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `send()`/`recv()` flag `MSG_BCAST`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const MSG_BCAST: number | undefined = c.MSG_BCAST;
+
+/** `send()`/`recv()` flag `MSG_CMSG_CLOEXEC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const MSG_CMSG_CLOEXEC: number = c.MSG_CMSG_CLOEXEC;
 
-/** `send()`/`recv()` flag `MSG_CONFIRM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `send()`/`recv()` flag `MSG_CONFIRM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const MSG_CONFIRM: number = c.MSG_CONFIRM;
 
 /** `send()`/`recv()` flag `MSG_CTRUNC`, from `<bits/socket.h>`. */
@@ -2250,202 +2431,217 @@ export const MSG_CTRUNC: number = c.MSG_CTRUNC;
 /** `send()`/`recv()` flag `MSG_DONTROUTE`, from `<bits/socket.h>`. */
 export const MSG_DONTROUTE: number = c.MSG_DONTROUTE;
 
-/** `send()`/`recv()` flag `MSG_DONTWAIT`, from `<bits/socket.h>`. */
+/** `send()`/`recv()` flag `MSG_DONTWAIT`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const MSG_DONTWAIT: number = c.MSG_DONTWAIT;
 
-/** `send()`/`recv()` flag `MSG_EOF`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `send()`/`recv()` flag `MSG_EOF`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const MSG_EOF: number | undefined = c.MSG_EOF;
 
-/** `send()`/`recv()` flag `MSG_EOR`, from `<bits/socket.h>`. */
+/** `send()`/`recv()` flag `MSG_EOR`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const MSG_EOR: number = c.MSG_EOR;
 
-/** `send()`/`recv()` flag `MSG_ERRQUEUE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `send()`/`recv()` flag `MSG_ERRQUEUE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const MSG_ERRQUEUE: number = c.MSG_ERRQUEUE;
 
-/** `send()`/`recv()` flag `MSG_FASTOPEN`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `send()`/`recv()` flag `MSG_FASTOPEN`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const MSG_FASTOPEN: number = c.MSG_FASTOPEN;
 
-/** `send()`/`recv()` flag `MSG_FIN`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `send()`/`recv()` flag `MSG_FIN`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const MSG_FIN: number = c.MSG_FIN;
 
-/** `send()`/`recv()` flag `MSG_FLUSH`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `send()`/`recv()` flag `MSG_FLUSH`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const MSG_FLUSH: number | undefined = c.MSG_FLUSH;
 
-/** `send()`/`recv()` flag `MSG_HAVEMORE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `send()`/`recv()` flag `MSG_HAVEMORE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const MSG_HAVEMORE: number | undefined = c.MSG_HAVEMORE;
 
-/** `send()`/`recv()` flag `MSG_HOLD`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `send()`/`recv()` flag `MSG_HOLD`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const MSG_HOLD: number | undefined = c.MSG_HOLD;
 
-/** `send()`/`recv()` flag `MSG_MORE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `send()`/`recv()` flag `MSG_INTERRUPT`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const MSG_INTERRUPT: number | undefined = c.MSG_INTERRUPT;
+
+/** `send()`/`recv()` flag `MSG_MAXIOVLEN`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const MSG_MAXIOVLEN: number | undefined = c.MSG_MAXIOVLEN;
+
+/** `send()`/`recv()` flag `MSG_MCAST`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const MSG_MCAST: number | undefined = c.MSG_MCAST;
+
+/** `send()`/`recv()` flag `MSG_MORE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const MSG_MORE: number = c.MSG_MORE;
 
-/** `send()`/`recv()` flag `MSG_NEEDSA`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `send()`/`recv()` flag `MSG_NEEDSA`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const MSG_NEEDSA: number | undefined = c.MSG_NEEDSA;
 
-/** `send()`/`recv()` flag `MSG_NOSIGNAL`, from `<bits/socket.h>`. */
+/** `send()`/`recv()` flag `MSG_NOSIGNAL`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const MSG_NOSIGNAL: number = c.MSG_NOSIGNAL;
 
 /** `send()`/`recv()` flag `MSG_OOB`, from `<bits/socket.h>`. */
 export const MSG_OOB: number = c.MSG_OOB;
 
+/** `send()`/`recv()` flag `MSG_PARTIAL`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const MSG_PARTIAL: number | undefined = c.MSG_PARTIAL;
+
 /** `send()`/`recv()` flag `MSG_PEEK`, from `<bits/socket.h>`. */
 export const MSG_PEEK: number = c.MSG_PEEK;
 
-/** `send()`/`recv()` flag `MSG_PROXY`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `send()`/`recv()` flag `MSG_PROXY`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const MSG_PROXY: number = c.MSG_PROXY;
 
-/** `send()`/`recv()` flag `MSG_RCVMORE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `send()`/`recv()` flag `MSG_PUSH_IMMEDIATE`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const MSG_PUSH_IMMEDIATE: number | undefined = c.MSG_PUSH_IMMEDIATE;
+
+/** `send()`/`recv()` flag `MSG_RCVMORE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const MSG_RCVMORE: number | undefined = c.MSG_RCVMORE;
 
-/** `send()`/`recv()` flag `MSG_RST`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `send()`/`recv()` flag `MSG_RST`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const MSG_RST: number = c.MSG_RST;
 
-/** `send()`/`recv()` flag `MSG_SEND`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `send()`/`recv()` flag `MSG_SEND`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const MSG_SEND: number | undefined = c.MSG_SEND;
 
-/** `send()`/`recv()` flag `MSG_SYN`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `send()`/`recv()` flag `MSG_SYN`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const MSG_SYN: number = c.MSG_SYN;
 
 /** `send()`/`recv()` flag `MSG_TRUNC`, from `<bits/socket.h>`. */
 export const MSG_TRUNC: number = c.MSG_TRUNC;
 
-/** `send()`/`recv()` flag `MSG_TRYHARD`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `send()`/`recv()` flag `MSG_TRYHARD`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const MSG_TRYHARD: number = c.MSG_TRYHARD;
 
 /** `send()`/`recv()` flag `MSG_WAITALL`, from `<bits/socket.h>`. */
 export const MSG_WAITALL: number = c.MSG_WAITALL;
 
-/** `send()`/`recv()` flag `MSG_WAITFORONE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `send()`/`recv()` flag `MSG_WAITFORONE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const MSG_WAITFORONE: number = c.MSG_WAITFORONE;
 
-/** `send()`/`recv()` flag `MSG_WAITSTREAM`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `send()`/`recv()` flag `MSG_WAITSTREAM`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const MSG_WAITSTREAM: number | undefined = c.MSG_WAITSTREAM;
 
-/** `send()`/`recv()` flag `MSG_ZEROCOPY`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `send()`/`recv()` flag `MSG_ZEROCOPY`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const MSG_ZEROCOPY: number = c.MSG_ZEROCOPY;
 
-/** Netlink protocol, option or value `NETLINK_ADD_MEMBERSHIP`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_ADD_MEMBERSHIP`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_ADD_MEMBERSHIP: number = c.NETLINK_ADD_MEMBERSHIP;
 
-/** Netlink protocol, option or value `NETLINK_AUDIT`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_AUDIT`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_AUDIT: number = c.NETLINK_AUDIT;
 
-/** Netlink protocol, option or value `NETLINK_BROADCAST_ERROR`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_BROADCAST_ERROR`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_BROADCAST_ERROR: number = c.NETLINK_BROADCAST_ERROR;
 
-/** Netlink protocol, option or value `NETLINK_CAP_ACK`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_CAP_ACK`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_CAP_ACK: number = c.NETLINK_CAP_ACK;
 
-/** Netlink protocol, option or value `NETLINK_CONNECTED`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_CONNECTED`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_CONNECTED: number = c.NETLINK_CONNECTED;
 
-/** Netlink protocol, option or value `NETLINK_CONNECTOR`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_CONNECTOR`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_CONNECTOR: number = c.NETLINK_CONNECTOR;
 
-/** Netlink protocol, option or value `NETLINK_CRYPTO`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_CRYPTO`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_CRYPTO: number = c.NETLINK_CRYPTO;
 
-/** Netlink protocol, option or value `NETLINK_DNRTMSG`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_DNRTMSG`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_DNRTMSG: number = c.NETLINK_DNRTMSG;
 
-/** Netlink protocol, option or value `NETLINK_DROP_MEMBERSHIP`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_DROP_MEMBERSHIP`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_DROP_MEMBERSHIP: number = c.NETLINK_DROP_MEMBERSHIP;
 
-/** Netlink protocol, option or value `NETLINK_ECRYPTFS`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_ECRYPTFS`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_ECRYPTFS: number = c.NETLINK_ECRYPTFS;
 
-/** Netlink protocol, option or value `NETLINK_EXT_ACK`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_EXT_ACK`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_EXT_ACK: number = c.NETLINK_EXT_ACK;
 
-/** Netlink protocol, option or value `NETLINK_FIB_LOOKUP`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_FIB_LOOKUP`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_FIB_LOOKUP: number = c.NETLINK_FIB_LOOKUP;
 
-/** Netlink protocol, option or value `NETLINK_FIREWALL`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_FIREWALL`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_FIREWALL: number = c.NETLINK_FIREWALL;
 
-/** Netlink protocol, option or value `NETLINK_GENERIC`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_GENERIC`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_GENERIC: number = c.NETLINK_GENERIC;
 
-/** Netlink protocol, option or value `NETLINK_GET_STRICT_CHK`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_GET_STRICT_CHK`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_GET_STRICT_CHK: number = c.NETLINK_GET_STRICT_CHK;
 
-/** Netlink protocol, option or value `NETLINK_INET_DIAG`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_INET_DIAG`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_INET_DIAG: number = c.NETLINK_INET_DIAG;
 
-/** Netlink protocol, option or value `NETLINK_IP6_FW`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_IP6_FW`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_IP6_FW: number = c.NETLINK_IP6_FW;
 
-/** Netlink protocol, option or value `NETLINK_ISCSI`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_ISCSI`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_ISCSI: number = c.NETLINK_ISCSI;
 
-/** Netlink protocol, option or value `NETLINK_KOBJECT_UEVENT`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_KOBJECT_UEVENT`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_KOBJECT_UEVENT: number = c.NETLINK_KOBJECT_UEVENT;
 
-/** Netlink protocol, option or value `NETLINK_LISTEN_ALL_NSID`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_LISTEN_ALL_NSID`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_LISTEN_ALL_NSID: number = c.NETLINK_LISTEN_ALL_NSID;
 
-/** Netlink protocol, option or value `NETLINK_LIST_MEMBERSHIPS`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_LIST_MEMBERSHIPS`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_LIST_MEMBERSHIPS: number = c.NETLINK_LIST_MEMBERSHIPS;
 
-/** Netlink protocol, option or value `NETLINK_NETFILTER`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_NETFILTER`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_NETFILTER: number = c.NETLINK_NETFILTER;
 
-/** Netlink protocol, option or value `NETLINK_NFLOG`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_NFLOG`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_NFLOG: number = c.NETLINK_NFLOG;
 
-/** Netlink protocol, option or value `NETLINK_NO_ENOBUFS`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_NO_ENOBUFS`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_NO_ENOBUFS: number = c.NETLINK_NO_ENOBUFS;
 
-/** Netlink protocol, option or value `NETLINK_PKTINFO`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_PKTINFO`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_PKTINFO: number = c.NETLINK_PKTINFO;
 
-/** Netlink protocol, option or value `NETLINK_RDMA`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_RDMA`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_RDMA: number = c.NETLINK_RDMA;
 
-/** Netlink protocol, option or value `NETLINK_ROUTE`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_ROUTE`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_ROUTE: number = c.NETLINK_ROUTE;
 
-/** Netlink protocol, option or value `NETLINK_RX_RING`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_RX_RING`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_RX_RING: number = c.NETLINK_RX_RING;
 
-/** Netlink protocol, option or value `NETLINK_SCSITRANSPORT`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_SCSITRANSPORT`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_SCSITRANSPORT: number = c.NETLINK_SCSITRANSPORT;
 
-/** Netlink protocol, option or value `NETLINK_SELINUX`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_SELINUX`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_SELINUX: number = c.NETLINK_SELINUX;
 
-/** Netlink protocol, option or value `NETLINK_SMC`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_SMC`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_SMC: number = c.NETLINK_SMC;
 
-/** Netlink protocol, option or value `NETLINK_SOCK_DIAG`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_SOCK_DIAG`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_SOCK_DIAG: number = c.NETLINK_SOCK_DIAG;
 
-/** Netlink protocol, option or value `NETLINK_TX_RING`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_TX_RING`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_TX_RING: number = c.NETLINK_TX_RING;
 
-/** Netlink protocol, option or value `NETLINK_UNCONNECTED`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_UNCONNECTED`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_UNCONNECTED: number = c.NETLINK_UNCONNECTED;
 
-/** Netlink protocol, option or value `NETLINK_UNUSED`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_UNUSED`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_UNUSED: number = c.NETLINK_UNUSED;
 
-/** Netlink protocol, option or value `NETLINK_USERSOCK`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_USERSOCK`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_USERSOCK: number = c.NETLINK_USERSOCK;
 
-/** Netlink protocol, option or value `NETLINK_XFRM`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Netlink protocol, option or value `NETLINK_XFRM`, from `<linux/netlink.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NETLINK_XFRM: number = c.NETLINK_XFRM;
 
 /** `getnameinfo()` flag or buffer size `NI_DGRAM`, from `<netdb.h>`. */
 export const NI_DGRAM: number = c.NI_DGRAM;
 
-/** `getnameinfo()` flag or buffer size `NI_IDN`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `getnameinfo()` flag or buffer size `NI_IDN`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NI_IDN: number = c.NI_IDN;
 
-/** `getnameinfo()` flag or buffer size `NI_IDN_ALLOW_UNASSIGNED`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `getnameinfo()` flag or buffer size `NI_IDN_ALLOW_UNASSIGNED`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NI_IDN_ALLOW_UNASSIGNED: number = c.NI_IDN_ALLOW_UNASSIGNED;
 
-/** `getnameinfo()` flag or buffer size `NI_IDN_USE_STD3_ASCII_RULES`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `getnameinfo()` flag or buffer size `NI_IDN_USE_STD3_ASCII_RULES`, from `<netdb.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const NI_IDN_USE_STD3_ASCII_RULES: number = c.NI_IDN_USE_STD3_ASCII_RULES;
 
 /** `getnameinfo()` flag or buffer size `NI_MAXHOST`, from `<netdb.h>`. */
@@ -2463,184 +2659,193 @@ export const NI_NOFQDN: number = c.NI_NOFQDN;
 /** `getnameinfo()` flag or buffer size `NI_NUMERICHOST`, from `<netdb.h>`. */
 export const NI_NUMERICHOST: number = c.NI_NUMERICHOST;
 
-/** `getnameinfo()` flag or buffer size `NI_NUMERICSCOPE`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `getnameinfo()` flag or buffer size `NI_NUMERICSCOPE`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const NI_NUMERICSCOPE: number | undefined = c.NI_NUMERICSCOPE;
 
 /** `getnameinfo()` flag or buffer size `NI_NUMERICSERV`, from `<netdb.h>`. */
 export const NI_NUMERICSERV: number = c.NI_NUMERICSERV;
 
-/** `getnameinfo()` flag or buffer size `NI_WITHSCOPEID`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** `getnameinfo()` flag or buffer size `NI_WITHSCOPEID`, from `<netdb.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const NI_WITHSCOPEID: number | undefined = c.NI_WITHSCOPEID;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_ADD_MEMBERSHIP`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_ADD_MEMBERSHIP`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_ADD_MEMBERSHIP: number = c.PACKET_ADD_MEMBERSHIP;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_AUXDATA`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_AUXDATA`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_AUXDATA: number = c.PACKET_AUXDATA;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_BROADCAST`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_BROADCAST`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_BROADCAST: number = c.PACKET_BROADCAST;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_COPY_THRESH`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_COPY_THRESH`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_COPY_THRESH: number = c.PACKET_COPY_THRESH;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_DROP_MEMBERSHIP`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_DROP_MEMBERSHIP`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_DROP_MEMBERSHIP: number = c.PACKET_DROP_MEMBERSHIP;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_FANOUT: number = c.PACKET_FANOUT;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_CBPF`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_CBPF`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_FANOUT_CBPF: number = c.PACKET_FANOUT_CBPF;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_CPU`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_CPU`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_FANOUT_CPU: number = c.PACKET_FANOUT_CPU;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_DATA`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_DATA`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_FANOUT_DATA: number = c.PACKET_FANOUT_DATA;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_EBPF`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_EBPF`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_FANOUT_EBPF: number = c.PACKET_FANOUT_EBPF;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_FLAG_DEFRAG`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_FLAG_DEFRAG`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_FANOUT_FLAG_DEFRAG: number = c.PACKET_FANOUT_FLAG_DEFRAG;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_FLAG_ROLLOVER`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_FLAG_ROLLOVER`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_FANOUT_FLAG_ROLLOVER: number = c.PACKET_FANOUT_FLAG_ROLLOVER;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_FLAG_UNIQUEID`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_FLAG_UNIQUEID`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_FANOUT_FLAG_UNIQUEID: number = c.PACKET_FANOUT_FLAG_UNIQUEID;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_HASH`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_HASH`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_FANOUT_HASH: number = c.PACKET_FANOUT_HASH;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_LB`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_LB`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_FANOUT_LB: number = c.PACKET_FANOUT_LB;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_QM`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_QM`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_FANOUT_QM: number = c.PACKET_FANOUT_QM;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_RND`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_RND`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_FANOUT_RND: number = c.PACKET_FANOUT_RND;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_ROLLOVER`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_FANOUT_ROLLOVER`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_FANOUT_ROLLOVER: number = c.PACKET_FANOUT_ROLLOVER;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_FASTROUTE`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_FASTROUTE`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_FASTROUTE: number = c.PACKET_FASTROUTE;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_HDRLEN`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_HDRLEN`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_HDRLEN: number = c.PACKET_HDRLEN;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_HOST`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_HOST`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_HOST: number = c.PACKET_HOST;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_IGNORE_OUTGOING`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_IGNORE_OUTGOING`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_IGNORE_OUTGOING: number = c.PACKET_IGNORE_OUTGOING;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_KERNEL`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_KERNEL`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_KERNEL: number = c.PACKET_KERNEL;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_LOOPBACK`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_LOOPBACK`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_LOOPBACK: number = c.PACKET_LOOPBACK;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_LOSS`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_LOSS`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_LOSS: number = c.PACKET_LOSS;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_MR_ALLMULTI`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_MR_ALLMULTI`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_MR_ALLMULTI: number = c.PACKET_MR_ALLMULTI;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_MR_MULTICAST`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_MR_MULTICAST`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_MR_MULTICAST: number = c.PACKET_MR_MULTICAST;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_MR_PROMISC`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_MR_PROMISC`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_MR_PROMISC: number = c.PACKET_MR_PROMISC;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_MR_UNICAST`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_MR_UNICAST`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_MR_UNICAST: number = c.PACKET_MR_UNICAST;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_MULTICAST`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_MULTICAST`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_MULTICAST: number = c.PACKET_MULTICAST;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_ORIGDEV`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_ORIGDEV`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_ORIGDEV: number = c.PACKET_ORIGDEV;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_OTHERHOST`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_OTHERHOST`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_OTHERHOST: number = c.PACKET_OTHERHOST;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_OUTGOING`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_OUTGOING`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_OUTGOING: number = c.PACKET_OUTGOING;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_QDISC_BYPASS`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_QDISC_BYPASS`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_QDISC_BYPASS: number = c.PACKET_QDISC_BYPASS;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_RECV_OUTPUT`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_RECV_OUTPUT`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_RECV_OUTPUT: number = c.PACKET_RECV_OUTPUT;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_RESERVE`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_RESERVE`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_RESERVE: number = c.PACKET_RESERVE;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_ROLLOVER_STATS`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_ROLLOVER_STATS`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_ROLLOVER_STATS: number = c.PACKET_ROLLOVER_STATS;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_RX_RING`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_RX_RING`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_RX_RING: number = c.PACKET_RX_RING;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_STATISTICS`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_STATISTICS`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_STATISTICS: number = c.PACKET_STATISTICS;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_TIMESTAMP`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_TIMESTAMP`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_TIMESTAMP: number = c.PACKET_TIMESTAMP;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_TX_HAS_OFF`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_TX_HAS_OFF`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_TX_HAS_OFF: number = c.PACKET_TX_HAS_OFF;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_TX_RING`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_TX_RING`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_TX_RING: number = c.PACKET_TX_RING;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_TX_TIMESTAMP`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_TX_TIMESTAMP`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_TX_TIMESTAMP: number = c.PACKET_TX_TIMESTAMP;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_USER`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_USER`, from `<linux/if_packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_USER: number = c.PACKET_USER;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_VERSION`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_VERSION`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_VERSION: number = c.PACKET_VERSION;
 
-/** Packet socket (`AF_PACKET`) constant `PACKET_VNET_HDR`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Packet socket (`AF_PACKET`) constant `PACKET_VNET_HDR`, from `<netpacket/packet.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PACKET_VNET_HDR: number = c.PACKET_VNET_HDR;
 
-/** Protocol family `PF_ALG`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_ALG`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_ALG: number = c.PF_ALG;
 
 /** Protocol family `PF_APPLETALK`, from `<bits/socket.h>`. */
 export const PF_APPLETALK: number = c.PF_APPLETALK;
 
-/** Protocol family `PF_ASH`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_ASH`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_ASH: number = c.PF_ASH;
 
-/** Protocol family `PF_ATMPVC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_ATM`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const PF_ATM: number | undefined = c.PF_ATM;
+
+/** Protocol family `PF_ATMPVC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_ATMPVC: number = c.PF_ATMPVC;
 
-/** Protocol family `PF_ATMSVC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_ATMSVC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_ATMSVC: number = c.PF_ATMSVC;
 
-/** Protocol family `PF_AX25`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_AX25`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_AX25: number = c.PF_AX25;
 
-/** Protocol family `PF_BLUETOOTH`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_BAN`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const PF_BAN: number | undefined = c.PF_BAN;
+
+/** Protocol family `PF_BLUETOOTH`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_BLUETOOTH: number = c.PF_BLUETOOTH;
 
-/** Protocol family `PF_BOND`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_BOND`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_BOND: number | undefined = c.PF_BOND;
 
-/** Protocol family `PF_BRIDGE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_BRIDGE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_BRIDGE: number = c.PF_BRIDGE;
 
-/** Protocol family `PF_CAIF`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_BTH`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const PF_BTH: number | undefined = c.PF_BTH;
+
+/** Protocol family `PF_CAIF`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_CAIF: number = c.PF_CAIF;
 
-/** Protocol family `PF_CAN`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_CAN`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_CAN: number = c.PF_CAN;
 
 /** Protocol family `PF_CCITT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
@@ -2649,10 +2854,10 @@ export const PF_CCITT: number | undefined = c.PF_CCITT;
 /** Protocol family `PF_CHAOS`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const PF_CHAOS: number | undefined = c.PF_CHAOS;
 
-/** Protocol family `PF_CNT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_CNT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_CNT: number | undefined = c.PF_CNT;
 
-/** Protocol family `PF_COIP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_COIP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_COIP: number | undefined = c.PF_COIP;
 
 /** Protocol family `PF_DATAKIT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
@@ -2664,19 +2869,22 @@ export const PF_DLI: number | undefined = c.PF_DLI;
 /** Protocol family `PF_ECMA`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const PF_ECMA: number | undefined = c.PF_ECMA;
 
-/** Protocol family `PF_ECONET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_ECONET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_ECONET: number = c.PF_ECONET;
 
-/** Protocol family `PF_FILE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_FILE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_FILE: number = c.PF_FILE;
+
+/** Protocol family `PF_FIREFOX`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const PF_FIREFOX: number | undefined = c.PF_FIREFOX;
 
 /** Protocol family `PF_HYLINK`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const PF_HYLINK: number | undefined = c.PF_HYLINK;
 
-/** Protocol family `PF_IB`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_IB`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_IB: number = c.PF_IB;
 
-/** Protocol family `PF_IEEE802154`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_IEEE802154`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_IEEE802154: number = c.PF_IEEE802154;
 
 /** Protocol family `PF_IMPLINK`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
@@ -2691,64 +2899,64 @@ export const PF_INET6: number = c.PF_INET6;
 /** Protocol family `PF_IPX`, from `<bits/socket.h>`. */
 export const PF_IPX: number = c.PF_IPX;
 
-/** Protocol family `PF_IRDA`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_IRDA`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_IRDA: number = c.PF_IRDA;
 
-/** Protocol family `PF_ISDN`, from `<bits/socket.h>`. */
+/** Protocol family `PF_ISDN`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const PF_ISDN: number = c.PF_ISDN;
 
 /** Protocol family `PF_ISO`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const PF_ISO: number | undefined = c.PF_ISO;
 
-/** Protocol family `PF_IUCV`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_IUCV`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_IUCV: number = c.PF_IUCV;
 
-/** Protocol family `PF_KCM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_KCM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_KCM: number = c.PF_KCM;
 
-/** Protocol family `PF_KEY`, from `<bits/socket.h>`. */
+/** Protocol family `PF_KEY`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const PF_KEY: number = c.PF_KEY;
 
 /** Protocol family `PF_LAT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const PF_LAT: number | undefined = c.PF_LAT;
 
-/** Protocol family `PF_LINK`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_LINK`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_LINK: number | undefined = c.PF_LINK;
 
-/** Protocol family `PF_LLC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_LLC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_LLC: number = c.PF_LLC;
 
-/** Protocol family `PF_LOCAL`, from `<bits/socket.h>`. */
+/** Protocol family `PF_LOCAL`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const PF_LOCAL: number = c.PF_LOCAL;
 
 /** Protocol family `PF_MAX`, from `<bits/socket.h>`. */
 export const PF_MAX: number = c.PF_MAX;
 
-/** Protocol family `PF_MCTP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_MCTP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_MCTP: number = c.PF_MCTP;
 
-/** Protocol family `PF_MPLS`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_MPLS`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_MPLS: number = c.PF_MPLS;
 
-/** Protocol family `PF_NATM`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_NATM`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_NATM: number | undefined = c.PF_NATM;
 
-/** Protocol family `PF_NDRV`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_NDRV`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_NDRV: number | undefined = c.PF_NDRV;
 
-/** Protocol family `PF_NETBEUI`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_NETBEUI`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_NETBEUI: number = c.PF_NETBEUI;
 
-/** Protocol family `PF_NETBIOS`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_NETBIOS`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_NETBIOS: number | undefined = c.PF_NETBIOS;
 
-/** Protocol family `PF_NETLINK`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_NETLINK`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_NETLINK: number = c.PF_NETLINK;
 
-/** Protocol family `PF_NETROM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_NETROM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_NETROM: number = c.PF_NETROM;
 
-/** Protocol family `PF_NFC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_NFC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_NFC: number = c.PF_NFC;
 
 /** Protocol family `PF_NS`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
@@ -2757,319 +2965,340 @@ export const PF_NS: number | undefined = c.PF_NS;
 /** Protocol family `PF_OSI`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const PF_OSI: number | undefined = c.PF_OSI;
 
-/** Protocol family `PF_PACKET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_PACKET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_PACKET: number = c.PF_PACKET;
 
-/** Protocol family `PF_PHONET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_PHONET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_PHONET: number = c.PF_PHONET;
 
-/** Protocol family `PF_PIP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_PIP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_PIP: number | undefined = c.PF_PIP;
 
-/** Protocol family `PF_PPP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_PPP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_PPP: number | undefined = c.PF_PPP;
 
-/** Protocol family `PF_PPPOX`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_PPPOX`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_PPPOX: number = c.PF_PPPOX;
 
 /** Protocol family `PF_PUP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const PF_PUP: number | undefined = c.PF_PUP;
 
-/** Protocol family `PF_QIPCRTR`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_QIPCRTR`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_QIPCRTR: number = c.PF_QIPCRTR;
 
-/** Protocol family `PF_RDS`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_RDS`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_RDS: number = c.PF_RDS;
 
-/** Protocol family `PF_RESERVED_36`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_RESERVED_36`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_RESERVED_36: number | undefined = c.PF_RESERVED_36;
 
-/** Protocol family `PF_ROSE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_ROSE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_ROSE: number = c.PF_ROSE;
 
-/** Protocol family `PF_ROUTE`, from `<bits/socket.h>`. */
+/** Protocol family `PF_ROUTE`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const PF_ROUTE: number = c.PF_ROUTE;
 
-/** Protocol family `PF_RTIP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_RTIP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_RTIP: number | undefined = c.PF_RTIP;
 
-/** Protocol family `PF_RXRPC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_RXRPC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_RXRPC: number = c.PF_RXRPC;
 
-/** Protocol family `PF_SECURITY`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_SECURITY`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_SECURITY: number = c.PF_SECURITY;
 
-/** Protocol family `PF_SIP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_SIP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_SIP: number | undefined = c.PF_SIP;
 
-/** Protocol family `PF_SMC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_SMC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_SMC: number = c.PF_SMC;
 
 /** Protocol family `PF_SNA`, from `<bits/socket.h>`. */
 export const PF_SNA: number = c.PF_SNA;
 
-/** Protocol family `PF_SYSTEM`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_SYSTEM`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_SYSTEM: number | undefined = c.PF_SYSTEM;
 
-/** Protocol family `PF_TIPC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_TIPC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_TIPC: number = c.PF_TIPC;
 
 /** Protocol family `PF_UNIX`, from `<bits/socket.h>`. */
 export const PF_UNIX: number = c.PF_UNIX;
 
+/** Protocol family `PF_UNKNOWN1`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const PF_UNKNOWN1: number | undefined = c.PF_UNKNOWN1;
+
 /** Protocol family `PF_UNSPEC`, from `<bits/socket.h>`. */
 export const PF_UNSPEC: number = c.PF_UNSPEC;
 
-/** Protocol family `PF_UTUN`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_UTUN`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_UTUN: number | undefined = c.PF_UTUN;
 
-/** Protocol family `PF_VLAN`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_VLAN`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_VLAN: number | undefined = c.PF_VLAN;
 
-/** Protocol family `PF_VSOCK`, from `<bits/socket.h>`. */
+/** Protocol family `PF_VOICEVIEW`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const PF_VOICEVIEW: number | undefined = c.PF_VOICEVIEW;
+
+/** Protocol family `PF_VSOCK`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const PF_VSOCK: number = c.PF_VSOCK;
 
-/** Protocol family `PF_WANPIPE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_WANPIPE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_WANPIPE: number = c.PF_WANPIPE;
 
-/** Protocol family `PF_X25`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_X25`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_X25: number = c.PF_X25;
 
-/** Protocol family `PF_XDP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Protocol family `PF_XDP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const PF_XDP: number = c.PF_XDP;
 
-/** Protocol family `PF_XTP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Protocol family `PF_XTP`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const PF_XTP: number | undefined = c.PF_XTP;
 
-/** Reliable Datagram Sockets constant `RDS_CANCEL_SENT_TO`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `SIO_RCVALL` mode (Windows) `RCVALL_IPLEVEL`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const RCVALL_IPLEVEL: number | undefined = c.RCVALL_IPLEVEL;
+
+/** `SIO_RCVALL` mode (Windows) `RCVALL_MAX`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const RCVALL_MAX: number | undefined = c.RCVALL_MAX;
+
+/** `SIO_RCVALL` mode (Windows) `RCVALL_OFF`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const RCVALL_OFF: number | undefined = c.RCVALL_OFF;
+
+/** `SIO_RCVALL` mode (Windows) `RCVALL_ON`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const RCVALL_ON: number | undefined = c.RCVALL_ON;
+
+/** `SIO_RCVALL` mode (Windows) `RCVALL_SOCKETLEVELONLY`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const RCVALL_SOCKETLEVELONLY: number | undefined = c.RCVALL_SOCKETLEVELONLY;
+
+/** Reliable Datagram Sockets constant `RDS_CANCEL_SENT_TO`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CANCEL_SENT_TO: number = c.RDS_CANCEL_SENT_TO;
 
-/** Reliable Datagram Sockets constant `RDS_CMSG_ATOMIC_CSWP`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_CMSG_ATOMIC_CSWP`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CMSG_ATOMIC_CSWP: number = c.RDS_CMSG_ATOMIC_CSWP;
 
-/** Reliable Datagram Sockets constant `RDS_CMSG_ATOMIC_FADD`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_CMSG_ATOMIC_FADD`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CMSG_ATOMIC_FADD: number = c.RDS_CMSG_ATOMIC_FADD;
 
-/** Reliable Datagram Sockets constant `RDS_CMSG_CONG_UPDATE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_CMSG_CONG_UPDATE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CMSG_CONG_UPDATE: number = c.RDS_CMSG_CONG_UPDATE;
 
-/** Reliable Datagram Sockets constant `RDS_CMSG_MASKED_ATOMIC_CSWP`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_CMSG_MASKED_ATOMIC_CSWP`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CMSG_MASKED_ATOMIC_CSWP: number = c.RDS_CMSG_MASKED_ATOMIC_CSWP;
 
-/** Reliable Datagram Sockets constant `RDS_CMSG_MASKED_ATOMIC_FADD`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_CMSG_MASKED_ATOMIC_FADD`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CMSG_MASKED_ATOMIC_FADD: number = c.RDS_CMSG_MASKED_ATOMIC_FADD;
 
-/** Reliable Datagram Sockets constant `RDS_CMSG_RDMA_ARGS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_CMSG_RDMA_ARGS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CMSG_RDMA_ARGS: number = c.RDS_CMSG_RDMA_ARGS;
 
-/** Reliable Datagram Sockets constant `RDS_CMSG_RDMA_DEST`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_CMSG_RDMA_DEST`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CMSG_RDMA_DEST: number = c.RDS_CMSG_RDMA_DEST;
 
-/** Reliable Datagram Sockets constant `RDS_CMSG_RDMA_MAP`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_CMSG_RDMA_MAP`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CMSG_RDMA_MAP: number = c.RDS_CMSG_RDMA_MAP;
 
-/** Reliable Datagram Sockets constant `RDS_CMSG_RDMA_STATUS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_CMSG_RDMA_STATUS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CMSG_RDMA_STATUS: number = c.RDS_CMSG_RDMA_STATUS;
 
-/** Reliable Datagram Sockets constant `RDS_CMSG_RXPATH_LATENCY`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_CMSG_RXPATH_LATENCY`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CMSG_RXPATH_LATENCY: number = c.RDS_CMSG_RXPATH_LATENCY;
 
-/** Reliable Datagram Sockets constant `RDS_CMSG_ZCOPY_COMPLETION`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_CMSG_ZCOPY_COMPLETION`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CMSG_ZCOPY_COMPLETION: number = c.RDS_CMSG_ZCOPY_COMPLETION;
 
-/** Reliable Datagram Sockets constant `RDS_CMSG_ZCOPY_COOKIE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_CMSG_ZCOPY_COOKIE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CMSG_ZCOPY_COOKIE: number = c.RDS_CMSG_ZCOPY_COOKIE;
 
-/** Reliable Datagram Sockets constant `RDS_CONG_MONITOR`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_CONG_MONITOR`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CONG_MONITOR: number = c.RDS_CONG_MONITOR;
 
-/** Reliable Datagram Sockets constant `RDS_CONG_MONITOR_SIZE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_CONG_MONITOR_SIZE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_CONG_MONITOR_SIZE: number = c.RDS_CONG_MONITOR_SIZE;
 
-/** Reliable Datagram Sockets constant `RDS_FREE_MR`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_FREE_MR`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_FREE_MR: number = c.RDS_FREE_MR;
 
-/** Reliable Datagram Sockets constant `RDS_GET_MR`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_GET_MR`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_GET_MR: number = c.RDS_GET_MR;
 
-/** Reliable Datagram Sockets constant `RDS_GET_MR_FOR_DEST`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_GET_MR_FOR_DEST`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_GET_MR_FOR_DEST: number = c.RDS_GET_MR_FOR_DEST;
 
-/** Reliable Datagram Sockets constant `RDS_IB_ABI_VERSION`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_IB_ABI_VERSION`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_IB_ABI_VERSION: number = c.RDS_IB_ABI_VERSION;
 
-/** Reliable Datagram Sockets constant `RDS_IB_GID_LEN`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_IB_GID_LEN`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_IB_GID_LEN: number = c.RDS_IB_GID_LEN;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_CONNECTIONS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_CONNECTIONS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_CONNECTIONS: number = c.RDS_INFO_CONNECTIONS;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_CONNECTION_FLAG_CONNECTED`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_CONNECTION_FLAG_CONNECTED`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_CONNECTION_FLAG_CONNECTED: number = c.RDS_INFO_CONNECTION_FLAG_CONNECTED;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_CONNECTION_FLAG_CONNECTING`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_CONNECTION_FLAG_CONNECTING`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_CONNECTION_FLAG_CONNECTING: number = c.RDS_INFO_CONNECTION_FLAG_CONNECTING;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_CONNECTION_FLAG_SENDING`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_CONNECTION_FLAG_SENDING`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_CONNECTION_FLAG_SENDING: number = c.RDS_INFO_CONNECTION_FLAG_SENDING;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_CONNECTION_STATS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_CONNECTION_STATS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_CONNECTION_STATS: number = c.RDS_INFO_CONNECTION_STATS;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_COUNTERS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_COUNTERS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_COUNTERS: number = c.RDS_INFO_COUNTERS;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_FIRST`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_FIRST`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_FIRST: number = c.RDS_INFO_FIRST;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_IB_CONNECTIONS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_IB_CONNECTIONS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_IB_CONNECTIONS: number = c.RDS_INFO_IB_CONNECTIONS;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_IWARP_CONNECTIONS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_IWARP_CONNECTIONS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_IWARP_CONNECTIONS: number = c.RDS_INFO_IWARP_CONNECTIONS;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_LAST`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_LAST`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_LAST: number = c.RDS_INFO_LAST;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_MESSAGE_FLAG_ACK`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_MESSAGE_FLAG_ACK`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_MESSAGE_FLAG_ACK: number = c.RDS_INFO_MESSAGE_FLAG_ACK;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_MESSAGE_FLAG_FAST_ACK`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_MESSAGE_FLAG_FAST_ACK`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_MESSAGE_FLAG_FAST_ACK: number = c.RDS_INFO_MESSAGE_FLAG_FAST_ACK;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_RECV_MESSAGES`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_RECV_MESSAGES`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_RECV_MESSAGES: number = c.RDS_INFO_RECV_MESSAGES;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_RETRANS_MESSAGES`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_RETRANS_MESSAGES`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_RETRANS_MESSAGES: number = c.RDS_INFO_RETRANS_MESSAGES;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_SEND_MESSAGES`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_SEND_MESSAGES`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_SEND_MESSAGES: number = c.RDS_INFO_SEND_MESSAGES;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_SOCKETS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_SOCKETS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_SOCKETS: number = c.RDS_INFO_SOCKETS;
 
-/** Reliable Datagram Sockets constant `RDS_INFO_TCP_SOCKETS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_INFO_TCP_SOCKETS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_INFO_TCP_SOCKETS: number = c.RDS_INFO_TCP_SOCKETS;
 
-/** Reliable Datagram Sockets constant `RDS_MAX_ZCOOKIES`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_MAX_ZCOOKIES`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_MAX_ZCOOKIES: number = c.RDS_MAX_ZCOOKIES;
 
-/** Reliable Datagram Sockets constant `RDS_MSG_RX_DGRAM_DELIVERED`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_MSG_RX_DGRAM_DELIVERED`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_MSG_RX_DGRAM_DELIVERED: number = c.RDS_MSG_RX_DGRAM_DELIVERED;
 
-/** Reliable Datagram Sockets constant `RDS_MSG_RX_DGRAM_REASSEMBLE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_MSG_RX_DGRAM_REASSEMBLE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_MSG_RX_DGRAM_REASSEMBLE: number = c.RDS_MSG_RX_DGRAM_REASSEMBLE;
 
-/** Reliable Datagram Sockets constant `RDS_MSG_RX_DGRAM_TRACE_MAX`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_MSG_RX_DGRAM_TRACE_MAX`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_MSG_RX_DGRAM_TRACE_MAX: number = c.RDS_MSG_RX_DGRAM_TRACE_MAX;
 
-/** Reliable Datagram Sockets constant `RDS_MSG_RX_HDR_TO_DGRAM_START`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_MSG_RX_HDR_TO_DGRAM_START`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_MSG_RX_HDR_TO_DGRAM_START: number = c.RDS_MSG_RX_HDR_TO_DGRAM_START;
 
-/** Reliable Datagram Sockets constant `RDS_RDMA_CANCELED`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_RDMA_CANCELED`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_RDMA_CANCELED: number = c.RDS_RDMA_CANCELED;
 
-/** Reliable Datagram Sockets constant `RDS_RDMA_DONTWAIT`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_RDMA_DONTWAIT`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_RDMA_DONTWAIT: number = c.RDS_RDMA_DONTWAIT;
 
-/** Reliable Datagram Sockets constant `RDS_RDMA_DROPPED`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_RDMA_DROPPED`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_RDMA_DROPPED: number = c.RDS_RDMA_DROPPED;
 
-/** Reliable Datagram Sockets constant `RDS_RDMA_FENCE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_RDMA_FENCE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_RDMA_FENCE: number = c.RDS_RDMA_FENCE;
 
-/** Reliable Datagram Sockets constant `RDS_RDMA_INVALIDATE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_RDMA_INVALIDATE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_RDMA_INVALIDATE: number = c.RDS_RDMA_INVALIDATE;
 
-/** Reliable Datagram Sockets constant `RDS_RDMA_NOTIFY_ME`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_RDMA_NOTIFY_ME`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_RDMA_NOTIFY_ME: number = c.RDS_RDMA_NOTIFY_ME;
 
-/** Reliable Datagram Sockets constant `RDS_RDMA_OTHER_ERROR`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_RDMA_OTHER_ERROR`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_RDMA_OTHER_ERROR: number = c.RDS_RDMA_OTHER_ERROR;
 
-/** Reliable Datagram Sockets constant `RDS_RDMA_READWRITE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_RDMA_READWRITE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_RDMA_READWRITE: number = c.RDS_RDMA_READWRITE;
 
-/** Reliable Datagram Sockets constant `RDS_RDMA_REMOTE_ERROR`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_RDMA_REMOTE_ERROR`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_RDMA_REMOTE_ERROR: number = c.RDS_RDMA_REMOTE_ERROR;
 
-/** Reliable Datagram Sockets constant `RDS_RDMA_SILENT`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_RDMA_SILENT`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_RDMA_SILENT: number = c.RDS_RDMA_SILENT;
 
-/** Reliable Datagram Sockets constant `RDS_RDMA_SUCCESS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_RDMA_SUCCESS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_RDMA_SUCCESS: number = c.RDS_RDMA_SUCCESS;
 
-/** Reliable Datagram Sockets constant `RDS_RDMA_USE_ONCE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_RDMA_USE_ONCE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_RDMA_USE_ONCE: number = c.RDS_RDMA_USE_ONCE;
 
-/** Reliable Datagram Sockets constant `RDS_RECVERR`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_RECVERR`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_RECVERR: number = c.RDS_RECVERR;
 
-/** Reliable Datagram Sockets constant `RDS_TRANS_COUNT`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_TRANS_COUNT`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_TRANS_COUNT: number = c.RDS_TRANS_COUNT;
 
-/** Reliable Datagram Sockets constant `RDS_TRANS_GAP`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_TRANS_GAP`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_TRANS_GAP: number = c.RDS_TRANS_GAP;
 
-/** Reliable Datagram Sockets constant `RDS_TRANS_IB`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_TRANS_IB`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_TRANS_IB: number = c.RDS_TRANS_IB;
 
-/** Reliable Datagram Sockets constant `RDS_TRANS_IWARP`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_TRANS_IWARP`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_TRANS_IWARP: number = c.RDS_TRANS_IWARP;
 
-/** Reliable Datagram Sockets constant `RDS_TRANS_NONE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_TRANS_NONE`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_TRANS_NONE: number = c.RDS_TRANS_NONE;
 
-/** Reliable Datagram Sockets constant `RDS_TRANS_TCP`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Reliable Datagram Sockets constant `RDS_TRANS_TCP`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const RDS_TRANS_TCP: number = c.RDS_TRANS_TCP;
 
-/** Ancillary message type `SCM_CAN_RAW_ERRQUEUE`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ancillary message type `SCM_CAN_RAW_ERRQUEUE`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SCM_CAN_RAW_ERRQUEUE: number = c.SCM_CAN_RAW_ERRQUEUE;
 
-/** Ancillary message type `SCM_CREDENTIALS`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ancillary message type `SCM_CREDENTIALS`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SCM_CREDENTIALS: number = c.SCM_CREDENTIALS;
 
-/** Ancillary message type `SCM_CREDS`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Ancillary message type `SCM_CREDS`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SCM_CREDS: number | undefined = c.SCM_CREDS;
 
-/** J1939 ancillary message type `SCM_J1939_DEST_ADDR`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** J1939 ancillary message type `SCM_J1939_DEST_ADDR`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SCM_J1939_DEST_ADDR: number = c.SCM_J1939_DEST_ADDR;
 
-/** J1939 ancillary message type `SCM_J1939_DEST_NAME`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** J1939 ancillary message type `SCM_J1939_DEST_NAME`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SCM_J1939_DEST_NAME: number = c.SCM_J1939_DEST_NAME;
 
-/** J1939 ancillary message type `SCM_J1939_ERRQUEUE`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** J1939 ancillary message type `SCM_J1939_ERRQUEUE`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SCM_J1939_ERRQUEUE: number = c.SCM_J1939_ERRQUEUE;
 
-/** J1939 ancillary message type `SCM_J1939_PRIO`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** J1939 ancillary message type `SCM_J1939_PRIO`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SCM_J1939_PRIO: number = c.SCM_J1939_PRIO;
 
-/** Ancillary message type `SCM_RIGHTS`, from `<bits/socket.h>`. */
+/** Ancillary message type `SCM_RIGHTS`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const SCM_RIGHTS: number = c.SCM_RIGHTS;
 
-/** Ancillary message type `SCM_TIMESTAMP`, from `<asm-generic/socket.h>`. */
+/** Ancillary message type `SCM_TIMESTAMP`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const SCM_TIMESTAMP: number = c.SCM_TIMESTAMP;
 
-/** Ancillary message type `SCM_TIMESTAMPING`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ancillary message type `SCM_TIMESTAMPING`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SCM_TIMESTAMPING: number = c.SCM_TIMESTAMPING;
 
-/** Ancillary message type `SCM_TIMESTAMPING_OPT_STATS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ancillary message type `SCM_TIMESTAMPING_OPT_STATS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SCM_TIMESTAMPING_OPT_STATS: number = c.SCM_TIMESTAMPING_OPT_STATS;
 
-/** Ancillary message type `SCM_TIMESTAMPING_PKTINFO`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ancillary message type `SCM_TIMESTAMPING_PKTINFO`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SCM_TIMESTAMPING_PKTINFO: number = c.SCM_TIMESTAMPING_PKTINFO;
 
-/** Ancillary message type `SCM_TIMESTAMPNS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ancillary message type `SCM_TIMESTAMPNS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SCM_TIMESTAMPNS: number = c.SCM_TIMESTAMPNS;
 
-/** Ancillary message type `SCM_TIMESTAMP_MONOTONIC`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Ancillary message type `SCM_TIMESTAMP_MONOTONIC`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SCM_TIMESTAMP_MONOTONIC: number | undefined = c.SCM_TIMESTAMP_MONOTONIC;
 
-/** Ancillary message type `SCM_TXTIME`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ancillary message type `SCM_TXTIME`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SCM_TXTIME: number = c.SCM_TXTIME;
 
-/** Ancillary message type `SCM_WIFI_STATUS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Ancillary message type `SCM_WIFI_STATUS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SCM_WIFI_STATUS: number = c.SCM_WIFI_STATUS;
 
 /** `shutdown()` direction `SHUT_RD`, from `<sys/socket.h>`. */
@@ -3081,34 +3310,206 @@ export const SHUT_RDWR: number = c.SHUT_RDWR;
 /** `shutdown()` direction `SHUT_WR`, from `<sys/socket.h>`. */
 export const SHUT_WR: number = c.SHUT_WR;
 
-/** Socket type or `socket()` type flag `SOCK_BUF_LOCK_MASK`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** `WSAIoctl()` control code (Windows) `SIO_ABSORB_RTRALERT`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_ABSORB_RTRALERT: number | undefined = c.SIO_ABSORB_RTRALERT;
+
+/** `WSAIoctl()` control code (Windows) `SIO_ACQUIRE_PORT_RESERVATION`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_ACQUIRE_PORT_RESERVATION: number | undefined = c.SIO_ACQUIRE_PORT_RESERVATION;
+
+/** `WSAIoctl()` control code (Windows) `SIO_ADDRESS_LIST_CHANGE`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_ADDRESS_LIST_CHANGE: number | undefined = c.SIO_ADDRESS_LIST_CHANGE;
+
+/** `WSAIoctl()` control code (Windows) `SIO_ADDRESS_LIST_QUERY`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_ADDRESS_LIST_QUERY: number | undefined = c.SIO_ADDRESS_LIST_QUERY;
+
+/** `WSAIoctl()` control code (Windows) `SIO_ADDRESS_LIST_SORT`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_ADDRESS_LIST_SORT: number | undefined = c.SIO_ADDRESS_LIST_SORT;
+
+/** `WSAIoctl()` control code (Windows) `SIO_AF_UNIX_GETPEERPID`, from `<afunix.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_AF_UNIX_GETPEERPID: number | undefined = c.SIO_AF_UNIX_GETPEERPID;
+
+/** `WSAIoctl()` control code (Windows) `SIO_APPLY_TRANSPORT_SETTING`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_APPLY_TRANSPORT_SETTING: number | undefined = c.SIO_APPLY_TRANSPORT_SETTING;
+
+/** `WSAIoctl()` control code (Windows) `SIO_ASSOCIATE_HANDLE`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_ASSOCIATE_HANDLE: number | undefined = c.SIO_ASSOCIATE_HANDLE;
+
+/** `WSAIoctl()` control code (Windows) `SIO_ASSOCIATE_PORT_RESERVATION`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_ASSOCIATE_PORT_RESERVATION: number | undefined = c.SIO_ASSOCIATE_PORT_RESERVATION;
+
+/** `WSAIoctl()` control code (Windows) `SIO_BASE_HANDLE`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_BASE_HANDLE: number | undefined = c.SIO_BASE_HANDLE;
+
+/** `WSAIoctl()` control code (Windows) `SIO_BSP_HANDLE`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_BSP_HANDLE: number | undefined = c.SIO_BSP_HANDLE;
+
+/** `WSAIoctl()` control code (Windows) `SIO_BSP_HANDLE_POLL`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_BSP_HANDLE_POLL: number | undefined = c.SIO_BSP_HANDLE_POLL;
+
+/** `WSAIoctl()` control code (Windows) `SIO_BSP_HANDLE_SELECT`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_BSP_HANDLE_SELECT: number | undefined = c.SIO_BSP_HANDLE_SELECT;
+
+/** `WSAIoctl()` control code (Windows) `SIO_ENABLE_CIRCULAR_QUEUEING`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_ENABLE_CIRCULAR_QUEUEING: number | undefined = c.SIO_ENABLE_CIRCULAR_QUEUEING;
+
+/** `WSAIoctl()` control code (Windows) `SIO_EXT_POLL`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_EXT_POLL: number | undefined = c.SIO_EXT_POLL;
+
+/** `WSAIoctl()` control code (Windows) `SIO_EXT_SELECT`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_EXT_SELECT: number | undefined = c.SIO_EXT_SELECT;
+
+/** `WSAIoctl()` control code (Windows) `SIO_EXT_SENDMSG`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_EXT_SENDMSG: number | undefined = c.SIO_EXT_SENDMSG;
+
+/** `WSAIoctl()` control code (Windows) `SIO_FIND_ROUTE`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_FIND_ROUTE: number | undefined = c.SIO_FIND_ROUTE;
+
+/** `WSAIoctl()` control code (Windows) `SIO_FLUSH`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_FLUSH: number | undefined = c.SIO_FLUSH;
+
+/** `WSAIoctl()` control code (Windows) `SIO_GET_BROADCAST_ADDRESS`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_GET_BROADCAST_ADDRESS: number | undefined = c.SIO_GET_BROADCAST_ADDRESS;
+
+/** `WSAIoctl()` control code (Windows) `SIO_GET_EXTENSION_FUNCTION_POINTER`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_GET_EXTENSION_FUNCTION_POINTER: number | undefined =
+  c.SIO_GET_EXTENSION_FUNCTION_POINTER;
+
+/** `WSAIoctl()` control code (Windows) `SIO_GET_GROUP_QOS`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_GET_GROUP_QOS: number | undefined = c.SIO_GET_GROUP_QOS;
+
+/** `WSAIoctl()` control code (Windows) `SIO_GET_INTERFACE_LIST`, from `<ws2tcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_GET_INTERFACE_LIST: number | undefined = c.SIO_GET_INTERFACE_LIST;
+
+/** `WSAIoctl()` control code (Windows) `SIO_GET_INTERFACE_LIST_EX`, from `<ws2tcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_GET_INTERFACE_LIST_EX: number | undefined = c.SIO_GET_INTERFACE_LIST_EX;
+
+/** `WSAIoctl()` control code (Windows) `SIO_GET_MULTICAST_FILTER`, from `<ws2tcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_GET_MULTICAST_FILTER: number | undefined = c.SIO_GET_MULTICAST_FILTER;
+
+/** `WSAIoctl()` control code (Windows) `SIO_GET_QOS`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_GET_QOS: number | undefined = c.SIO_GET_QOS;
+
+/** `WSAIoctl()` control code (Windows) `SIO_INDEX_ADD_MCAST`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_INDEX_ADD_MCAST: number | undefined = c.SIO_INDEX_ADD_MCAST;
+
+/** `WSAIoctl()` control code (Windows) `SIO_INDEX_BIND`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_INDEX_BIND: number | undefined = c.SIO_INDEX_BIND;
+
+/** `WSAIoctl()` control code (Windows) `SIO_INDEX_DEL_MCAST`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_INDEX_DEL_MCAST: number | undefined = c.SIO_INDEX_DEL_MCAST;
+
+/** `WSAIoctl()` control code (Windows) `SIO_INDEX_MCASTIF`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_INDEX_MCASTIF: number | undefined = c.SIO_INDEX_MCASTIF;
+
+/** `WSAIoctl()` control code (Windows) `SIO_KEEPALIVE_VALS`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_KEEPALIVE_VALS: number | undefined = c.SIO_KEEPALIVE_VALS;
+
+/** `WSAIoctl()` control code (Windows) `SIO_LIMIT_BROADCASTS`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_LIMIT_BROADCASTS: number | undefined = c.SIO_LIMIT_BROADCASTS;
+
+/** `WSAIoctl()` control code (Windows) `SIO_LOOPBACK_FAST_PATH`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_LOOPBACK_FAST_PATH: number | undefined = c.SIO_LOOPBACK_FAST_PATH;
+
+/** `WSAIoctl()` control code (Windows) `SIO_MULTICAST_SCOPE`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_MULTICAST_SCOPE: number | undefined = c.SIO_MULTICAST_SCOPE;
+
+/** `WSAIoctl()` control code (Windows) `SIO_MULTIPOINT_LOOPBACK`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_MULTIPOINT_LOOPBACK: number | undefined = c.SIO_MULTIPOINT_LOOPBACK;
+
+/** `WSAIoctl()` control code (Windows) `SIO_NSP_NOTIFY_CHANGE`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_NSP_NOTIFY_CHANGE: number | undefined = c.SIO_NSP_NOTIFY_CHANGE;
+
+/** `WSAIoctl()` control code (Windows) `SIO_QUERY_TARGET_PNP_HANDLE`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_QUERY_TARGET_PNP_HANDLE: number | undefined = c.SIO_QUERY_TARGET_PNP_HANDLE;
+
+/** `WSAIoctl()` control code (Windows) `SIO_QUERY_TRANSPORT_SETTING`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_QUERY_TRANSPORT_SETTING: number | undefined = c.SIO_QUERY_TRANSPORT_SETTING;
+
+/** `WSAIoctl()` control code (Windows) `SIO_RCVALL`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_RCVALL: number | undefined = c.SIO_RCVALL;
+
+/** `WSAIoctl()` control code (Windows) `SIO_RCVALL_IF`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_RCVALL_IF: number | undefined = c.SIO_RCVALL_IF;
+
+/** `WSAIoctl()` control code (Windows) `SIO_RCVALL_IGMPMCAST`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_RCVALL_IGMPMCAST: number | undefined = c.SIO_RCVALL_IGMPMCAST;
+
+/** `WSAIoctl()` control code (Windows) `SIO_RCVALL_MCAST`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_RCVALL_MCAST: number | undefined = c.SIO_RCVALL_MCAST;
+
+/** `WSAIoctl()` control code (Windows) `SIO_RCVALL_MCAST_IF`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_RCVALL_MCAST_IF: number | undefined = c.SIO_RCVALL_MCAST_IF;
+
+/** `WSAIoctl()` control code (Windows) `SIO_RELEASE_PORT_RESERVATION`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_RELEASE_PORT_RESERVATION: number | undefined = c.SIO_RELEASE_PORT_RESERVATION;
+
+/** `WSAIoctl()` control code (Windows) `SIO_RESERVED_1`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_RESERVED_1: number | undefined = c.SIO_RESERVED_1;
+
+/** `WSAIoctl()` control code (Windows) `SIO_RESERVED_2`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_RESERVED_2: number | undefined = c.SIO_RESERVED_2;
+
+/** `WSAIoctl()` control code (Windows) `SIO_ROUTING_INTERFACE_CHANGE`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_ROUTING_INTERFACE_CHANGE: number | undefined = c.SIO_ROUTING_INTERFACE_CHANGE;
+
+/** `WSAIoctl()` control code (Windows) `SIO_ROUTING_INTERFACE_QUERY`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_ROUTING_INTERFACE_QUERY: number | undefined = c.SIO_ROUTING_INTERFACE_QUERY;
+
+/** `WSAIoctl()` control code (Windows) `SIO_SET_GROUP_QOS`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_SET_GROUP_QOS: number | undefined = c.SIO_SET_GROUP_QOS;
+
+/** `WSAIoctl()` control code (Windows) `SIO_SET_MULTICAST_FILTER`, from `<ws2tcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_SET_MULTICAST_FILTER: number | undefined = c.SIO_SET_MULTICAST_FILTER;
+
+/** `WSAIoctl()` control code (Windows) `SIO_SET_QOS`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_SET_QOS: number | undefined = c.SIO_SET_QOS;
+
+/** `WSAIoctl()` control code (Windows) `SIO_TCP_INITIAL_RTO`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_TCP_INITIAL_RTO: number | undefined = c.SIO_TCP_INITIAL_RTO;
+
+/** `WSAIoctl()` control code (Windows) `SIO_TCP_SET_ACK_FREQUENCY`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_TCP_SET_ACK_FREQUENCY: number | undefined = c.SIO_TCP_SET_ACK_FREQUENCY;
+
+/** `WSAIoctl()` control code (Windows) `SIO_TCP_SET_ICW`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_TCP_SET_ICW: number | undefined = c.SIO_TCP_SET_ICW;
+
+/** `WSAIoctl()` control code (Windows) `SIO_TRANSLATE_HANDLE`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_TRANSLATE_HANDLE: number | undefined = c.SIO_TRANSLATE_HANDLE;
+
+/** `WSAIoctl()` control code (Windows) `SIO_UCAST_IF`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_UCAST_IF: number | undefined = c.SIO_UCAST_IF;
+
+/** `WSAIoctl()` control code (Windows) `SIO_UDP_CONNRESET`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SIO_UDP_CONNRESET: number | undefined = c.SIO_UDP_CONNRESET;
+
+/** Socket type or `socket()` type flag `SOCK_BUF_LOCK_MASK`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_BUF_LOCK_MASK: number = c.SOCK_BUF_LOCK_MASK;
 
-/** Socket type or `socket()` type flag `SOCK_CLOEXEC`, from `<bits/socket_type.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket type or `socket()` type flag `SOCK_CLOEXEC`, from `<bits/socket_type.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_CLOEXEC: number = c.SOCK_CLOEXEC;
 
-/** Socket type or `socket()` type flag `SOCK_DCCP`, from `<bits/socket_type.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket type or `socket()` type flag `SOCK_DCCP`, from `<bits/socket_type.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_DCCP: number = c.SOCK_DCCP;
 
 /** Socket type or `socket()` type flag `SOCK_DGRAM`, from `<bits/socket_type.h>`. */
 export const SOCK_DGRAM: number = c.SOCK_DGRAM;
 
-/** Socket type or `socket()` type flag `SOCK_IOC_TYPE`, from `<linux/sockios.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket type or `socket()` type flag `SOCK_IOC_TYPE`, from `<linux/sockios.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_IOC_TYPE: number = c.SOCK_IOC_TYPE;
 
-/** Socket type or `socket()` type flag `SOCK_MAXADDRLEN`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket type or `socket()` type flag `SOCK_MAXADDRLEN`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SOCK_MAXADDRLEN: number | undefined = c.SOCK_MAXADDRLEN;
 
-/** Socket type or `socket()` type flag `SOCK_NONBLOCK`, from `<bits/socket_type.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket type or `socket()` type flag `SOCK_NONBLOCK`, from `<bits/socket_type.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_NONBLOCK: number = c.SOCK_NONBLOCK;
 
-/** Socket type or `socket()` type flag `SOCK_PACKET`, from `<bits/socket_type.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket type or `socket()` type flag `SOCK_PACKET`, from `<bits/socket_type.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_PACKET: number = c.SOCK_PACKET;
 
 /** Socket type or `socket()` type flag `SOCK_RAW`, from `<bits/socket_type.h>`. */
 export const SOCK_RAW: number = c.SOCK_RAW;
 
-/** Socket type or `socket()` type flag `SOCK_RCVBUF_LOCK`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket type or `socket()` type flag `SOCK_RCVBUF_LOCK`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_RCVBUF_LOCK: number = c.SOCK_RCVBUF_LOCK;
 
 /** Socket type or `socket()` type flag `SOCK_RDM`, from `<bits/socket_type.h>`. */
@@ -3117,112 +3518,112 @@ export const SOCK_RDM: number = c.SOCK_RDM;
 /** Socket type or `socket()` type flag `SOCK_SEQPACKET`, from `<bits/socket_type.h>`. */
 export const SOCK_SEQPACKET: number = c.SOCK_SEQPACKET;
 
-/** Socket type or `socket()` type flag `SOCK_SNDBUF_LOCK`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket type or `socket()` type flag `SOCK_SNDBUF_LOCK`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_SNDBUF_LOCK: number = c.SOCK_SNDBUF_LOCK;
 
 /** Socket type or `socket()` type flag `SOCK_STREAM`, from `<bits/socket_type.h>`. */
 export const SOCK_STREAM: number = c.SOCK_STREAM;
 
-/** Socket type or `socket()` type flag `SOCK_TXREHASH_DEFAULT`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket type or `socket()` type flag `SOCK_TXREHASH_DEFAULT`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_TXREHASH_DEFAULT: number = c.SOCK_TXREHASH_DEFAULT;
 
-/** Socket type or `socket()` type flag `SOCK_TXREHASH_DISABLED`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket type or `socket()` type flag `SOCK_TXREHASH_DISABLED`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_TXREHASH_DISABLED: number = c.SOCK_TXREHASH_DISABLED;
 
-/** Socket type or `socket()` type flag `SOCK_TXREHASH_ENABLED`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket type or `socket()` type flag `SOCK_TXREHASH_ENABLED`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_TXREHASH_ENABLED: number = c.SOCK_TXREHASH_ENABLED;
 
-/** Socket option level `SOL_AAL`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_AAL`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_AAL: number = c.SOL_AAL;
 
-/** Socket option level `SOL_ALG`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_ALG`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_ALG: number = c.SOL_ALG;
 
-/** Socket option level `SOL_ATM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_ATM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_ATM: number = c.SOL_ATM;
 
-/** Socket option level `SOL_BLUETOOTH`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_BLUETOOTH`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_BLUETOOTH: number = c.SOL_BLUETOOTH;
 
-/** Socket option level `SOL_CAIF`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_CAIF`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_CAIF: number = c.SOL_CAIF;
 
-/** Socket option level `SOL_CAN_BASE`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_CAN_BASE`, from `<linux/can.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_CAN_BASE: number = c.SOL_CAN_BASE;
 
-/** Socket option level `SOL_CAN_ISOTP`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_CAN_ISOTP`, from `<linux/can/isotp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_CAN_ISOTP: number = c.SOL_CAN_ISOTP;
 
-/** Socket option level `SOL_CAN_J1939`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_CAN_J1939`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_CAN_J1939: number = c.SOL_CAN_J1939;
 
-/** Socket option level `SOL_CAN_RAW`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_CAN_RAW`, from `<linux/can/raw.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_CAN_RAW: number = c.SOL_CAN_RAW;
 
-/** Socket option level `SOL_DCCP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_DCCP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_DCCP: number = c.SOL_DCCP;
 
-/** Socket option level `SOL_DECNET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_DECNET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_DECNET: number = c.SOL_DECNET;
 
-/** Socket option level `SOL_ICMPV6`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_ICMPV6`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_ICMPV6: number = c.SOL_ICMPV6;
 
 /** Socket option level `SOL_IP`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const SOL_IP: number = c.SOL_IP;
 
-/** Socket option level `SOL_IPV6`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_IPV6`, from `<bits/in.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_IPV6: number = c.SOL_IPV6;
 
-/** Socket option level `SOL_IRDA`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_IRDA`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_IRDA: number = c.SOL_IRDA;
 
-/** Socket option level `SOL_IUCV`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_IUCV`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_IUCV: number = c.SOL_IUCV;
 
-/** Socket option level `SOL_KCM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_KCM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_KCM: number = c.SOL_KCM;
 
-/** Socket option level `SOL_LLC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_LLC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_LLC: number = c.SOL_LLC;
 
-/** Socket option level `SOL_LOCAL`, from `<sys/un.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option level `SOL_LOCAL`, from `<sys/un.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SOL_LOCAL: number | undefined = c.SOL_LOCAL;
 
-/** Socket option level `SOL_MCTP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_MCTP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_MCTP: number = c.SOL_MCTP;
 
-/** Socket option level `SOL_MPTCP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_MPTCP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_MPTCP: number = c.SOL_MPTCP;
 
-/** Socket option level `SOL_NETBEUI`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_NETBEUI`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_NETBEUI: number = c.SOL_NETBEUI;
 
-/** Socket option level `SOL_NETLINK`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_NETLINK`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_NETLINK: number = c.SOL_NETLINK;
 
-/** Socket option level `SOL_NFC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_NFC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_NFC: number = c.SOL_NFC;
 
-/** Socket option level `SOL_PACKET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_PACKET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_PACKET: number = c.SOL_PACKET;
 
-/** Socket option level `SOL_PNPIPE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_PNPIPE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_PNPIPE: number = c.SOL_PNPIPE;
 
-/** Socket option level `SOL_PPPOL2TP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_PPPOL2TP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_PPPOL2TP: number = c.SOL_PPPOL2TP;
 
-/** Socket option level `SOL_RAW`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_RAW`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_RAW: number = c.SOL_RAW;
 
-/** Socket option level `SOL_RDS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_RDS`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_RDS: number = c.SOL_RDS;
 
-/** Socket option level `SOL_RXRPC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_RXRPC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_RXRPC: number = c.SOL_RXRPC;
 
-/** Socket option level `SOL_SMC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_SMC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_SMC: number = c.SOL_SMC;
 
 /** Socket option level `SOL_SOCKET`, from `<asm-generic/socket.h>`. */
@@ -3231,22 +3632,22 @@ export const SOL_SOCKET: number = c.SOL_SOCKET;
 /** Socket option level `SOL_TCP`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const SOL_TCP: number = c.SOL_TCP;
 
-/** Socket option level `SOL_TIPC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_TIPC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_TIPC: number = c.SOL_TIPC;
 
-/** Socket option level `SOL_TLS`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_TLS`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_TLS: number = c.SOL_TLS;
 
 /** Socket option level `SOL_UDP`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const SOL_UDP: number = c.SOL_UDP;
 
-/** Socket option level `SOL_VSOCK`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on linux_aarch64, darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_VSOCK`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on linux_aarch64, darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_VSOCK: number | undefined = c.SOL_VSOCK;
 
-/** Socket option level `SOL_X25`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_X25`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_X25: number = c.SOL_X25;
 
-/** Socket option level `SOL_XDP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option level `SOL_XDP`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOL_XDP: number = c.SOL_XDP;
 
 /** Default maximum `listen()` backlog `SOMAXCONN`, from `<bits/socket.h>`. */
@@ -3255,259 +3656,322 @@ export const SOMAXCONN: number = c.SOMAXCONN;
 /** Socket option (level `SOL_SOCKET`) `SO_ACCEPTCONN`, from `<asm-generic/socket.h>`. */
 export const SO_ACCEPTCONN: number = c.SO_ACCEPTCONN;
 
-/** Socket option (level `SOL_SOCKET`) `SO_ATTACH_BPF`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_ATTACH_BPF`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_ATTACH_BPF: number = c.SO_ATTACH_BPF;
 
-/** Socket option (level `SOL_SOCKET`) `SO_ATTACH_FILTER`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_ATTACH_FILTER`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_ATTACH_FILTER: number = c.SO_ATTACH_FILTER;
 
-/** Socket option (level `SOL_SOCKET`) `SO_ATTACH_REUSEPORT_CBPF`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_ATTACH_REUSEPORT_CBPF`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_ATTACH_REUSEPORT_CBPF: number = c.SO_ATTACH_REUSEPORT_CBPF;
 
-/** Socket option (level `SOL_SOCKET`) `SO_ATTACH_REUSEPORT_EBPF`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_ATTACH_REUSEPORT_EBPF`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_ATTACH_REUSEPORT_EBPF: number = c.SO_ATTACH_REUSEPORT_EBPF;
 
-/** Socket option (level `SOL_SOCKET`) `SO_BINDTODEVICE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_BINDTODEVICE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_BINDTODEVICE: number = c.SO_BINDTODEVICE;
 
-/** Socket option (level `SOL_SOCKET`) `SO_BINDTOIFINDEX`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_BINDTOIFINDEX`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_BINDTOIFINDEX: number = c.SO_BINDTOIFINDEX;
 
-/** Socket option (level `SOL_SOCKET`) `SO_BPF_EXTENSIONS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_BPF_EXTENSIONS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_BPF_EXTENSIONS: number = c.SO_BPF_EXTENSIONS;
 
 /** Socket option (level `SOL_SOCKET`) `SO_BROADCAST`, from `<asm-generic/socket.h>`. */
 export const SO_BROADCAST: number = c.SO_BROADCAST;
 
-/** Socket option (level `SOL_SOCKET`) `SO_BSDCOMPAT`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_BSDCOMPAT`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_BSDCOMPAT: number = c.SO_BSDCOMPAT;
 
-/** Socket option (level `SOL_SOCKET`) `SO_BUF_LOCK`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_BUF_LOCK`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_BUF_LOCK: number = c.SO_BUF_LOCK;
 
-/** Socket option (level `SOL_SOCKET`) `SO_BUSY_POLL`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_BUSY_POLL`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_BUSY_POLL: number = c.SO_BUSY_POLL;
 
-/** Socket option (level `SOL_SOCKET`) `SO_BUSY_POLL_BUDGET`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_BUSY_POLL_BUDGET`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_BUSY_POLL_BUDGET: number = c.SO_BUSY_POLL_BUDGET;
 
-/** Socket option (level `SOL_SOCKET`) `SO_CNX_ADVICE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_CNX_ADVICE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_CNX_ADVICE: number = c.SO_CNX_ADVICE;
 
-/** Socket option (level `SOL_SOCKET`) `SO_COOKIE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_CONDITIONAL_ACCEPT`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_CONDITIONAL_ACCEPT: number | undefined = c.SO_CONDITIONAL_ACCEPT;
+
+/** Socket option (level `SOL_SOCKET`) `SO_CONNDATA`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_CONNDATA: number | undefined = c.SO_CONNDATA;
+
+/** Socket option (level `SOL_SOCKET`) `SO_CONNDATALEN`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_CONNDATALEN: number | undefined = c.SO_CONNDATALEN;
+
+/** Socket option (level `SOL_SOCKET`) `SO_CONNECT_TIME`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_CONNECT_TIME: number | undefined = c.SO_CONNECT_TIME;
+
+/** Socket option (level `SOL_SOCKET`) `SO_CONNOPT`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_CONNOPT: number | undefined = c.SO_CONNOPT;
+
+/** Socket option (level `SOL_SOCKET`) `SO_CONNOPTLEN`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_CONNOPTLEN: number | undefined = c.SO_CONNOPTLEN;
+
+/** Socket option (level `SOL_SOCKET`) `SO_COOKIE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_COOKIE: number = c.SO_COOKIE;
 
 /** Socket option (level `SOL_SOCKET`) `SO_DEBUG`, from `<asm-generic/socket.h>`. */
 export const SO_DEBUG: number = c.SO_DEBUG;
 
-/** Socket option (level `SOL_SOCKET`) `SO_DETACH_BPF`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_DETACH_BPF`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_DETACH_BPF: number = c.SO_DETACH_BPF;
 
-/** Socket option (level `SOL_SOCKET`) `SO_DETACH_FILTER`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_DETACH_FILTER`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_DETACH_FILTER: number = c.SO_DETACH_FILTER;
 
-/** Socket option (level `SOL_SOCKET`) `SO_DETACH_REUSEPORT_BPF`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_DETACH_REUSEPORT_BPF`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_DETACH_REUSEPORT_BPF: number = c.SO_DETACH_REUSEPORT_BPF;
 
-/** Socket option (level `SOL_SOCKET`) `SO_DOMAIN`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_DISCDATA`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_DISCDATA: number | undefined = c.SO_DISCDATA;
+
+/** Socket option (level `SOL_SOCKET`) `SO_DISCDATALEN`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_DISCDATALEN: number | undefined = c.SO_DISCDATALEN;
+
+/** Socket option (level `SOL_SOCKET`) `SO_DISCOPT`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_DISCOPT: number | undefined = c.SO_DISCOPT;
+
+/** Socket option (level `SOL_SOCKET`) `SO_DISCOPTLEN`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_DISCOPTLEN: number | undefined = c.SO_DISCOPTLEN;
+
+/** Socket option (level `SOL_SOCKET`) `SO_DOMAIN`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_DOMAIN: number = c.SO_DOMAIN;
+
+/** Socket option (level `SOL_SOCKET`) `SO_DONTLINGER`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_DONTLINGER: number | undefined = c.SO_DONTLINGER;
 
 /** Socket option (level `SOL_SOCKET`) `SO_DONTROUTE`, from `<asm-generic/socket.h>`. */
 export const SO_DONTROUTE: number = c.SO_DONTROUTE;
 
-/** Socket option (level `SOL_SOCKET`) `SO_DONTTRUNC`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_DONTTRUNC`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_DONTTRUNC: number | undefined = c.SO_DONTTRUNC;
 
 /** Socket option (level `SOL_SOCKET`) `SO_ERROR`, from `<asm-generic/socket.h>`. */
 export const SO_ERROR: number = c.SO_ERROR;
 
-/** Socket option (level `SOL_SOCKET`) `SO_GET_FILTER`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_EXCLUSIVEADDRUSE`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_EXCLUSIVEADDRUSE: number | undefined = c.SO_EXCLUSIVEADDRUSE;
+
+/** Socket option (level `SOL_SOCKET`) `SO_GET_FILTER`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_GET_FILTER: number = c.SO_GET_FILTER;
 
-/** Socket option (level `SOL_SOCKET`) `SO_INCOMING_CPU`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_GROUP_ID`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_GROUP_ID: number | undefined = c.SO_GROUP_ID;
+
+/** Socket option (level `SOL_SOCKET`) `SO_GROUP_PRIORITY`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_GROUP_PRIORITY: number | undefined = c.SO_GROUP_PRIORITY;
+
+/** Socket option (level `SOL_SOCKET`) `SO_INCOMING_CPU`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_INCOMING_CPU: number = c.SO_INCOMING_CPU;
 
-/** Socket option (level `SOL_SOCKET`) `SO_INCOMING_NAPI_ID`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_INCOMING_NAPI_ID`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_INCOMING_NAPI_ID: number = c.SO_INCOMING_NAPI_ID;
 
-/** J1939 socket option (level `SOL_CAN_J1939`) `SO_J1939_ERRQUEUE`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** J1939 socket option (level `SOL_CAN_J1939`) `SO_J1939_ERRQUEUE`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_J1939_ERRQUEUE: number = c.SO_J1939_ERRQUEUE;
 
-/** J1939 socket option (level `SOL_CAN_J1939`) `SO_J1939_FILTER`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** J1939 socket option (level `SOL_CAN_J1939`) `SO_J1939_FILTER`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_J1939_FILTER: number = c.SO_J1939_FILTER;
 
-/** J1939 socket option (level `SOL_CAN_J1939`) `SO_J1939_PROMISC`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** J1939 socket option (level `SOL_CAN_J1939`) `SO_J1939_PROMISC`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_J1939_PROMISC: number = c.SO_J1939_PROMISC;
 
-/** J1939 socket option (level `SOL_CAN_J1939`) `SO_J1939_SEND_PRIO`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** J1939 socket option (level `SOL_CAN_J1939`) `SO_J1939_SEND_PRIO`, from `<linux/can/j1939.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_J1939_SEND_PRIO: number = c.SO_J1939_SEND_PRIO;
 
 /** Socket option (level `SOL_SOCKET`) `SO_KEEPALIVE`, from `<asm-generic/socket.h>`. */
 export const SO_KEEPALIVE: number = c.SO_KEEPALIVE;
 
-/** Socket option (level `SOL_SOCKET`) `SO_LABEL`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_LABEL`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_LABEL: number | undefined = c.SO_LABEL;
 
 /** Socket option (level `SOL_SOCKET`) `SO_LINGER`, from `<asm-generic/socket.h>`. */
 export const SO_LINGER: number = c.SO_LINGER;
 
-/** Socket option (level `SOL_SOCKET`) `SO_LINGER_SEC`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_LINGER_SEC`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_LINGER_SEC: number | undefined = c.SO_LINGER_SEC;
 
-/** Socket option (level `SOL_SOCKET`) `SO_LOCK_FILTER`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_LOCK_FILTER`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_LOCK_FILTER: number = c.SO_LOCK_FILTER;
 
-/** Socket option (level `SOL_SOCKET`) `SO_MARK`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_MARK`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_MARK: number = c.SO_MARK;
 
-/** Socket option (level `SOL_SOCKET`) `SO_MAX_PACING_RATE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_MAXDG`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_MAXDG: number | undefined = c.SO_MAXDG;
+
+/** Socket option (level `SOL_SOCKET`) `SO_MAXPATHDG`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_MAXPATHDG: number | undefined = c.SO_MAXPATHDG;
+
+/** Socket option (level `SOL_SOCKET`) `SO_MAX_MSG_SIZE`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_MAX_MSG_SIZE: number | undefined = c.SO_MAX_MSG_SIZE;
+
+/** Socket option (level `SOL_SOCKET`) `SO_MAX_PACING_RATE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_MAX_PACING_RATE: number = c.SO_MAX_PACING_RATE;
 
-/** Socket option (level `SOL_SOCKET`) `SO_MEMINFO`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_MEMINFO`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_MEMINFO: number = c.SO_MEMINFO;
 
-/** Socket option (level `SOL_SOCKET`) `SO_NETNS_COOKIE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_NETNS_COOKIE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_NETNS_COOKIE: number = c.SO_NETNS_COOKIE;
 
-/** Socket option (level `SOL_SOCKET`) `SO_NETSVC_MARKING_LEVEL`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_NETSVC_MARKING_LEVEL`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_NETSVC_MARKING_LEVEL: number | undefined = c.SO_NETSVC_MARKING_LEVEL;
 
-/** Socket option (level `SOL_SOCKET`) `SO_NET_SERVICE_TYPE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_NET_SERVICE_TYPE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_NET_SERVICE_TYPE: number | undefined = c.SO_NET_SERVICE_TYPE;
 
-/** Socket option (level `SOL_SOCKET`) `SO_NKE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_NKE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_NKE: number | undefined = c.SO_NKE;
 
-/** Socket option (level `SOL_SOCKET`) `SO_NOADDRERR`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_NOADDRERR`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_NOADDRERR: number | undefined = c.SO_NOADDRERR;
 
-/** Socket option (level `SOL_SOCKET`) `SO_NOFCS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_NOFCS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_NOFCS: number = c.SO_NOFCS;
 
-/** Socket option (level `SOL_SOCKET`) `SO_NOSIGPIPE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_NOSIGPIPE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_NOSIGPIPE: number | undefined = c.SO_NOSIGPIPE;
 
-/** Socket option (level `SOL_SOCKET`) `SO_NOTIFYCONFLICT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_NOTIFYCONFLICT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_NOTIFYCONFLICT: number | undefined = c.SO_NOTIFYCONFLICT;
 
-/** Socket option (level `SOL_SOCKET`) `SO_NO_CHECK`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_NO_CHECK`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_NO_CHECK: number = c.SO_NO_CHECK;
 
-/** Socket option (level `SOL_SOCKET`) `SO_NP_EXTENSIONS`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_NP_EXTENSIONS`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_NP_EXTENSIONS: number | undefined = c.SO_NP_EXTENSIONS;
 
-/** Socket option (level `SOL_SOCKET`) `SO_NREAD`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_NREAD`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_NREAD: number | undefined = c.SO_NREAD;
 
-/** Socket option (level `SOL_SOCKET`) `SO_NUMRCVPKT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_NUMRCVPKT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_NUMRCVPKT: number | undefined = c.SO_NUMRCVPKT;
 
-/** Socket option (level `SOL_SOCKET`) `SO_NWRITE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_NWRITE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_NWRITE: number | undefined = c.SO_NWRITE;
 
 /** Socket option (level `SOL_SOCKET`) `SO_OOBINLINE`, from `<asm-generic/socket.h>`. */
 export const SO_OOBINLINE: number = c.SO_OOBINLINE;
 
-/** Socket option (level `SOL_SOCKET`) `SO_ORIGINAL_DST`, from `<linux/netfilter_ipv4.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_OPENTYPE`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_OPENTYPE: number | undefined = c.SO_OPENTYPE;
+
+/** Socket option (level `SOL_SOCKET`) `SO_ORIGINAL_DST`, from `<linux/netfilter_ipv4.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_ORIGINAL_DST: number = c.SO_ORIGINAL_DST;
 
-/** Socket option (level `SOL_SOCKET`) `SO_PASSCRED`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_PASSCRED`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_PASSCRED: number = c.SO_PASSCRED;
 
-/** Socket option (level `SOL_SOCKET`) `SO_PASSSEC`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_PASSSEC`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_PASSSEC: number = c.SO_PASSSEC;
 
-/** Socket option (level `SOL_SOCKET`) `SO_PEEK_OFF`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_PEEK_OFF`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_PEEK_OFF: number = c.SO_PEEK_OFF;
 
-/** Socket option (level `SOL_SOCKET`) `SO_PEERCRED`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_PEERCRED`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_PEERCRED: number = c.SO_PEERCRED;
 
-/** Socket option (level `SOL_SOCKET`) `SO_PEERGROUPS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_PEERGROUPS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_PEERGROUPS: number = c.SO_PEERGROUPS;
 
-/** Socket option (level `SOL_SOCKET`) `SO_PEERLABEL`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_PEERLABEL`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_PEERLABEL: number | undefined = c.SO_PEERLABEL;
 
-/** Socket option (level `SOL_SOCKET`) `SO_PEERNAME`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_PEERNAME`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_PEERNAME: number = c.SO_PEERNAME;
 
-/** Socket option (level `SOL_SOCKET`) `SO_PEERSEC`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_PEERSEC`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_PEERSEC: number = c.SO_PEERSEC;
 
-/** Socket option (level `SOL_SOCKET`) `SO_PREFER_BUSY_POLL`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_PREFER_BUSY_POLL`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_PREFER_BUSY_POLL: number = c.SO_PREFER_BUSY_POLL;
 
-/** Socket option (level `SOL_SOCKET`) `SO_PRIORITY`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_PRIORITY`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_PRIORITY: number = c.SO_PRIORITY;
 
-/** Socket option (level `SOL_SOCKET`) `SO_PROTOCOL`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_PROTOCOL`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_PROTOCOL: number = c.SO_PROTOCOL;
 
-/** Socket option (level `SOL_SOCKET`) `SO_RANDOMPORT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_PROTOCOL_INFO`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_PROTOCOL_INFO: number | undefined = c.SO_PROTOCOL_INFO;
+
+/** Socket option (level `SOL_SOCKET`) `SO_PROTOCOL_INFOA`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_PROTOCOL_INFOA: number | undefined = c.SO_PROTOCOL_INFOA;
+
+/** Socket option (level `SOL_SOCKET`) `SO_PROTOCOL_INFOW`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_PROTOCOL_INFOW: number | undefined = c.SO_PROTOCOL_INFOW;
+
+/** Socket option (level `SOL_SOCKET`) `SO_RANDOMPORT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_RANDOMPORT: number | undefined = c.SO_RANDOMPORT;
 
 /** Socket option (level `SOL_SOCKET`) `SO_RCVBUF`, from `<asm-generic/socket.h>`. */
 export const SO_RCVBUF: number = c.SO_RCVBUF;
 
-/** Socket option (level `SOL_SOCKET`) `SO_RCVBUFFORCE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_RCVBUFFORCE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_RCVBUFFORCE: number = c.SO_RCVBUFFORCE;
 
 /** Socket option (level `SOL_SOCKET`) `SO_RCVLOWAT`, from `<asm-generic/socket.h>`. */
 export const SO_RCVLOWAT: number = c.SO_RCVLOWAT;
 
-/** Socket option (level `SOL_SOCKET`) `SO_RCVMARK`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_RCVMARK`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_RCVMARK: number = c.SO_RCVMARK;
 
 /** Socket option (level `SOL_SOCKET`) `SO_RCVTIMEO`, from `<asm-generic/socket.h>`. */
 export const SO_RCVTIMEO: number = c.SO_RCVTIMEO;
 
-/** Socket option (level `SOL_SOCKET`) `SO_RCVTIMEO_NEW`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_RCVTIMEO_NEW`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_RCVTIMEO_NEW: number = c.SO_RCVTIMEO_NEW;
 
-/** Socket option (level `SOL_SOCKET`) `SO_RCVTIMEO_OLD`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_RCVTIMEO_OLD`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_RCVTIMEO_OLD: number = c.SO_RCVTIMEO_OLD;
 
-/** Socket option (level `SOL_SOCKET`) `SO_RDS_MSG_RXPATH_LATENCY`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_RDS_MSG_RXPATH_LATENCY`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_RDS_MSG_RXPATH_LATENCY: number = c.SO_RDS_MSG_RXPATH_LATENCY;
 
-/** Socket option (level `SOL_SOCKET`) `SO_RDS_TRANSPORT`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_RDS_TRANSPORT`, from `<linux/rds.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_RDS_TRANSPORT: number = c.SO_RDS_TRANSPORT;
 
-/** Socket option (level `SOL_SOCKET`) `SO_RESERVE_MEM`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_RESERVE_MEM`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_RESERVE_MEM: number = c.SO_RESERVE_MEM;
 
-/** Socket option (level `SOL_SOCKET`) `SO_RESOLVER_SIGNATURE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_RESOLVER_SIGNATURE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_RESOLVER_SIGNATURE: number | undefined = c.SO_RESOLVER_SIGNATURE;
 
 /** Socket option (level `SOL_SOCKET`) `SO_REUSEADDR`, from `<asm-generic/socket.h>`. */
 export const SO_REUSEADDR: number = c.SO_REUSEADDR;
 
-/** Socket option (level `SOL_SOCKET`) `SO_REUSEPORT`, from `<asm-generic/socket.h>`. */
+/** Socket option (level `SOL_SOCKET`) `SO_REUSEPORT`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const SO_REUSEPORT: number = c.SO_REUSEPORT;
 
-/** Socket option (level `SOL_SOCKET`) `SO_REUSESHAREUID`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_REUSESHAREUID`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_REUSESHAREUID: number | undefined = c.SO_REUSESHAREUID;
 
-/** Socket option (level `SOL_SOCKET`) `SO_RXQ_OVFL`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_RXQ_OVFL`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_RXQ_OVFL: number = c.SO_RXQ_OVFL;
 
-/** Socket option (level `SOL_SOCKET`) `SO_SECURITY_AUTHENTICATION`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_SECURITY_AUTHENTICATION`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_SECURITY_AUTHENTICATION: number = c.SO_SECURITY_AUTHENTICATION;
 
-/** Socket option (level `SOL_SOCKET`) `SO_SECURITY_ENCRYPTION_NETWORK`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_SECURITY_ENCRYPTION_NETWORK`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_SECURITY_ENCRYPTION_NETWORK: number = c.SO_SECURITY_ENCRYPTION_NETWORK;
 
-/** Socket option (level `SOL_SOCKET`) `SO_SECURITY_ENCRYPTION_TRANSPORT`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_SECURITY_ENCRYPTION_TRANSPORT`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_SECURITY_ENCRYPTION_TRANSPORT: number = c.SO_SECURITY_ENCRYPTION_TRANSPORT;
 
-/** Socket option (level `SOL_SOCKET`) `SO_SELECT_ERR_QUEUE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_SELECT_ERR_QUEUE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_SELECT_ERR_QUEUE: number = c.SO_SELECT_ERR_QUEUE;
 
 /** Socket option (level `SOL_SOCKET`) `SO_SNDBUF`, from `<asm-generic/socket.h>`. */
 export const SO_SNDBUF: number = c.SO_SNDBUF;
 
-/** Socket option (level `SOL_SOCKET`) `SO_SNDBUFFORCE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_SNDBUFFORCE`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_SNDBUFFORCE: number = c.SO_SNDBUFFORCE;
 
 /** Socket option (level `SOL_SOCKET`) `SO_SNDLOWAT`, from `<asm-generic/socket.h>`. */
@@ -3516,181 +3980,239 @@ export const SO_SNDLOWAT: number = c.SO_SNDLOWAT;
 /** Socket option (level `SOL_SOCKET`) `SO_SNDTIMEO`, from `<asm-generic/socket.h>`. */
 export const SO_SNDTIMEO: number = c.SO_SNDTIMEO;
 
-/** Socket option (level `SOL_SOCKET`) `SO_SNDTIMEO_NEW`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_SNDTIMEO_NEW`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_SNDTIMEO_NEW: number = c.SO_SNDTIMEO_NEW;
 
-/** Socket option (level `SOL_SOCKET`) `SO_SNDTIMEO_OLD`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_SNDTIMEO_OLD`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_SNDTIMEO_OLD: number = c.SO_SNDTIMEO_OLD;
 
-/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMP`, from `<asm-generic/socket.h>`. */
+/** Socket option (level `SOL_SOCKET`) `SO_SYNCHRONOUS_ALERT`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_SYNCHRONOUS_ALERT: number | undefined = c.SO_SYNCHRONOUS_ALERT;
+
+/** Socket option (level `SOL_SOCKET`) `SO_SYNCHRONOUS_NONALERT`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_SYNCHRONOUS_NONALERT: number | undefined = c.SO_SYNCHRONOUS_NONALERT;
+
+/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMP`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const SO_TIMESTAMP: number = c.SO_TIMESTAMP;
 
-/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMPING`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMPING`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_TIMESTAMPING: number = c.SO_TIMESTAMPING;
 
-/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMPING_NEW`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMPING_NEW`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_TIMESTAMPING_NEW: number = c.SO_TIMESTAMPING_NEW;
 
-/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMPING_OLD`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMPING_OLD`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_TIMESTAMPING_OLD: number = c.SO_TIMESTAMPING_OLD;
 
-/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMPNS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMPNS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_TIMESTAMPNS: number = c.SO_TIMESTAMPNS;
 
-/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMPNS_NEW`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMPNS_NEW`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_TIMESTAMPNS_NEW: number = c.SO_TIMESTAMPNS_NEW;
 
-/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMPNS_OLD`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMPNS_OLD`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_TIMESTAMPNS_OLD: number = c.SO_TIMESTAMPNS_OLD;
 
-/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMP_MONOTONIC`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMP_MONOTONIC`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_TIMESTAMP_MONOTONIC: number | undefined = c.SO_TIMESTAMP_MONOTONIC;
 
-/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMP_NEW`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMP_NEW`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_TIMESTAMP_NEW: number = c.SO_TIMESTAMP_NEW;
 
-/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMP_OLD`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_TIMESTAMP_OLD`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_TIMESTAMP_OLD: number = c.SO_TIMESTAMP_OLD;
 
-/** Socket option (level `SOL_SOCKET`) `SO_TXREHASH`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_TXREHASH`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_TXREHASH: number = c.SO_TXREHASH;
 
-/** Socket option (level `SOL_SOCKET`) `SO_TXTIME`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_TXTIME`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_TXTIME: number = c.SO_TXTIME;
 
 /** Socket option (level `SOL_SOCKET`) `SO_TYPE`, from `<asm-generic/socket.h>`. */
 export const SO_TYPE: number = c.SO_TYPE;
 
-/** Socket option (level `SOL_SOCKET`) `SO_UPCALLCLOSEWAIT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_UPCALLCLOSEWAIT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_UPCALLCLOSEWAIT: number | undefined = c.SO_UPCALLCLOSEWAIT;
+
+/** Socket option (level `SOL_SOCKET`) `SO_UPDATE_ACCEPT_CONTEXT`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_UPDATE_ACCEPT_CONTEXT: number | undefined = c.SO_UPDATE_ACCEPT_CONTEXT;
+
+/** Socket option (level `SOL_SOCKET`) `SO_UPDATE_CONNECT_CONTEXT`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const SO_UPDATE_CONNECT_CONTEXT: number | undefined = c.SO_UPDATE_CONNECT_CONTEXT;
 
 /** Socket option (level `SOL_SOCKET`) `SO_USELOOPBACK`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const SO_USELOOPBACK: number | undefined = c.SO_USELOOPBACK;
 
-/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_BUFFER_MAX_SIZE`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_BUFFER_MAX_SIZE`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_VM_SOCKETS_BUFFER_MAX_SIZE: number = c.SO_VM_SOCKETS_BUFFER_MAX_SIZE;
 
-/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_BUFFER_MIN_SIZE`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_BUFFER_MIN_SIZE`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_VM_SOCKETS_BUFFER_MIN_SIZE: number = c.SO_VM_SOCKETS_BUFFER_MIN_SIZE;
 
-/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_BUFFER_SIZE`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_BUFFER_SIZE`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_VM_SOCKETS_BUFFER_SIZE: number = c.SO_VM_SOCKETS_BUFFER_SIZE;
 
-/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_CONNECT_TIMEOUT`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_CONNECT_TIMEOUT`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_VM_SOCKETS_CONNECT_TIMEOUT: number = c.SO_VM_SOCKETS_CONNECT_TIMEOUT;
 
-/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_CONNECT_TIMEOUT_NEW`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_CONNECT_TIMEOUT_NEW`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_VM_SOCKETS_CONNECT_TIMEOUT_NEW: number = c.SO_VM_SOCKETS_CONNECT_TIMEOUT_NEW;
 
-/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_CONNECT_TIMEOUT_OLD`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_CONNECT_TIMEOUT_OLD`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_VM_SOCKETS_CONNECT_TIMEOUT_OLD: number = c.SO_VM_SOCKETS_CONNECT_TIMEOUT_OLD;
 
-/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_NONBLOCK_TXRX`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_NONBLOCK_TXRX`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_VM_SOCKETS_NONBLOCK_TXRX: number = c.SO_VM_SOCKETS_NONBLOCK_TXRX;
 
-/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_PEER_HOST_VM_ID`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_PEER_HOST_VM_ID`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_VM_SOCKETS_PEER_HOST_VM_ID: number = c.SO_VM_SOCKETS_PEER_HOST_VM_ID;
 
-/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_TRUSTED`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK socket option (level `AF_VSOCK`) `SO_VM_SOCKETS_TRUSTED`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_VM_SOCKETS_TRUSTED: number = c.SO_VM_SOCKETS_TRUSTED;
 
-/** Socket option (level `SOL_SOCKET`) `SO_WANTMORE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_WANTMORE`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_WANTMORE: number | undefined = c.SO_WANTMORE;
 
-/** Socket option (level `SOL_SOCKET`) `SO_WANTOOBFLAG`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_WANTOOBFLAG`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const SO_WANTOOBFLAG: number | undefined = c.SO_WANTOOBFLAG;
 
-/** Socket option (level `SOL_SOCKET`) `SO_WIFI_STATUS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_WIFI_STATUS`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_WIFI_STATUS: number = c.SO_WIFI_STATUS;
 
-/** Socket option (level `SOL_SOCKET`) `SO_ZEROCOPY`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** Socket option (level `SOL_SOCKET`) `SO_ZEROCOPY`, from `<asm-generic/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SO_ZEROCOPY: number = c.SO_ZEROCOPY;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CA_CWR`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_BSDURGENT`, from `<mswsock.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const TCP_BSDURGENT: number | undefined = c.TCP_BSDURGENT;
+
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CA_CWR`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_CA_CWR: number = c.TCP_CA_CWR;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CC_INFO`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CC_INFO`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_CC_INFO: number = c.TCP_CC_INFO;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CLOSE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CLOSE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_CLOSE: number = c.TCP_CLOSE;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CLOSE_WAIT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CLOSE_WAIT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_CLOSE_WAIT: number = c.TCP_CLOSE_WAIT;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CLOSING`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CLOSING`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_CLOSING: number = c.TCP_CLOSING;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CM_INQ`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CM_INQ`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_CM_INQ: number = c.TCP_CM_INQ;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CONGESTION`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CONGESTION`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_CONGESTION: number = c.TCP_CONGESTION;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CONNECTIONTIMEOUT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CONNECTIONTIMEOUT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const TCP_CONNECTIONTIMEOUT: number | undefined = c.TCP_CONNECTIONTIMEOUT;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CONNECTION_INFO`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CONNECTION_INFO`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const TCP_CONNECTION_INFO: number | undefined = c.TCP_CONNECTION_INFO;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_COOKIE_IN_ALWAYS`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_COOKIE_IN_ALWAYS`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_COOKIE_IN_ALWAYS: number = c.TCP_COOKIE_IN_ALWAYS;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_COOKIE_MAX`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_COOKIE_MAX`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_COOKIE_MAX: number = c.TCP_COOKIE_MAX;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_COOKIE_MIN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_COOKIE_MIN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_COOKIE_MIN: number = c.TCP_COOKIE_MIN;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_COOKIE_OUT_NEVER`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_COOKIE_OUT_NEVER`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_COOKIE_OUT_NEVER: number = c.TCP_COOKIE_OUT_NEVER;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_COOKIE_PAIR_SIZE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_COOKIE_PAIR_SIZE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_COOKIE_PAIR_SIZE: number = c.TCP_COOKIE_PAIR_SIZE;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_COOKIE_TRANSACTIONS`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_COOKIE_TRANSACTIONS`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_COOKIE_TRANSACTIONS: number = c.TCP_COOKIE_TRANSACTIONS;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CORK`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_CORK`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_CORK: number = c.TCP_CORK;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_DEFER_ACCEPT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_DEFER_ACCEPT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_DEFER_ACCEPT: number = c.TCP_DEFER_ACCEPT;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ENABLE_ECN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ENABLE_ECN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const TCP_ENABLE_ECN: number | undefined = c.TCP_ENABLE_ECN;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ENCAP_ESPINTCP`, from `<linux/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ENCAP_ESPINTCP`, from `<linux/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_ENCAP_ESPINTCP: number = c.TCP_ENCAP_ESPINTCP;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ESTABLISHED`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ESTABLISHED`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_ESTABLISHED: number = c.TCP_ESTABLISHED;
+
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_EXPEDITED_1122`, from `<ws2tcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const TCP_EXPEDITED_1122: number | undefined = c.TCP_EXPEDITED_1122;
 
 /** TCP socket option or value (level `IPPROTO_TCP`) `TCP_FASTOPEN`, from `<netinet/tcp.h>`. */
 export const TCP_FASTOPEN: number = c.TCP_FASTOPEN;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_FASTOPEN_CONNECT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_FASTOPEN_CONNECT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_FASTOPEN_CONNECT: number = c.TCP_FASTOPEN_CONNECT;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_FASTOPEN_KEY`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_FASTOPEN_KEY`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_FASTOPEN_KEY: number = c.TCP_FASTOPEN_KEY;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_FASTOPEN_NO_COOKIE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_FASTOPEN_NO_COOKIE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_FASTOPEN_NO_COOKIE: number = c.TCP_FASTOPEN_NO_COOKIE;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_FIN_WAIT1`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_FIN_WAIT1`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_FIN_WAIT1: number = c.TCP_FIN_WAIT1;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_FIN_WAIT2`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_FIN_WAIT2`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_FIN_WAIT2: number = c.TCP_FIN_WAIT2;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_INFO`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ICW_LEVEL_AGGRESSIVE`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const TCP_ICW_LEVEL_AGGRESSIVE: number | undefined = c.TCP_ICW_LEVEL_AGGRESSIVE;
+
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ICW_LEVEL_COMPAT`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const TCP_ICW_LEVEL_COMPAT: number | undefined = c.TCP_ICW_LEVEL_COMPAT;
+
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ICW_LEVEL_DEFAULT`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const TCP_ICW_LEVEL_DEFAULT: number | undefined = c.TCP_ICW_LEVEL_DEFAULT;
+
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ICW_LEVEL_EXPERIMENTAL`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const TCP_ICW_LEVEL_EXPERIMENTAL: number | undefined = c.TCP_ICW_LEVEL_EXPERIMENTAL;
+
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ICW_LEVEL_HIGH`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const TCP_ICW_LEVEL_HIGH: number | undefined = c.TCP_ICW_LEVEL_HIGH;
+
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ICW_LEVEL_MAX`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const TCP_ICW_LEVEL_MAX: number | undefined = c.TCP_ICW_LEVEL_MAX;
+
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ICW_LEVEL_VERY_HIGH`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const TCP_ICW_LEVEL_VERY_HIGH: number | undefined = c.TCP_ICW_LEVEL_VERY_HIGH;
+
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_INFO`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_INFO: number = c.TCP_INFO;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_INQ`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_INITIAL_RTO_DEFAULT_MAX_SYN_RETRANSMISSIONS`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const TCP_INITIAL_RTO_DEFAULT_MAX_SYN_RETRANSMISSIONS: number | undefined =
+  c.TCP_INITIAL_RTO_DEFAULT_MAX_SYN_RETRANSMISSIONS;
+
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_INITIAL_RTO_DEFAULT_RTT`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const TCP_INITIAL_RTO_DEFAULT_RTT: number | undefined = c.TCP_INITIAL_RTO_DEFAULT_RTT;
+
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS: number | undefined =
+  c.TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS;
+
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_INITIAL_RTO_UNSPECIFIED_MAX_SYN_RETRANSMISSIONS`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const TCP_INITIAL_RTO_UNSPECIFIED_MAX_SYN_RETRANSMISSIONS: number | undefined =
+  c.TCP_INITIAL_RTO_UNSPECIFIED_MAX_SYN_RETRANSMISSIONS;
+
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_INITIAL_RTO_UNSPECIFIED_RTT`, from `<mstcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const TCP_INITIAL_RTO_UNSPECIFIED_RTT: number | undefined =
+  c.TCP_INITIAL_RTO_UNSPECIFIED_RTT;
+
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_INQ`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_INQ: number = c.TCP_INQ;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_KEEPALIVE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_KEEPALIVE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const TCP_KEEPALIVE: number | undefined = c.TCP_KEEPALIVE;
 
 /** TCP socket option or value (level `IPPROTO_TCP`) `TCP_KEEPCNT`, from `<netinet/tcp.h>`. */
@@ -3702,448 +4224,454 @@ export const TCP_KEEPIDLE: number = c.TCP_KEEPIDLE;
 /** TCP socket option or value (level `IPPROTO_TCP`) `TCP_KEEPINTVL`, from `<netinet/tcp.h>`. */
 export const TCP_KEEPINTVL: number = c.TCP_KEEPINTVL;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_LAST_ACK`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_LAST_ACK`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_LAST_ACK: number = c.TCP_LAST_ACK;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_LINGER2`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_LINGER2`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_LINGER2: number = c.TCP_LINGER2;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_LISTEN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_LISTEN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_LISTEN: number = c.TCP_LISTEN;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MAXHLEN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MAXHLEN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const TCP_MAXHLEN: number | undefined = c.TCP_MAXHLEN;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MAXOLEN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MAXOLEN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const TCP_MAXOLEN: number | undefined = c.TCP_MAXOLEN;
 
 /** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MAXSEG`, from `<netinet/tcp.h>`. */
 export const TCP_MAXSEG: number = c.TCP_MAXSEG;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MAXWIN`, from `<netinet/tcp.h>`. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MAXWIN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const TCP_MAXWIN: number = c.TCP_MAXWIN;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MAX_SACK`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MAX_SACK`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const TCP_MAX_SACK: number | undefined = c.TCP_MAX_SACK;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MAX_WINSHIFT`, from `<netinet/tcp.h>`. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MAX_WINSHIFT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const TCP_MAX_WINSHIFT: number = c.TCP_MAX_WINSHIFT;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MD5SIG`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MD5SIG`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_MD5SIG: number = c.TCP_MD5SIG;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MD5SIG_EXT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MD5SIG_EXT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_MD5SIG_EXT: number = c.TCP_MD5SIG_EXT;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MD5SIG_FLAG_PREFIX`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MD5SIG_FLAG_PREFIX`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_MD5SIG_FLAG_PREFIX: number = c.TCP_MD5SIG_FLAG_PREFIX;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MD5SIG_MAXKEYLEN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MD5SIG_MAXKEYLEN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_MD5SIG_MAXKEYLEN: number = c.TCP_MD5SIG_MAXKEYLEN;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MINMSS`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MINMSS`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const TCP_MINMSS: number | undefined = c.TCP_MINMSS;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MSS`, from `<netinet/tcp.h>`. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MSS`, from `<netinet/tcp.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const TCP_MSS: number = c.TCP_MSS;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MSS_DEFAULT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MSS_DEFAULT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_MSS_DEFAULT: number = c.TCP_MSS_DEFAULT;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MSS_DESIRED`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_MSS_DESIRED`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_MSS_DESIRED: number = c.TCP_MSS_DESIRED;
 
 /** TCP socket option or value (level `IPPROTO_TCP`) `TCP_NODELAY`, from `<netinet/tcp.h>`. */
 export const TCP_NODELAY: number = c.TCP_NODELAY;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_NOOPT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_NOOPT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const TCP_NOOPT: number | undefined = c.TCP_NOOPT;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_NOPUSH`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_NOPUSH`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const TCP_NOPUSH: number | undefined = c.TCP_NOPUSH;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_NOTSENT_LOWAT`, from `<netinet/tcp.h>`. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_NOTSENT_LOWAT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on windows_x86_64. */
 export const TCP_NOTSENT_LOWAT: number = c.TCP_NOTSENT_LOWAT;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_NO_QUEUE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_NO_QUEUE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_NO_QUEUE: number = c.TCP_NO_QUEUE;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_QUEUES_NR`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_QUEUES_NR`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_QUEUES_NR: number = c.TCP_QUEUES_NR;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_QUEUE_SEQ`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_QUEUE_SEQ`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_QUEUE_SEQ: number = c.TCP_QUEUE_SEQ;
 
 /** TCP socket option or value (level `IPPROTO_TCP`) `TCP_QUICKACK`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
 export const TCP_QUICKACK: number = c.TCP_QUICKACK;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_RECV_QUEUE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_RECV_QUEUE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_RECV_QUEUE: number = c.TCP_RECV_QUEUE;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_REPAIR`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_REPAIR`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_REPAIR: number = c.TCP_REPAIR;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_REPAIR_OFF`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_REPAIR_OFF`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_REPAIR_OFF: number = c.TCP_REPAIR_OFF;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_REPAIR_OFF_NO_WP`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_REPAIR_OFF_NO_WP`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_REPAIR_OFF_NO_WP: number = c.TCP_REPAIR_OFF_NO_WP;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_REPAIR_ON`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_REPAIR_ON`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_REPAIR_ON: number = c.TCP_REPAIR_ON;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_REPAIR_OPTIONS`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_REPAIR_OPTIONS`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_REPAIR_OPTIONS: number = c.TCP_REPAIR_OPTIONS;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_REPAIR_QUEUE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_REPAIR_QUEUE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_REPAIR_QUEUE: number = c.TCP_REPAIR_QUEUE;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_REPAIR_WINDOW`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_REPAIR_WINDOW`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_REPAIR_WINDOW: number = c.TCP_REPAIR_WINDOW;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_RXT_CONNDROPTIME`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_RXT_CONNDROPTIME`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const TCP_RXT_CONNDROPTIME: number | undefined = c.TCP_RXT_CONNDROPTIME;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_RXT_FINDROP`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_RXT_FINDROP`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const TCP_RXT_FINDROP: number | undefined = c.TCP_RXT_FINDROP;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_SAVED_SYN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_SAVED_SYN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_SAVED_SYN: number = c.TCP_SAVED_SYN;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_SAVE_SYN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_SAVE_SYN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_SAVE_SYN: number = c.TCP_SAVE_SYN;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_SENDMOREACKS`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_SENDMOREACKS`, from `<netinet/tcp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const TCP_SENDMOREACKS: number | undefined = c.TCP_SENDMOREACKS;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_SEND_QUEUE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_SEND_QUEUE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_SEND_QUEUE: number = c.TCP_SEND_QUEUE;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_SYNCNT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_SYNCNT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_SYNCNT: number = c.TCP_SYNCNT;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_SYN_RECV`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_SYN_RECV`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_SYN_RECV: number = c.TCP_SYN_RECV;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_SYN_SENT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_SYN_SENT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_SYN_SENT: number = c.TCP_SYN_SENT;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_S_DATA_IN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_S_DATA_IN`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_S_DATA_IN: number = c.TCP_S_DATA_IN;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_S_DATA_OUT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_S_DATA_OUT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_S_DATA_OUT: number = c.TCP_S_DATA_OUT;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_THIN_DUPACK`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_THIN_DUPACK`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_THIN_DUPACK: number = c.TCP_THIN_DUPACK;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_THIN_LINEAR_TIMEOUTS`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_THIN_LINEAR_TIMEOUTS`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_THIN_LINEAR_TIMEOUTS: number = c.TCP_THIN_LINEAR_TIMEOUTS;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_TIMESTAMP`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_TIMESTAMP`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_TIMESTAMP: number = c.TCP_TIMESTAMP;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_TIME_WAIT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_TIME_WAIT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_TIME_WAIT: number = c.TCP_TIME_WAIT;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_TX_DELAY`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_TX_DELAY`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_TX_DELAY: number = c.TCP_TX_DELAY;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ULP`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ULP`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_ULP: number = c.TCP_ULP;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_USER_TIMEOUT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_USER_TIMEOUT`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_USER_TIMEOUT: number = c.TCP_USER_TIMEOUT;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_WINDOW_CLAMP`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_WINDOW_CLAMP`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_WINDOW_CLAMP: number = c.TCP_WINDOW_CLAMP;
 
-/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ZEROCOPY_RECEIVE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TCP socket option or value (level `IPPROTO_TCP`) `TCP_ZEROCOPY_RECEIVE`, from `<netinet/tcp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TCP_ZEROCOPY_RECEIVE: number = c.TCP_ZEROCOPY_RECEIVE;
 
-/** TIPC constant `TIPC_ADDR_ID`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ADDR_ID`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ADDR_ID: number = c.TIPC_ADDR_ID;
 
-/** TIPC constant `TIPC_ADDR_MCAST`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ADDR_MCAST`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ADDR_MCAST: number = c.TIPC_ADDR_MCAST;
 
-/** TIPC constant `TIPC_ADDR_NAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ADDR_NAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ADDR_NAME: number = c.TIPC_ADDR_NAME;
 
-/** TIPC constant `TIPC_ADDR_NAMESEQ`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ADDR_NAMESEQ`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ADDR_NAMESEQ: number = c.TIPC_ADDR_NAMESEQ;
 
-/** TIPC constant `TIPC_AEAD_ALG_NAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_AEAD_ALG_NAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_AEAD_ALG_NAME: number = c.TIPC_AEAD_ALG_NAME;
 
-/** TIPC constant `TIPC_AEAD_KEYLEN_MAX`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_AEAD_KEYLEN_MAX`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_AEAD_KEYLEN_MAX: number = c.TIPC_AEAD_KEYLEN_MAX;
 
-/** TIPC constant `TIPC_AEAD_KEYLEN_MIN`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_AEAD_KEYLEN_MIN`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_AEAD_KEYLEN_MIN: number = c.TIPC_AEAD_KEYLEN_MIN;
 
-/** TIPC constant `TIPC_AEAD_KEY_SIZE_MAX`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_AEAD_KEY_SIZE_MAX`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_AEAD_KEY_SIZE_MAX: number = c.TIPC_AEAD_KEY_SIZE_MAX;
 
-/** TIPC constant `TIPC_CFG_SRV`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_CFG_SRV`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_CFG_SRV: number = c.TIPC_CFG_SRV;
 
-/** TIPC constant `TIPC_CLUSTER_BITS`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_CLUSTER_BITS`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_CLUSTER_BITS: number = c.TIPC_CLUSTER_BITS;
 
-/** TIPC constant `TIPC_CLUSTER_MASK`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_CLUSTER_MASK`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_CLUSTER_MASK: number = c.TIPC_CLUSTER_MASK;
 
-/** TIPC constant `TIPC_CLUSTER_OFFSET`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_CLUSTER_OFFSET`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_CLUSTER_OFFSET: number = c.TIPC_CLUSTER_OFFSET;
 
-/** TIPC constant `TIPC_CLUSTER_SCOPE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_CLUSTER_SCOPE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_CLUSTER_SCOPE: number = c.TIPC_CLUSTER_SCOPE;
 
-/** TIPC constant `TIPC_CLUSTER_SIZE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_CLUSTER_SIZE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_CLUSTER_SIZE: number = c.TIPC_CLUSTER_SIZE;
 
-/** TIPC constant `TIPC_CONN_SHUTDOWN`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_CONN_SHUTDOWN`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_CONN_SHUTDOWN: number = c.TIPC_CONN_SHUTDOWN;
 
-/** TIPC constant `TIPC_CONN_TIMEOUT`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_CONN_TIMEOUT`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_CONN_TIMEOUT: number = c.TIPC_CONN_TIMEOUT;
 
-/** TIPC constant `TIPC_CRITICAL_IMPORTANCE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_CRITICAL_IMPORTANCE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_CRITICAL_IMPORTANCE: number = c.TIPC_CRITICAL_IMPORTANCE;
 
-/** TIPC constant `TIPC_DESTNAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_DESTNAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_DESTNAME: number = c.TIPC_DESTNAME;
 
-/** TIPC constant `TIPC_DEST_DROPPABLE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_DEST_DROPPABLE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_DEST_DROPPABLE: number = c.TIPC_DEST_DROPPABLE;
 
-/** TIPC constant `TIPC_ERRINFO`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ERRINFO`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ERRINFO: number = c.TIPC_ERRINFO;
 
-/** TIPC constant `TIPC_ERR_NO_NAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ERR_NO_NAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ERR_NO_NAME: number = c.TIPC_ERR_NO_NAME;
 
-/** TIPC constant `TIPC_ERR_NO_NODE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ERR_NO_NODE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ERR_NO_NODE: number = c.TIPC_ERR_NO_NODE;
 
-/** TIPC constant `TIPC_ERR_NO_PORT`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ERR_NO_PORT`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ERR_NO_PORT: number = c.TIPC_ERR_NO_PORT;
 
-/** TIPC constant `TIPC_ERR_OVERLOAD`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ERR_OVERLOAD`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ERR_OVERLOAD: number = c.TIPC_ERR_OVERLOAD;
 
-/** TIPC constant `TIPC_GROUP_JOIN`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_GROUP_JOIN`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_GROUP_JOIN: number = c.TIPC_GROUP_JOIN;
 
-/** TIPC constant `TIPC_GROUP_LEAVE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_GROUP_LEAVE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_GROUP_LEAVE: number = c.TIPC_GROUP_LEAVE;
 
-/** TIPC constant `TIPC_GROUP_LOOPBACK`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_GROUP_LOOPBACK`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_GROUP_LOOPBACK: number = c.TIPC_GROUP_LOOPBACK;
 
-/** TIPC constant `TIPC_GROUP_MEMBER_EVTS`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_GROUP_MEMBER_EVTS`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_GROUP_MEMBER_EVTS: number = c.TIPC_GROUP_MEMBER_EVTS;
 
-/** TIPC constant `TIPC_HIGH_IMPORTANCE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_HIGH_IMPORTANCE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_HIGH_IMPORTANCE: number = c.TIPC_HIGH_IMPORTANCE;
 
-/** TIPC constant `TIPC_IMPORTANCE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_IMPORTANCE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_IMPORTANCE: number = c.TIPC_IMPORTANCE;
 
-/** TIPC constant `TIPC_LINK_STATE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_LINK_STATE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_LINK_STATE: number = c.TIPC_LINK_STATE;
 
-/** TIPC constant `TIPC_LOW_IMPORTANCE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_LOW_IMPORTANCE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_LOW_IMPORTANCE: number = c.TIPC_LOW_IMPORTANCE;
 
-/** TIPC constant `TIPC_MAX_BEARER_NAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_MAX_BEARER_NAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_MAX_BEARER_NAME: number = c.TIPC_MAX_BEARER_NAME;
 
-/** TIPC constant `TIPC_MAX_IF_NAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_MAX_IF_NAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_MAX_IF_NAME: number = c.TIPC_MAX_IF_NAME;
 
-/** TIPC constant `TIPC_MAX_LINK_NAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_MAX_LINK_NAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_MAX_LINK_NAME: number = c.TIPC_MAX_LINK_NAME;
 
-/** TIPC constant `TIPC_MAX_MEDIA_NAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_MAX_MEDIA_NAME`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_MAX_MEDIA_NAME: number = c.TIPC_MAX_MEDIA_NAME;
 
-/** TIPC constant `TIPC_MAX_USER_MSG_SIZE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_MAX_USER_MSG_SIZE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_MAX_USER_MSG_SIZE: number = c.TIPC_MAX_USER_MSG_SIZE;
 
-/** TIPC constant `TIPC_MCAST_BROADCAST`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_MCAST_BROADCAST`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_MCAST_BROADCAST: number = c.TIPC_MCAST_BROADCAST;
 
-/** TIPC constant `TIPC_MCAST_REPLICAST`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_MCAST_REPLICAST`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_MCAST_REPLICAST: number = c.TIPC_MCAST_REPLICAST;
 
-/** TIPC constant `TIPC_MEDIUM_IMPORTANCE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_MEDIUM_IMPORTANCE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_MEDIUM_IMPORTANCE: number = c.TIPC_MEDIUM_IMPORTANCE;
 
-/** TIPC constant `TIPC_NODEID_LEN`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_NODEID_LEN`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_NODEID_LEN: number = c.TIPC_NODEID_LEN;
 
-/** TIPC constant `TIPC_NODELAY`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_NODELAY`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_NODELAY: number = c.TIPC_NODELAY;
 
-/** TIPC constant `TIPC_NODE_BITS`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_NODE_BITS`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_NODE_BITS: number = c.TIPC_NODE_BITS;
 
-/** TIPC constant `TIPC_NODE_MASK`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_NODE_MASK`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_NODE_MASK: number = c.TIPC_NODE_MASK;
 
-/** TIPC constant `TIPC_NODE_OFFSET`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_NODE_OFFSET`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_NODE_OFFSET: number = c.TIPC_NODE_OFFSET;
 
-/** TIPC constant `TIPC_NODE_RECVQ_DEPTH`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_NODE_RECVQ_DEPTH`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_NODE_RECVQ_DEPTH: number = c.TIPC_NODE_RECVQ_DEPTH;
 
-/** TIPC constant `TIPC_NODE_SCOPE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_NODE_SCOPE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_NODE_SCOPE: number = c.TIPC_NODE_SCOPE;
 
-/** TIPC constant `TIPC_NODE_SIZE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_NODE_SIZE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_NODE_SIZE: number = c.TIPC_NODE_SIZE;
 
-/** TIPC constant `TIPC_NODE_STATE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_NODE_STATE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_NODE_STATE: number = c.TIPC_NODE_STATE;
 
-/** TIPC constant `TIPC_OK`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_OK`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_OK: number = c.TIPC_OK;
 
-/** TIPC constant `TIPC_PUBLISHED`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_PUBLISHED`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_PUBLISHED: number = c.TIPC_PUBLISHED;
 
-/** TIPC constant `TIPC_REKEYING_NOW`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_REKEYING_NOW`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_REKEYING_NOW: number = c.TIPC_REKEYING_NOW;
 
-/** TIPC constant `TIPC_RESERVED_TYPES`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_RESERVED_TYPES`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_RESERVED_TYPES: number = c.TIPC_RESERVED_TYPES;
 
-/** TIPC constant `TIPC_RETDATA`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_RETDATA`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_RETDATA: number = c.TIPC_RETDATA;
 
-/** TIPC constant `TIPC_SERVICE_ADDR`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_SERVICE_ADDR`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_SERVICE_ADDR: number = c.TIPC_SERVICE_ADDR;
 
-/** TIPC constant `TIPC_SERVICE_RANGE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_SERVICE_RANGE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_SERVICE_RANGE: number = c.TIPC_SERVICE_RANGE;
 
-/** TIPC constant `TIPC_SOCKET_ADDR`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_SOCKET_ADDR`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_SOCKET_ADDR: number = c.TIPC_SOCKET_ADDR;
 
-/** TIPC constant `TIPC_SOCK_RECVQ_DEPTH`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_SOCK_RECVQ_DEPTH`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_SOCK_RECVQ_DEPTH: number = c.TIPC_SOCK_RECVQ_DEPTH;
 
-/** TIPC constant `TIPC_SOCK_RECVQ_USED`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_SOCK_RECVQ_USED`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_SOCK_RECVQ_USED: number = c.TIPC_SOCK_RECVQ_USED;
 
-/** TIPC constant `TIPC_SRC_DROPPABLE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_SRC_DROPPABLE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_SRC_DROPPABLE: number = c.TIPC_SRC_DROPPABLE;
 
-/** TIPC constant `TIPC_SUBSCR_TIMEOUT`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_SUBSCR_TIMEOUT`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_SUBSCR_TIMEOUT: number = c.TIPC_SUBSCR_TIMEOUT;
 
-/** TIPC constant `TIPC_SUB_CANCEL`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_SUB_CANCEL`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_SUB_CANCEL: number = c.TIPC_SUB_CANCEL;
 
-/** TIPC constant `TIPC_SUB_PORTS`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_SUB_PORTS`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_SUB_PORTS: number = c.TIPC_SUB_PORTS;
 
-/** TIPC constant `TIPC_SUB_SERVICE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_SUB_SERVICE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_SUB_SERVICE: number = c.TIPC_SUB_SERVICE;
 
-/** TIPC constant `TIPC_TOP_SRV`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_TOP_SRV`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_TOP_SRV: number = c.TIPC_TOP_SRV;
 
-/** TIPC constant `TIPC_WAIT_FOREVER`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_WAIT_FOREVER`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_WAIT_FOREVER: number = c.TIPC_WAIT_FOREVER;
 
-/** TIPC constant `TIPC_WITHDRAWN`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_WITHDRAWN`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_WITHDRAWN: number = c.TIPC_WITHDRAWN;
 
-/** TIPC constant `TIPC_ZONE_BITS`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ZONE_BITS`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ZONE_BITS: number = c.TIPC_ZONE_BITS;
 
-/** TIPC constant `TIPC_ZONE_CLUSTER_MASK`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ZONE_CLUSTER_MASK`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ZONE_CLUSTER_MASK: number = c.TIPC_ZONE_CLUSTER_MASK;
 
-/** TIPC constant `TIPC_ZONE_MASK`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ZONE_MASK`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ZONE_MASK: number = c.TIPC_ZONE_MASK;
 
-/** TIPC constant `TIPC_ZONE_OFFSET`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ZONE_OFFSET`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ZONE_OFFSET: number = c.TIPC_ZONE_OFFSET;
 
-/** TIPC constant `TIPC_ZONE_SCOPE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ZONE_SCOPE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ZONE_SCOPE: number = c.TIPC_ZONE_SCOPE;
 
-/** TIPC constant `TIPC_ZONE_SIZE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** TIPC constant `TIPC_ZONE_SIZE`, from `<linux/tipc.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const TIPC_ZONE_SIZE: number = c.TIPC_ZONE_SIZE;
 
-/** UDP-Lite socket option (level `IPPROTO_UDPLITE`) `UDPLITE_RECV_CSCOV`, value from CPython's socket module (the system headers lack it). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** UDP-Lite socket option (level `IPPROTO_UDPLITE`) `UDPLITE_RECV_CSCOV`, value from CPython's socket module (the system headers lack it). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const UDPLITE_RECV_CSCOV: number = c.UDPLITE_RECV_CSCOV;
 
-/** UDP-Lite socket option (level `IPPROTO_UDPLITE`) `UDPLITE_SEND_CSCOV`, value from CPython's socket module (the system headers lack it). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** UDP-Lite socket option (level `IPPROTO_UDPLITE`) `UDPLITE_SEND_CSCOV`, value from CPython's socket module (the system headers lack it). Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const UDPLITE_SEND_CSCOV: number = c.UDPLITE_SEND_CSCOV;
 
-/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_CORK`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_CHECKSUM_COVERAGE`, from `<ws2tcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const UDP_CHECKSUM_COVERAGE: number | undefined = c.UDP_CHECKSUM_COVERAGE;
+
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_CORK`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const UDP_CORK: number = c.UDP_CORK;
 
-/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_ENCAP`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_ENCAP`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const UDP_ENCAP: number = c.UDP_ENCAP;
 
-/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_ENCAP_ESPINUDP`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_ENCAP_ESPINUDP`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const UDP_ENCAP_ESPINUDP: number = c.UDP_ENCAP_ESPINUDP;
 
-/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_ENCAP_ESPINUDP_NON_IKE`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_ENCAP_ESPINUDP_NON_IKE`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const UDP_ENCAP_ESPINUDP_NON_IKE: number = c.UDP_ENCAP_ESPINUDP_NON_IKE;
 
-/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_ENCAP_GTP0`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_ENCAP_GTP0`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const UDP_ENCAP_GTP0: number = c.UDP_ENCAP_GTP0;
 
-/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_ENCAP_GTP1U`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_ENCAP_GTP1U`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const UDP_ENCAP_GTP1U: number = c.UDP_ENCAP_GTP1U;
 
-/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_ENCAP_L2TPINUDP`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_ENCAP_L2TPINUDP`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const UDP_ENCAP_L2TPINUDP: number = c.UDP_ENCAP_L2TPINUDP;
 
-/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_ENCAP_RXRPC`, from `<linux/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_ENCAP_RXRPC`, from `<linux/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const UDP_ENCAP_RXRPC: number = c.UDP_ENCAP_RXRPC;
 
-/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_GRO`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_GRO`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const UDP_GRO: number = c.UDP_GRO;
 
-/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_NOCKSUM`, from `<netinet/udp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_NOCHECKSUM`, from `<ws2tcpip.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
+export const UDP_NOCHECKSUM: number | undefined = c.UDP_NOCHECKSUM;
+
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_NOCKSUM`, from `<netinet/udp.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, windows_x86_64. */
 export const UDP_NOCKSUM: number | undefined = c.UDP_NOCKSUM;
 
-/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_NO_CHECK6_RX`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_NO_CHECK6_RX`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const UDP_NO_CHECK6_RX: number = c.UDP_NO_CHECK6_RX;
 
-/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_NO_CHECK6_TX`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_NO_CHECK6_TX`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const UDP_NO_CHECK6_TX: number = c.UDP_NO_CHECK6_TX;
 
-/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_SEGMENT`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** UDP socket option or value (level `IPPROTO_UDP`) `UDP_SEGMENT`, from `<netinet/udp.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const UDP_SEGMENT: number = c.UDP_SEGMENT;
 
-/** VSOCK address `VMADDR_CID_ANY`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK address `VMADDR_CID_ANY`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const VMADDR_CID_ANY: number = c.VMADDR_CID_ANY;
 
-/** VSOCK address `VMADDR_CID_HOST`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK address `VMADDR_CID_HOST`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const VMADDR_CID_HOST: number = c.VMADDR_CID_HOST;
 
-/** VSOCK address `VMADDR_CID_HYPERVISOR`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK address `VMADDR_CID_HYPERVISOR`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const VMADDR_CID_HYPERVISOR: number = c.VMADDR_CID_HYPERVISOR;
 
-/** VSOCK address `VMADDR_CID_LOCAL`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK address `VMADDR_CID_LOCAL`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const VMADDR_CID_LOCAL: number = c.VMADDR_CID_LOCAL;
 
-/** VSOCK address `VMADDR_FLAG_TO_HOST`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK address `VMADDR_FLAG_TO_HOST`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const VMADDR_FLAG_TO_HOST: number = c.VMADDR_FLAG_TO_HOST;
 
-/** VSOCK address `VMADDR_PORT_ANY`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK address `VMADDR_PORT_ANY`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const VMADDR_PORT_ANY: number = c.VMADDR_PORT_ANY;
 
-/** VSOCK constant `VM_SOCKETS_INVALID_VERSION`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */
+/** VSOCK constant `VM_SOCKETS_INVALID_VERSION`, from `<linux/vm_sockets.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const VM_SOCKETS_INVALID_VERSION: number = c.VM_SOCKETS_INVALID_VERSION;
 
 /** Error number `EAGAIN`, from `<asm-generic/errno-base.h>`. */

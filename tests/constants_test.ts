@@ -230,8 +230,8 @@ function checkLayout(platform: string, name: string, s: StructLayout): string[] 
   return [...new Set(errs)];
 }
 
-Deno.test("each table, darwin too: struct layouts are self-consistent", () => {
-  for (const t of [...TABLES, ...DARWIN]) {
+Deno.test("each table, darwin and windows too: struct layouts are self-consistent", () => {
+  for (const t of [...TABLES, ...DARWIN, tableFor("windows_x86_64")]) {
     const errs: string[] = [];
     for (const [name, s] of Object.entries(t.structs)) {
       errs.push(...checkLayout(t.platform, name, s));
@@ -291,11 +291,17 @@ Deno.test("darwin tables: every sockaddr starts with a length byte and an 8-bit 
   }
 });
 
-Deno.test("public.ts: a name only macOS lacks is typed number and documented as absent", async () => {
+Deno.test("public.ts: a name only macOS or Windows lacks is typed number and documented as absent", async () => {
   const text = await Deno.readTextFile(new URL("../constants/public.ts", import.meta.url));
   assertStringIncludes(
     text,
-    "Not defined (`undefined`) on darwin_x86_64, darwin_aarch64. */\nexport const AF_PACKET: number =",
+    "Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */\n" +
+      "export const AF_PACKET: number =",
+  );
+  // only Windows lacks it
+  assertStringIncludes(
+    text,
+    "Not defined (`undefined`) on windows_x86_64. */\nexport const EAI_SYSTEM: number =",
   );
   // one Linux lacks: possibly undefined in the type
   assertStringIncludes(text, "export const SO_NOSIGPIPE: number | undefined =");
@@ -433,6 +439,7 @@ Deno.test("tableFor: unknown platform throws, naming it and the supported ones",
     "darwin_x86_64",
     "linux_aarch64",
     "linux_x86_64",
+    "windows_x86_64",
   ]);
 });
 

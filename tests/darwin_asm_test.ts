@@ -1,15 +1,15 @@
 /**
  * The assembly reader the macOS tables are generated with
  * (`constants/_gen/asm.ts`), on the real output of every compiler it reads:
- * gcc for Linux x86_64 and aarch64 (GNU as, ELF) and `zig cc` for macOS
- * x86_64 and arm64 (LLVM, Mach-O). The expected bytes are built here with a
- * DataView, independently of the reader.
+ * gcc for Linux x86_64 and aarch64 (GNU as, ELF), `zig cc` for macOS
+ * x86_64 and arm64 (LLVM, Mach-O) and for Windows x86_64 (LLVM, COFF). The
+ * expected bytes are built here with a DataView, independently of the reader.
  */
 
 import { assertEquals, assertThrows } from "@std/assert";
 import { type AsmDialect, readAsmData, readAsmWords } from "../constants/_gen/asm.ts";
 import { zig } from "../constants/_gen/zig.ts";
-import { DARWIN_ARCHES } from "../constants/_gen/spec.ts";
+import { DARWIN_ARCHES, WINDOWS_ARCHES } from "../constants/_gen/spec.ts";
 
 const zigTarget = (arch: string) => DARWIN_ARCHES.find((a) => a.name === arch)!.zig;
 
@@ -91,6 +91,14 @@ const TARGETS: { name: string; cc: () => Promise<string[] | undefined>; dialect:
       return z ? [z, "cc", "-target", zigTarget("aarch64"), "-g0"] : undefined;
     },
     dialect: { word: 4, underscore: true },
+  },
+  {
+    name: "zig cc, Windows x86_64 (COFF)",
+    cc: async () => {
+      const z = await zigPath();
+      return z ? [z, "cc", "-target", WINDOWS_ARCHES[0].zig, "-g0"] : undefined;
+    },
+    dialect: { word: 2, underscore: false },
   },
 ];
 

@@ -10,7 +10,9 @@
  *   `.long`/`.int`, `.value`/`.hword`/`.short`, `.byte`, `.zero`/`.space`,
  *   comments `#` (x86) or `//` (aarch64);
  * - LLVM, Mach-O (`zig cc -target *-macos`): `_name:`, `.quad`, `.long`,
- *   `.short`, `.byte`, `.space`/`.zero`, comments `;` or `##`.
+ *   `.short`, `.byte`, `.space`/`.zero`, comments `;` or `##`;
+ * - LLVM, COFF (`zig cc -target x86_64-windows-gnu`): `name:`, `.quad`,
+ *   ..., comments `#`, the object ended by `.addrsig` or a `.def` block.
  *
  * `.word` is 2 bytes on x86 and 4 on aarch64, so the caller says which.
  * Anything else between the label and the end of the object (a symbol
@@ -69,6 +71,11 @@ const ENDERS = new Set([
   "previous",
   "popsection",
   "pushsection",
+  "addrsig",
+  "addrsig_sym",
+  "def",
+  "scl",
+  "endef",
 ]);
 
 function stripComment(line: string): string {

@@ -21,6 +21,9 @@
  *      `zig cc -target <arch>-macos.13.0`): read everything from the
  *      emitted **assembly** (`asm.ts`); nothing runs, and the table has no
  *      errno messages (macOS's `strerror()` gives them at run time);
+ *    - Windows (x86_64; the mingw-w64 headers inside the same package,
+ *      `zig cc -target x86_64-windows-gnu`): the same, and its errno table
+ *      follows CPython's `errno` module there (`winerrno.ts`);
  * 5. add the few CPython constants the headers lack (`fallback.ts`);
  * 6. render the tables and `public.ts`, formatted with `deno fmt`
  *    (`render.ts`).
@@ -34,7 +37,7 @@
  *     deno run -A constants/_gen/gen.ts [--only P[,P...]] [--arch A] [--check] [--prove-asm] [--keep]
  *
  * `--only` picks which tables are generated (platforms such as
- * `linux_x86_64`, `darwin_aarch64`; default all; `--arch x86_64` means
+ * `linux_x86_64`, `darwin_aarch64`, `windows_x86_64`; default all; `--arch x86_64` means
  * `--only linux_x86_64`); a table not generated is read back from disk to
  * render `public.ts`. `--check` writes nothing and exits 1 with a diff
  * summary if a generated file would change. `--prove-asm` only runs the
@@ -52,8 +55,10 @@ import {
   OS_SPECS,
   SIZES,
   type TranslationUnit,
+  WINDOWS_ARCHES,
 } from "./spec.ts";
-import { FALLBACK } from "./fallback.ts";
+import { FALLBACK, OVERRIDE } from "./fallback.ts";
+import { windowsErrno } from "./winerrno.ts";
 import type { PlatformTable } from "../types.ts";
 import { cmp, log, mustRun, run } from "./proc.ts";
 import { type Candidate, collect, type Dropped, parseScan, prefilter, unitSource } from "./scan.ts";
@@ -125,6 +130,20 @@ const TARGETS: readonly Target[] = [
       dialect: { word: a.name === "x86_64" ? 2 : 4, underscore: true },
     }),
   })),
+  ...WINDOWS_ARCHES.map((a): Target => ({
+    platform: `windows_${a.name}`,
+    os: "windows",
+    arch: a.name,
+    method: "asm",
+    select: `--only windows_${a.name}`,
+    toolchain: async () => ({
+      cc: [await zig(), "cc", "-target", a.zig, "-g0"],
+      errorFlags: CLANG_ERRORS,
+      runner: null,
+      // COFF on x86_64: no leading underscore on C symbols.
+      dialect: { word: 2, underscore: false },
+    }),
+  })),
 ];
 
 // ---------------------------------------------------------------------------
@@ -155,7 +174,7 @@ async function prepare(target: Target, dir: string): Promise<Prepared> {
     const src = `${dir}/scan_${unit.name}.c`;
     await Deno.writeTextFile(src, unitSource(os, unit));
     const scan = parseScan(await mustRun([...tc.cc, "-E", "-dD", src]));
-    let cands = collect(unit, scan, dropped).filter((c) => !seen.has(c.out));
+    let cands = collect(os, unit, scan, dropped).filter((c) => !seen.has(c.out));
     cands = await prefilter(tc.cc as string[], dir, os, unit, cands, dropped);
     for (const c of cands) {
       seen.add(c.out);
@@ -204,7 +223,13 @@ async function generate(p: Prepared, method: "run" | "asm"): Promise<Generated> 
     else constants[name] = Number(big);
   }
 
-  // 5. CPython values for names the headers lack (a header value wins).
+  // 5. CPython values for names the headers lack (a header value wins),
+  // and where CPython's headers disagree with these (OVERRIDE).
+  for (const [name, value] of Object.entries(OVERRIDE[target.os])) {
+    if (!(name in constants)) throw new Error(`gen: ${target.platform}: no ${name} to override`);
+    log(`gen: ${target.platform}: ${name} is ${value} as in CPython, not ${constants[name]}`);
+    constants[name] = value;
+  }
   const fallbacks: string[] = [];
   for (const [name, value] of Object.entries(FALLBACK[target.os])) {
     if (!(name in constants)) {
@@ -213,13 +238,36 @@ async function generate(p: Prepared, method: "run" | "asm"): Promise<Generated> 
     }
   }
 
-  // errno: number → [primary name, message?]. The primary name is the one
-  // not defined as another E-name (EAGAIN, not EWOULDBLOCK), as
-  // errno.errorcode.
+  const aliases = new Set(m.cands.filter((c) => c.errno && c.aliasOf).map((c) => c.out));
+  const errnoTable = target.os === "windows"
+    ? windowsErrno(errnoNames, aliases)
+    : posixErrno(target, errnoNames, aliases, withMessages ? m.messages : undefined);
+
+  const table: PlatformTable = {
+    platform: target.platform,
+    constants,
+    sizes: m.sizes as unknown as PlatformTable["sizes"],
+    structs: m.structs,
+    ...errnoTable,
+  };
+  checkComplete(table, target.os);
+  return { table, fallbacks: fallbacks.sort(cmp), dropped };
+}
+
+/**
+ * errno: number → [primary name, message?]. The primary name is the one not
+ * defined as another E-name (EAGAIN, not EWOULDBLOCK), as errno.errorcode.
+ */
+function posixErrno(
+  target: Target,
+  errnoNames: Record<string, number>,
+  aliases: ReadonlySet<string>,
+  messages: ReadonlyMap<number, string> | undefined,
+): Pick<PlatformTable, "errno" | "errnoNames"> {
   const errno: Record<number, readonly [string, string?]> = {};
   const primaries = new Map<number, string[]>();
   for (const [name, n] of Object.entries(errnoNames)) {
-    if (byName.get(name)?.aliasOf) continue;
+    if (aliases.has(name)) continue;
     primaries.set(n, [...(primaries.get(n) ?? []), name]);
   }
   for (const [n, names] of [...primaries].sort((a, b) => a[0] - b[0])) {
@@ -227,19 +275,9 @@ async function generate(p: Prepared, method: "run" | "asm"): Promise<Generated> 
     if (names.length > 1) {
       log(`gen: ${target.platform}: errno ${n} has several primary names: ${names}`);
     }
-    errno[n] = withMessages ? [names[0], m.messages.get(n) ?? ""] : [names[0]];
+    errno[n] = messages ? [names[0], messages.get(n) ?? ""] : [names[0]];
   }
-
-  const table: PlatformTable = {
-    platform: target.platform,
-    constants,
-    sizes: m.sizes as unknown as PlatformTable["sizes"],
-    structs: m.structs,
-    errno,
-    errnoNames,
-  };
-  checkComplete(table, target.os);
-  return { table, fallbacks: fallbacks.sort(cmp), dropped };
+  return { errno, errnoNames };
 }
 
 function checkComplete(t: PlatformTable, osName: Os): void {
@@ -409,8 +447,14 @@ async function main(): Promise<number> {
       }
       tables.push(table);
       if (prep) {
-        for (const [k, v] of prep.headers) if (!headers.has(k)) headers.set(k, v);
-        for (const [k, v] of prep.renamed) if (!renamed.has(k)) renamed.set(k, v);
+        // The first table that has a name documents it: its header, and
+        // the header's own name when that table renames it.
+        for (const [k, v] of prep.headers) {
+          if (headers.has(k)) continue;
+          headers.set(k, v);
+          const r = prep.renamed.get(k);
+          if (r !== undefined) renamed.set(k, r);
+        }
       }
     }
     if (!proven) {

@@ -19,7 +19,7 @@ import type { StructLayout } from "../types.ts";
 import { type AsmDialect, readAsmWords } from "./asm.ts";
 import { mustRun, run } from "./proc.ts";
 import { type Candidate, type Dropped, unitSource } from "./scan.ts";
-import { type OsSpec, SIZES, type TranslationUnit } from "./spec.ts";
+import { type OsSpec, sizeExprs, structType, type TranslationUnit } from "./spec.ts";
 
 /** How to compile for (and maybe run on) one target. */
 export interface Toolchain {
@@ -109,18 +109,19 @@ function runProbeSource(
     );
   }
   if (withStructs) {
-    for (const [key, expr] of Object.entries(SIZES)) {
+    for (const [key, expr] of Object.entries(sizeExprs(os))) {
       lines.push(
         `  printf("Z\\t${key}\\t%llu\\n", (unsigned long long)(${expr}));`,
       );
     }
     for (const [s, fields] of Object.entries(os.structs)) {
+      const t = structType(os, s);
       lines.push(
-        `  printf("S\\t${s}\\t%zu\\t%zu\\n", sizeof(struct ${s}), _Alignof(struct ${s}));`,
+        `  printf("S\\t${s}\\t%zu\\t%zu\\n", sizeof(${t}), _Alignof(${t}));`,
       );
       for (const f of fields) {
         lines.push(
-          `  printf("F\\t${s}\\t${f}\\t%zu\\t%zu\\n", offsetof(struct ${s}, ${f}), sizeof(((struct ${s} *)0)->${f}));`,
+          `  printf("F\\t${s}\\t${f}\\t%zu\\t%zu\\n", offsetof(${t}, ${f}), sizeof(((${t} *)0)->${f}));`,
         );
       }
     }
@@ -162,13 +163,16 @@ function asmProbeSource(
   lines.push(`  0\n};`);
   if (withStructs) {
     lines.push(`const unsigned long long probe_z[] = {`);
-    for (const expr of Object.values(SIZES)) lines.push(`  (unsigned long long)(${expr}),`);
+    for (const expr of Object.values(sizeExprs(os))) {
+      lines.push(`  (unsigned long long)(${expr}),`);
+    }
     lines.push(`};`);
     lines.push(`const unsigned long long probe_s[] = {`);
     for (const [s, fields] of Object.entries(os.structs)) {
-      lines.push(`  sizeof(struct ${s}), _Alignof(struct ${s}),`);
+      const t = structType(os, s);
+      lines.push(`  sizeof(${t}), _Alignof(${t}),`);
       for (const f of fields) {
-        lines.push(`  offsetof(struct ${s}, ${f}), sizeof(((struct ${s} *)0)->${f}),`);
+        lines.push(`  offsetof(${t}, ${f}), sizeof(((${t} *)0)->${f}),`);
       }
     }
     lines.push(`};`);
@@ -311,7 +315,7 @@ export async function measureFromAsm(
     });
     final.push(...r.cands);
     if (i !== 0) continue;
-    const keys = Object.keys(SIZES);
+    const keys = Object.keys(sizeExprs(os));
     readAsmWords(asm, "probe_z", keys.length, tc.dialect).forEach((v, k) => {
       sizes[keys[k]] = Number(v);
     });

