@@ -34,6 +34,7 @@ import {
   config,
   deno,
   killAll,
+  kindOf,
   live,
   log,
   measure,
@@ -149,13 +150,13 @@ const P = opts.quick
 // ------------------------------------------------------------- section a/d --
 
 function echoServerCmd(c: Comp, bins: Record<string, string>): string[] {
-  if (c.id === "ours") return deno("ours_echo_server.ts");
+  if (kindOf(c) === "ours") return deno("ours_echo_server.ts");
   if (c.id === "deno") return deno("deno_native_echo_server.ts");
   return [bins.echo_epoll];
 }
 
 async function startEchoServer(c: Comp, bins: Record<string, string>): Promise<[Proc, number]> {
-  const server = new Proc(`${c.label} server`, echoServerCmd(c, bins));
+  const server = new Proc(`${c.label} server`, echoServerCmd(c, bins), c.env);
   const port = Number(await server.line(STARTUP_S, "its port"));
   if (!Number.isInteger(port) || port <= 0) throw new Error(`${c.label} server printed no port`);
   return [server, port];
@@ -246,7 +247,7 @@ async function sectionPingpong(
 ): Promise<void> {
   log("\n== b: sync ping-pong ==");
   const cmd = (c: Comp, ...args: string[]): string[] => {
-    if (c.id === "ours") return deno("ours_pingpong.ts", ...args);
+    if (kindOf(c) === "ours") return deno("ours_pingpong.ts", ...args);
     if (c.id === "deno") return deno("deno_native_pingpong.ts", ...args);
     if (c.id === "python") return ["python3", BENCH_DIR + "py_pingpong.py", ...args];
     return [bins!.pingpong, ...args];
@@ -264,6 +265,7 @@ async function sectionPingpong(
           const server = new Proc(
             `${c.label} server`,
             kind === "tcp" ? cmd(c, "server", "tcp") : cmd(c, "server", "unix", path),
+            c.env,
           );
           const ready = await server.line(STARTUP_S, "its port");
           const where = kind === "tcp" ? ready : path;
@@ -273,6 +275,7 @@ async function sectionPingpong(
           const client = new Proc(
             `${c.label} client`,
             cmd(c, "client", kind, where, String(size), String(P.ppCount), String(P.ppMaxS)),
+            c.env,
           );
           const res = await client.json(STARTUP_S + P.ppMaxS + 5, "its result");
           if (!(res.roundtrips > 0)) throw new Error(`${c.label}: no round trips`);
@@ -290,8 +293,8 @@ async function sectionBulk(comps: Comp[], bins: Record<string, string> | null): 
   const mib = P.bulkBytes / 2 ** 20;
   log(`\n== c: bulk ${mib >= 1024 ? `${mib / 1024} GiB` : `${mib} MiB`} over loopback TCP ==`);
   const cmd = (c: Comp, ...args: string[]): string[] => {
-    if (c.id === "ours-sync") return deno("ours_bulk.ts", "sync", ...args);
-    if (c.id === "ours-async") return deno("ours_bulk.ts", "async", ...args);
+    if (kindOf(c) === "ours-sync") return deno("ours_bulk.ts", "sync", ...args);
+    if (kindOf(c) === "ours-async") return deno("ours_bulk.ts", "async", ...args);
     if (c.id === "deno") return deno("deno_native_bulk.ts", ...args);
     return [bins!.bulk, ...args];
   };
@@ -304,12 +307,13 @@ async function sectionBulk(comps: Comp[], bins: Record<string, string> | null): 
       { key: "cpu_per_gib", label: "CPU s/GiB (both ends)", better: "lower", digits: 2 },
     ],
     async (c) => {
-      const recv = new Proc(`${c.label} receiver`, cmd(c, "recv"));
+      const recv = new Proc(`${c.label} receiver`, cmd(c, "recv"), c.env);
       const port = await recv.line(STARTUP_S, "its port");
       if (!(Number(port) > 0)) throw new Error(`${c.label} receiver printed ${port}`);
       const send = new Proc(
         `${c.label} sender`,
         cmd(c, "send", port, String(P.bulkBytes), String(256 * 1024), String(P.bulkMaxS)),
+        c.env,
       );
       const s = await send.json(STARTUP_S + P.bulkMaxS + 10, "its result");
       const r = await recv.json(10, "its result");
