@@ -415,7 +415,7 @@ export function table(): string {
       `| ${r.test} | ${r.metric} ${arrow} | ${r.comp.label} | ${fmt(m, r.digits)}${n} | ${
         fmt(lo, r.digits)
       } – ${fmt(hi, r.digits)} | ${r === baseDeno ? "1.00×" : ratio(m, baseDeno)} | ${
-        r.comp.group === "c" && baseC === r ? "1.00×" : ratio(m, baseC)
+        baseC === r ? "1.00×" : ratio(m, baseC)
       } |`,
     );
   }

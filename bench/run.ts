@@ -2,7 +2,7 @@
  * Benchmark orchestrator for `@libc/socket`: this library against `Deno.listen`
  * / `Deno.connect`, C programs and (for ping-pong) python3, in one invocation.
  *
- *   deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f] [--write]
+ *   deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f,g] [--write]
  *                            [--competitors ours,deno,c,python]
  *
  * Sections:
@@ -14,6 +14,10 @@
  *   e  redis-benchmark -t ping against a RESP PING server: ours, Deno.listen and
  *      redis-server; requests/s and server CPU µs per request (see _redis.ts)
  *   f  UDP, 64-byte datagrams on loopback: a sink and an echo (see _udp.ts)
+ *   g  h2load --h1 (HTTP/1.1 keep-alive, one request in flight per connection)
+ *      at 10/100/1000 connections against a minimal responder: ours, Deno.listen
+ *      and Deno.serve; requests/s and server CPU µs per request (see _h2load.ts).
+ *      Needs h2load (Debian nghttp2-client); skipped with a message without it
  *
  * Competitors alternate within each round (round 1: A B C, round 2: A B C, …);
  * the table shows the median over the rounds, the min–max spread and the ratio
@@ -44,6 +48,7 @@ import {
   table,
   withTimeout,
 } from "./_harness.ts";
+import { HTTP_COMPS, sectionHttp } from "./_h2load.ts";
 import { sectionRedis } from "./_redis.ts";
 import { sectionUdp, UDP_COMPS } from "./_udp.ts";
 
@@ -57,11 +62,13 @@ interface Options {
   competitors: Set<string> | null;
 }
 
+const SECTIONS = ["a", "b", "c", "d", "e", "f", "g"];
+
 function usage(code: number): never {
   console.error(
-    "usage: deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f] [--write]\n" +
+    "usage: deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f,g] [--write]\n" +
       "                               [--competitors ours,deno,c,python]\n" +
-      "  sections: a=echo b=pingpong c=bulk d=idle e=redis f=udp",
+      "  sections: a=echo b=pingpong c=bulk d=idle e=redis f=udp g=http",
   );
   Deno.exit(code);
 }
@@ -70,7 +77,7 @@ function parseOptions(args: string[]): Options {
   const o: Options = {
     rounds: 0,
     quick: false,
-    only: new Set(["a", "b", "c", "d", "e", "f"]),
+    only: new Set(SECTIONS),
     write: false,
     competitors: null,
   };
@@ -81,6 +88,7 @@ function parseOptions(args: string[]): Options {
     idle: "d",
     redis: "e",
     udp: "f",
+    http: "g",
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -105,7 +113,7 @@ function parseOptions(args: string[]): Options {
     Deno.exit(2);
   }
   for (const s of o.only) {
-    if (!["a", "b", "c", "d", "e", "f"].includes(s)) {
+    if (!SECTIONS.includes(s)) {
       console.error(`unknown section ${s}`);
       usage(2);
     }
@@ -131,6 +139,7 @@ const P = opts.quick
     idleSeconds: 0.5,
     redis: { requests: { c50p1: 5_000, c50p16: 20_000, c500p1: 5_000 } },
     udp: { seconds: 0.5 },
+    http: { requests: { c10: 5_000, c100: 10_000, c1000: 20_000 }, warmup: 1_000 },
   }
   : {
     echoConns: [10, 100, 1000],
@@ -145,6 +154,7 @@ const P = opts.quick
     idleSeconds: 5,
     redis: { requests: { c50p1: 200_000, c50p16: 2_000_000, c500p1: 200_000 } },
     udp: { seconds: 3 },
+    http: { requests: { c10: 200_000, c100: 200_000, c1000: 300_000 }, warmup: 20_000 },
   };
 
 // ------------------------------------------------------------- section a/d --
@@ -356,10 +366,14 @@ async function header(started: Date, notes: string[]): Promise<string> {
     `echo ${P.echoWarmup} s warm-up + ${P.echoMeasure} s measured per run; ping-pong ${
       P.ppCount.toLocaleString("en-US")
     } round trips` +
-    ` (cap ${P.ppMaxS} s); bulk ${
+    ` (cap ${P.ppMaxS} s); h2load ${
+      Object.values(P.http.requests).map((n) => n.toLocaleString("en-US")).join(" / ")
+    } requests at 10 / 100 / 1000 conns after ${
+      P.http.warmup.toLocaleString("en-US")
+    } warm-up requests; bulk ${
       P.bulkBytes / 2 ** 20
     } MiB in 256 KiB writes; idle ${P.idleConns} conns for ${P.idleSeconds} s.` +
-    ` Ratios divide this row's median by the Deno (Deno.listen/Deno.connect) and C medians; ↑ higher is better, ↓ lower is better.` +
+    ` Ratios divide this row's median by the Deno (Deno.listen/Deno.connect) and C medians (in section g, the "vs C" column divides by Deno.serve); ↑ higher is better, ↓ lower is better.` +
     ` CPU times come from /proc/<pid>/stat (10 ms ticks) for Deno processes and getrusage for C.`,
     ...notes.map((n) => `\n> ${n}`),
     "",
@@ -438,6 +452,11 @@ async function main(): Promise<number> {
     { id: "redis", label: "redis-server", group: "c" },
   ].filter((c) => ok(c as Comp) && (c.id !== "redis" || redisServer)) as Comp[];
 
+  const h2load = (await run(["h2load", "--version"])).ok;
+  if (opts.only.has("g") && !h2load) {
+    notes.push("section g skipped: h2load not found (Debian package nghttp2-client)");
+  }
+
   const tmp = await Deno.makeTempDir({ prefix: "libc-socket-bench-" });
   try {
     if (opts.only.has("a")) {
@@ -457,6 +476,10 @@ async function main(): Promise<number> {
     if (opts.only.has("f")) {
       if (bins) await sectionUdp(UDP_COMPS.filter(ok), bins, P.udp);
       else log("! section f skipped: needs gcc for c/udp.c");
+    }
+    if (opts.only.has("g")) {
+      if (h2load) await sectionHttp(HTTP_COMPS.filter(ok), P.http);
+      else log("! section g skipped: h2load not found (apt-get install nghttp2-client)");
     }
   } finally {
     killAll();
