@@ -3,7 +3,7 @@
  * / `Deno.connect`, C programs and (for ping-pong) python3, in one invocation.
  *
  *   deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f,g] [--write]
- *                            [--competitors ours,deno,c,python]
+ *                            [--competitors ours,deno,c,python] [--against GIT-REV]
  *
  * Sections:
  *   a  echo: 64-byte closed loop at 10/100/1000 connections, driven by c/loadgen.c;
@@ -26,12 +26,28 @@
  * bounded by a timeout and killed by its pid at the end (also on errors and on
  * SIGINT/SIGTERM).
  *
+ * A/B: `--against GIT-REV` also measures the library of another commit, in
+ * the same invocation. That commit is checked out with `git worktree add
+ * --detach` into a temp dir (removed at the end, also on errors and SIGINT);
+ * THIS tree's bench scripts run it, importing its `mod.ts` through
+ * `LIBC_SOCKET_BENCH_MOD` (see _lib.ts), so an old commit without a section's
+ * scripts still works. Every "ours" row gets a twin `ours … @<hash>` right
+ * after it (A and B alternate within each round; the other competitors run
+ * once per round), and a second table gives per section and load the ratio
+ * ours@this tree / ours@rev of each metric: throughput and CPU per request
+ * (see _ab.ts). If the other commit's library cannot be imported, the run
+ * goes on without twins and says why. E.g.
+ *
+ *   deno task bench --against HEAD~1 --only e,g
+ *
  * The C programs in bench/c are compiled with `gcc -O2` into
  * `$XDG_CACHE_HOME/libc-socket-bench/<hash>` (or `~/.cache/…`).
  *
  * @module
  */
+import { addWorktree, describeHere, type OtherTree, removeWorktree, withTwins } from "./_ab.ts";
 import {
+  abTable,
   BENCH_DIR,
   buildC,
   type Comp,
@@ -60,6 +76,7 @@ interface Options {
   only: Set<string>;
   write: boolean;
   competitors: Set<string> | null;
+  against: string | null;
 }
 
 const SECTIONS = ["a", "b", "c", "d", "e", "f", "g"];
@@ -67,7 +84,7 @@ const SECTIONS = ["a", "b", "c", "d", "e", "f", "g"];
 function usage(code: number): never {
   console.error(
     "usage: deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f,g] [--write]\n" +
-      "                               [--competitors ours,deno,c,python]\n" +
+      "                               [--competitors ours,deno,c,python] [--against GIT-REV]\n" +
       "  sections: a=echo b=pingpong c=bulk d=idle e=redis f=udp g=http",
   );
   Deno.exit(code);
@@ -80,6 +97,7 @@ function parseOptions(args: string[]): Options {
     only: new Set(SECTIONS),
     write: false,
     competitors: null,
+    against: null,
   };
   const aliases: Record<string, string> = {
     echo: "a",
@@ -101,6 +119,9 @@ function parseOptions(args: string[]): Options {
       o.only = new Set(value().split(",").map((s) => aliases[s.trim()] ?? s.trim()));
     } else if (flag === "--competitors") {
       o.competitors = new Set(value().split(",").map((s) => s.trim()));
+    } else if (flag === "--against") {
+      o.against = value();
+      if (o.against === "" || o.against.startsWith("-")) usage(2);
     } else if (flag === "--help" || flag === "-h") usage(0);
     else {
       console.error(`unknown option ${a}`);
@@ -341,7 +362,11 @@ async function sectionBulk(comps: Comp[], bins: Record<string, string> | null): 
   );
 }
 
-async function header(started: Date, notes: string[]): Promise<string> {
+async function header(
+  started: Date,
+  notes: string[],
+  ab: { here: string; other: OtherTree } | null,
+): Promise<string> {
   let cpu = "unknown CPU";
   try {
     cpu = /model name\s*:\s*(.*)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? cpu;
@@ -374,7 +399,12 @@ async function header(started: Date, notes: string[]): Promise<string> {
       P.bulkBytes / 2 ** 20
     } MiB in 256 KiB writes; idle ${P.idleConns} conns for ${P.idleSeconds} s.` +
     ` Ratios divide this row's median by the Deno (Deno.listen/Deno.connect) and C medians (in section g, the "vs C" column divides by Deno.serve); ↑ higher is better, ↓ lower is better.` +
-    ` CPU times come from /proc/<pid>/stat (10 ms ticks) for Deno processes and getrusage for C.`,
+    ` CPU times come from /proc/<pid>/stat (10 ms ticks) for Deno processes and getrusage for C.` +
+    (ab
+      ? ` A/B: rows "ours …" run this tree's library (${ab.here}${
+        ab.here.endsWith("+") ? ": uncommitted changes included" : ""
+      }), rows "ours … @${ab.other.short}" the library of --against ${ab.other.rev} (${ab.other.short}) with this tree's bench scripts, alternating within each round.`
+      : ""),
     ...notes.map((n) => `\n> ${n}`),
     "",
   ].join("\n");
@@ -457,34 +487,54 @@ async function main(): Promise<number> {
     notes.push("section g skipped: h2load not found (Debian package nghttp2-client)");
   }
 
+  let other: OtherTree | null = null;
   const tmp = await Deno.makeTempDir({ prefix: "libc-socket-bench-" });
   try {
+    if (opts.against !== null) {
+      if (oursWhy || !want("ours")) {
+        notes.push(`--against ${opts.against} ignored: no "ours" rows to compare`);
+      } else {
+        log(`checking out ${opts.against} into a temporary worktree …`);
+        try {
+          other = await addWorktree(opts.against);
+        } catch (e) {
+          log(`! ${e instanceof Error ? e.message : e}`);
+          return 2;
+        }
+        if (other.unusable) {
+          notes.push(`--against ${opts.against} (${other.short}): ${other.unusable}; no A/B rows`);
+          log(`! --against ${opts.against} (${other.short}): ${other.unusable}; no A/B rows`);
+        } else log(`A/B: ours (this tree) against ours @${other.short} (${other.dir})`);
+      }
+    }
+    const tw = (comps: Comp[]) => withTwins(comps, other);
     if (opts.only.has("a")) {
-      if (bins) await sectionEcho(serverComps, bins);
+      if (bins) await sectionEcho(tw(serverComps), bins);
       else log("! section a skipped: needs gcc for c/loadgen.c");
     }
-    if (opts.only.has("b")) await sectionPingpong(ppComps, bins, tmp);
-    if (opts.only.has("c")) await sectionBulk(bulkComps, bins);
+    if (opts.only.has("b")) await sectionPingpong(tw(ppComps), bins, tmp);
+    if (opts.only.has("c")) await sectionBulk(tw(bulkComps), bins);
     if (opts.only.has("d")) {
-      if (bins) await sectionIdle(serverComps, bins);
+      if (bins) await sectionIdle(tw(serverComps), bins);
       else log("! section d skipped: needs gcc for c/loadgen.c");
     }
     if (opts.only.has("e")) {
-      if (redisBenchmark) await sectionRedis(redisComps, P.redis);
+      if (redisBenchmark) await sectionRedis(tw(redisComps), P.redis);
       else log("! section e skipped: redis-benchmark not found (apt-get install redis-tools)");
     }
     if (opts.only.has("f")) {
-      if (bins) await sectionUdp(UDP_COMPS.filter(ok), bins, P.udp);
+      if (bins) await sectionUdp(tw(UDP_COMPS.filter(ok)), bins, P.udp);
       else log("! section f skipped: needs gcc for c/udp.c");
     }
     if (opts.only.has("g")) {
-      if (h2load) await sectionHttp(HTTP_COMPS.filter(ok), P.http);
+      if (h2load) await sectionHttp(tw(HTTP_COMPS.filter(ok)), P.http);
       else log("! section g skipped: h2load not found (apt-get install nghttp2-client)");
     }
   } finally {
     killAll();
     await Promise.all([...live].map((p) => p.kill()));
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    removeWorktree();
   }
 
   if (loadgenBusiest >= 0.9) {
@@ -495,7 +545,14 @@ async function main(): Promise<number> {
         "the fastest servers may be capped by it (and it competes with the server for the cores).",
     );
   }
-  const report = (await header(started, notes)) + "\n" + table() + "\n";
+  const ab = other && !other.unusable ? { here: await describeHere(), other } : null;
+  let report = (await header(started, notes, ab)) + "\n" + table() + "\n";
+  if (ab) {
+    report +=
+      `\n## A/B: this tree (${ab.here}) / --against ${ab.other.rev} (${ab.other.short})\n\n` +
+      "Medians of the same program on each library; ↑ metrics favour this tree above 1.00×, ↓ below.\n\n" +
+      abTable(ab.here, ab.other.short) + "\n";
+  }
   console.log("\n" + report);
   if (opts.write) {
     Deno.writeTextFileSync(BENCH_DIR + "results.md", report);
@@ -508,6 +565,7 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   Deno.addSignalListener(sig, async () => {
     const children = [...live];
     killAll();
+    removeWorktree();
     // reap them, so no zombie is left behind
     await withTimeout(Promise.all(children.map((p) => p.child.status)), 2, "children").catch(
       () => {},
@@ -515,7 +573,10 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     Deno.exit(130);
   });
 }
-globalThis.addEventListener("unload", killAll);
+globalThis.addEventListener("unload", () => {
+  killAll();
+  removeWorktree();
+});
 
 let code = 1;
 try {
@@ -524,5 +585,6 @@ try {
   console.error(e);
 } finally {
   killAll();
+  removeWorktree();
 }
 Deno.exit(code);
