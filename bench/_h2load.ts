@@ -14,6 +14,14 @@
  * with one thread, and is killed by its pid if it takes longer than a
  * generous time limit.
  *
+ * With 1000 connections h2load connects all at once. `Deno.listen` and
+ * `Deno.serve` listen with a backlog of 511 (not configurable), so ours does
+ * too. When a server accepts too slowly the kernel drops connection requests
+ * (`TcpExtListenOverflows` in `/proc/net/netstat`, counted around each run, for
+ * the whole network namespace) and those clients wait for a SYN retransmit
+ * (1 s, then 3 s), which h2load's requests/s include; the run's log line and the
+ * report's notes say when that happened ({@linkcode listenOverflows}).
+ *
  * There is no C competitor here: the table's "vs C" column divides by
  * `Deno.serve`, the native reference (its HTTP parsing and I/O are Rust).
  *
@@ -42,6 +50,22 @@ const SERVERS: Record<string, string> = {
   "deno": "deno_native_http_server.ts",
   "deno-serve": "deno_serve_http_server.ts",
 };
+
+/** Competitor label → connection requests dropped by a full accept queue during its runs. */
+export const listenOverflows: Map<string, number> = new Map();
+
+/** `TcpExt: ListenOverflows` of this network namespace, or NaN where unavailable. */
+function readListenOverflows(): number {
+  try {
+    const lines = Deno.readTextFileSync("/proc/net/netstat").split("\n");
+    for (let i = 0; i + 1 < lines.length; i++) {
+      if (!lines[i].startsWith("TcpExt:") || !lines[i + 1].startsWith("TcpExt:")) continue;
+      const k = lines[i].trim().split(/\s+/).indexOf("ListenOverflows");
+      if (k > 0) return Number(lines[i + 1].trim().split(/\s+/)[k]);
+    }
+  } catch { /* not Linux */ }
+  return NaN;
+}
 
 /** The slowest rate (requests/s) a run may have before it is killed as stuck. */
 const MIN_RATE = 1000;
@@ -116,10 +140,18 @@ export async function sectionHttp(comps: Comp[], sizes: HttpSizes): Promise<void
         const died = () => new Error(`${c.label} server died: ${server.stderrTail()}`);
         try {
           await h2load(port, Math.min(10, load.conns), sizes.warmup);
+          const drops0 = readListenOverflows();
           const before = procCpuSeconds(server.pid);
           const res = await h2load(port, load.conns, load.n);
           const after = procCpuSeconds(server.pid);
+          const drops = readListenOverflows() - drops0;
           if (server.exited) throw died();
+          if (drops > 0) {
+            listenOverflows.set(c.label, (listenOverflows.get(c.label) ?? 0) + drops);
+            log(
+              `    (${drops} connection requests dropped by a full accept queue during this run)`,
+            );
+          }
           return { rps: res.rps, cpu_us: ((after - before) / load.n) * 1e6 };
         } catch (e) {
           if (server.exited) throw died();

@@ -64,7 +64,7 @@ import {
   table,
   withTimeout,
 } from "./_harness.ts";
-import { HTTP_COMPS, sectionHttp } from "./_h2load.ts";
+import { HTTP_COMPS, listenOverflows, sectionHttp } from "./_h2load.ts";
 import { sectionRedis } from "./_redis.ts";
 import { sectionUdp, UDP_COMPS } from "./_udp.ts";
 
@@ -543,6 +543,13 @@ async function main(): Promise<number> {
         (loadgenBusiest * 100).toFixed(0)
       }% of a core in the echo runs: ` +
         "the fastest servers may be capped by it (and it competes with the server for the cores).",
+    );
+  }
+  if (listenOverflows.size > 0) {
+    notes.push(
+      "section g: a full accept queue dropped connection requests (TcpExtListenOverflows) in runs of " +
+        [...listenOverflows].map(([label, n]) => `${label} (${n})`).join(", ") +
+        "; those clients waited for a SYN retransmit (≥ 1 s), which their req/s include.",
     );
   }
   const ab = other && !other.unusable ? { here: await describeHere(), other } : null;
