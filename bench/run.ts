@@ -408,6 +408,17 @@ async function header(
 
 // ------------------------------------------------------------------- main --
 
+/** The private temp dir of this run (AF_UNIX sockets), removed at the end and on signals. */
+let benchTmp: string | null = null;
+
+function removeTmp(): void {
+  if (benchTmp === null) return;
+  try {
+    Deno.removeSync(benchTmp, { recursive: true });
+  } catch { /* already gone */ }
+  benchTmp = null;
+}
+
 async function main(): Promise<number> {
   const started = new Date();
   const notes: string[] = [];
@@ -485,6 +496,7 @@ async function main(): Promise<number> {
 
   let other: OtherTree | null = null;
   const tmp = await Deno.makeTempDir({ prefix: "libc-socket-bench-" });
+  benchTmp = tmp;
   try {
     if (opts.against !== null) {
       if (oursWhy || !want("ours")) {
@@ -529,7 +541,7 @@ async function main(): Promise<number> {
   } finally {
     killAll();
     await Promise.all([...live].map((p) => p.kill()));
-    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    removeTmp();
     removeWorktree();
   }
 
@@ -568,17 +580,19 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   Deno.addSignalListener(sig, async () => {
     const children = [...live];
     killAll();
-    removeWorktree();
     // reap them, so no zombie is left behind
     await withTimeout(Promise.all(children.map((p) => p.child.status)), 2, "children").catch(
       () => {},
     );
+    removeWorktree();
+    removeTmp();
     Deno.exit(130);
   });
 }
 globalThis.addEventListener("unload", () => {
   killAll();
   removeWorktree();
+  removeTmp();
 });
 
 let code = 1;
@@ -589,5 +603,6 @@ try {
 } finally {
   killAll();
   removeWorktree();
+  removeTmp();
 }
 Deno.exit(code);
