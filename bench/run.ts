@@ -16,8 +16,9 @@
  *   f  UDP, 64-byte datagrams on loopback: a sink and an echo (see _udp.ts)
  *   g  h2load --h1 (HTTP/1.1 keep-alive, one request in flight per connection)
  *      at 10/100/1000 connections against a minimal responder: ours, Deno.listen
- *      and Deno.serve; requests/s and server CPU µs per request (see _h2load.ts).
- *      Needs h2load (Debian nghttp2-client); skipped with a message without it
+ *      and Deno.serve; requests/s and server CPU µs per request in a measured
+ *      window after a warm-up (see _h2load.ts). Needs h2load (Debian
+ *      nghttp2-client); skipped with a message without it
  *
  * Competitors alternate within each round (round 1: A B C, round 2: A B C, …);
  * the table shows the median over the rounds, the min–max spread and the ratio
