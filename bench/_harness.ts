@@ -31,14 +31,15 @@ export class Proc {
   #stderr = "";
   #stdin: WritableStreamDefaultWriter<Uint8Array> | null;
 
-  constructor(name: string, cmd: string[]) {
+  /** Starts `cmd` with this environment plus `env` (e.g. a competitor's {@linkcode Comp.env}). */
+  constructor(name: string, cmd: string[], env: Record<string, string> = {}) {
     this.name = name;
     const child = new Deno.Command(cmd[0], {
       args: cmd.slice(1),
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1" },
+      env: { NO_COLOR: "1", ...env },
     }).spawn();
     this.child = child;
     this.pid = child.pid;
@@ -86,6 +87,29 @@ export class Proc {
         }
         this.#buf += value;
       }
+    };
+    try {
+      return await withTimeout(read(), seconds, `${this.name}: ${what}`);
+    } catch (e) {
+      if (e instanceof TimeoutError) throw new Error(e.message + this.#why());
+      throw e;
+    }
+  }
+
+  /**
+   * The rest of stdout up to EOF and the exit status; throws (the caller's
+   * cleanup kills the child) when that takes more than `seconds`.
+   */
+  async output(seconds: number, what: string): Promise<{ text: string; code: number }> {
+    const read = async () => {
+      let text = this.#buf;
+      this.#buf = "";
+      for (;;) {
+        const { value, done } = await this.#stdout.read();
+        if (done) break;
+        text += value;
+      }
+      return { text, code: (await this.child.status).code };
     };
     try {
       return await withTimeout(read(), seconds, `${this.name}: ${what}`);
@@ -230,6 +254,15 @@ export interface Comp {
   group: "ours" | "deno" | "c" | "python";
   /** The id of the C row this row's "vs C" ratio divides by (default: the first C row). */
   vsC?: string;
+  /** Extra environment for this competitor's processes (see `Proc`). */
+  env?: Record<string, string>;
+  /** For `--against`: the id of the row (this tree) that this row (the other commit) twins. */
+  twinOf?: string;
+}
+
+/** Which program a competitor runs: its own id, or for an `--against` twin the id it twins. */
+export function kindOf(c: Comp): string {
+  return c.twinOf ?? c.id;
 }
 
 export const deno = (
@@ -381,9 +414,36 @@ export function table(): string {
     out.push(
       `| ${r.test} | ${r.metric} ${arrow} | ${r.comp.label} | ${fmt(m, r.digits)}${n} | ${
         fmt(lo, r.digits)
-      } – ${fmt(hi, r.digits)} | ${r.comp.group === "deno" ? "1.00×" : ratio(m, baseDeno)} | ${
-        r.comp.group === "c" && baseC === r ? "1.00×" : ratio(m, baseC)
+      } – ${fmt(hi, r.digits)} | ${r === baseDeno ? "1.00×" : ratio(m, baseDeno)} | ${
+        baseC === r ? "1.00×" : ratio(m, baseC)
       } |`,
+    );
+  }
+  return out.join("\n");
+}
+
+/**
+ * For `--against`: each row of this tree's library next to its twin from the
+ * other commit, and the ratio of their medians (this tree / other commit). For
+ * a ↑ metric a ratio above 1 means this tree is better, for a ↓ metric below 1.
+ */
+export function abTable(here: string, there: string): string {
+  const out = [
+    `| Benchmark | Metric | Competitor | ${here} | ${there} | ${here} / ${there} |`,
+    "| --- | --- | --- | ---: | ---: | ---: |",
+  ];
+  for (const b of rows) {
+    if (!b.comp.twinOf) continue;
+    const a = rows.find((x) =>
+      x.test === b.test && x.metric === b.metric && x.comp.id === b.comp.twinOf
+    );
+    if (!a) continue;
+    const arrow = a.better === "higher" ? "↑" : "↓";
+    const med = (r: Row) =>
+      r.values.length ? fmt(median(r.values), r.digits) : r.errors.length ? "failed" : "—";
+    const q = a.values.length && b.values.length ? ratio(median(a.values), b) : "—";
+    out.push(
+      `| ${a.test} | ${a.metric} ${arrow} | ${a.comp.label} | ${med(a)} | ${med(b)} | ${q} |`,
     );
   }
   return out.join("\n");

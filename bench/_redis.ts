@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { type Comp, deno, log, measure, Proc, run, STARTUP_S } from "./_harness.ts";
+import { type Comp, deno, kindOf, log, measure, Proc, run, STARTUP_S } from "./_harness.ts";
 import { procCpuSeconds } from "./_util.ts";
 
 /** Requests per `redis-benchmark` test, by load, for full and quick runs. */
@@ -66,8 +66,8 @@ async function startServer(c: Comp): Promise<[Proc, number]> {
     await waitListening(port, STARTUP_S, p);
     return [p, port];
   }
-  const file = c.id === "ours" ? "ours_resp_server.ts" : "deno_native_resp_server.ts";
-  const p = new Proc(`${c.label} server`, deno(file));
+  const file = kindOf(c) === "ours" ? "ours_resp_server.ts" : "deno_native_resp_server.ts";
+  const p = new Proc(`${c.label} server`, deno(file), c.env);
   const port = Number(await p.line(STARTUP_S, "its port"));
   if (!Number.isInteger(port) || port <= 0) throw new Error(`${c.label} printed no port`);
   return [p, port];

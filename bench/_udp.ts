@@ -14,7 +14,17 @@
  *
  * @module
  */
-import { BENCH_DIR, type Comp, DENO, deno, log, measure, Proc, STARTUP_S } from "./_harness.ts";
+import {
+  BENCH_DIR,
+  type Comp,
+  DENO,
+  deno,
+  kindOf,
+  log,
+  measure,
+  Proc,
+  STARTUP_S,
+} from "./_harness.ts";
 import { procCpuSeconds } from "./_util.ts";
 
 /** Seconds each sink and echo run measures. */
@@ -35,7 +45,7 @@ export const UDP_COMPS: Comp[] = [
 
 function cmd(c: Comp, bins: Record<string, string>, ...args: string[]): string[] {
   const [role, ...rest] = args;
-  const how = c.id.split("-")[1] ?? "recvfrom";
+  const how = kindOf(c).split("-")[1] ?? "recvfrom";
   if (c.group === "ours") return deno("ours_udp.ts", role, how, ...rest);
   if (c.id === "deno") {
     return [
@@ -57,7 +67,7 @@ async function start(
   bins: Record<string, string>,
   ...args: string[]
 ): Promise<[Proc, string]> {
-  const p = new Proc(`${c.label} ${args[0]}`, cmd(c, bins, ...args));
+  const p = new Proc(`${c.label} ${args[0]}`, cmd(c, bins, ...args), c.env);
   const port = await p.line(STARTUP_S, "its port");
   if (!(Number(port) > 0)) throw new Error(`${c.label} printed ${port}`);
   return [p, port];

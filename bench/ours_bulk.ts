@@ -7,8 +7,10 @@
  *
  * @module
  */
-import * as socket from "../mod.ts";
+import { loadLibrary } from "./_lib.ts";
 import { intArg, println, procCpuSeconds } from "./_util.ts";
+
+const socket = await loadLibrary();
 
 const [mode, role, portArg, bytesArg, chunkArg, maxArg] = Deno.args;
 const useAsync = mode === "async";

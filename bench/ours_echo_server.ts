@@ -7,8 +7,10 @@
  *
  * @module
  */
-import * as socket from "../mod.ts";
+import { loadLibrary } from "./_lib.ts";
 import { exitOnStdinEof, println } from "./_util.ts";
+
+const socket = await loadLibrary();
 
 type Sock = ReturnType<typeof socket.socket>;
 

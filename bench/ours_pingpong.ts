@@ -7,8 +7,10 @@
  *
  * @module
  */
-import * as socket from "../mod.ts";
+import { loadLibrary } from "./_lib.ts";
 import { intArg, println } from "./_util.ts";
+
+const socket = await loadLibrary();
 
 const [role, kind, where, sizeArg, countArg, maxArg] = Deno.args;
 if ((role !== "server" && role !== "client") || (kind !== "tcp" && kind !== "unix")) {

@@ -8,9 +8,11 @@
  *
  * @module
  */
-import * as socket from "../mod.ts";
+import { loadLibrary } from "./_lib.ts";
 import { PONG_LENGTH, PONGS, PONGS_PER_WRITE, RespCounter } from "./_resp.ts";
 import { exitOnStdinEof, println } from "./_util.ts";
+
+const socket = await loadLibrary();
 
 type Sock = ReturnType<typeof socket.socket>;
 

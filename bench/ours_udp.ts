@@ -8,8 +8,10 @@
  *
  * @module
  */
-import * as socket from "../mod.ts";
+import { loadLibrary } from "./_lib.ts";
 import { exitOnStdinEof, intArg, println, procCpuSeconds } from "./_util.ts";
+
+const socket = await loadLibrary();
 
 const [role, how, secondsArg] = Deno.args;
 if (

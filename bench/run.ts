@@ -2,8 +2,8 @@
  * Benchmark orchestrator for `@libc/socket`: this library against `Deno.listen`
  * / `Deno.connect`, C programs and (for ping-pong) python3, in one invocation.
  *
- *   deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f] [--write]
- *                            [--competitors ours,deno,c,python]
+ *   deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f,g] [--write]
+ *                            [--competitors ours,deno,c,python] [--against GIT-REV]
  *
  * Sections:
  *   a  echo: 64-byte closed loop at 10/100/1000 connections, driven by c/loadgen.c;
@@ -14,6 +14,11 @@
  *   e  redis-benchmark -t ping against a RESP PING server: ours, Deno.listen and
  *      redis-server; requests/s and server CPU µs per request (see _redis.ts)
  *   f  UDP, 64-byte datagrams on loopback: a sink and an echo (see _udp.ts)
+ *   g  h2load --h1 (HTTP/1.1 keep-alive, one request in flight per connection)
+ *      at 10/100/1000 connections against a minimal responder: ours, Deno.listen
+ *      and Deno.serve; requests/s and server CPU µs per request in a measured
+ *      window after a warm-up (see _h2load.ts). Needs h2load (Debian
+ *      nghttp2-client); skipped with a message without it
  *
  * Competitors alternate within each round (round 1: A B C, round 2: A B C, …);
  * the table shows the median over the rounds, the min–max spread and the ratio
@@ -22,18 +27,35 @@
  * bounded by a timeout and killed by its pid at the end (also on errors and on
  * SIGINT/SIGTERM).
  *
+ * A/B: `--against GIT-REV` also measures the library of another commit, in
+ * the same invocation. That commit is checked out with `git worktree add
+ * --detach` into a temp dir (removed at the end, also on errors and SIGINT);
+ * THIS tree's bench scripts run it, importing its `mod.ts` through
+ * `LIBC_SOCKET_BENCH_MOD` (see _lib.ts), so an old commit without a section's
+ * scripts still works. Every "ours" row gets a twin `ours … @<hash>` right
+ * after it (A and B alternate within each round; the other competitors run
+ * once per round), and a second table gives per section and load the ratio
+ * ours@this tree / ours@rev of each metric: throughput and CPU per request
+ * (see _ab.ts). If the other commit's library cannot be imported, the run
+ * goes on without twins and says why. E.g.
+ *
+ *   deno task bench --against HEAD~1 --only e,g
+ *
  * The C programs in bench/c are compiled with `gcc -O2` into
  * `$XDG_CACHE_HOME/libc-socket-bench/<hash>` (or `~/.cache/…`).
  *
  * @module
  */
+import { addWorktree, describeHere, type OtherTree, removeWorktree, withTwins } from "./_ab.ts";
 import {
+  abTable,
   BENCH_DIR,
   buildC,
   type Comp,
   config,
   deno,
   killAll,
+  kindOf,
   live,
   log,
   measure,
@@ -43,6 +65,7 @@ import {
   table,
   withTimeout,
 } from "./_harness.ts";
+import { HTTP_COMPS, listenOverflows, sectionHttp } from "./_h2load.ts";
 import { sectionRedis } from "./_redis.ts";
 import { sectionUdp, UDP_COMPS } from "./_udp.ts";
 
@@ -54,13 +77,16 @@ interface Options {
   only: Set<string>;
   write: boolean;
   competitors: Set<string> | null;
+  against: string | null;
 }
+
+const SECTIONS = ["a", "b", "c", "d", "e", "f", "g"];
 
 function usage(code: number): never {
   console.error(
-    "usage: deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f] [--write]\n" +
-      "                               [--competitors ours,deno,c,python]\n" +
-      "  sections: a=echo b=pingpong c=bulk d=idle e=redis f=udp",
+    "usage: deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f,g] [--write]\n" +
+      "                               [--competitors ours,deno,c,python] [--against GIT-REV]\n" +
+      "  sections: a=echo b=pingpong c=bulk d=idle e=redis f=udp g=http",
   );
   Deno.exit(code);
 }
@@ -69,9 +95,10 @@ function parseOptions(args: string[]): Options {
   const o: Options = {
     rounds: 0,
     quick: false,
-    only: new Set(["a", "b", "c", "d", "e", "f"]),
+    only: new Set(SECTIONS),
     write: false,
     competitors: null,
+    against: null,
   };
   const aliases: Record<string, string> = {
     echo: "a",
@@ -80,6 +107,7 @@ function parseOptions(args: string[]): Options {
     idle: "d",
     redis: "e",
     udp: "f",
+    http: "g",
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -92,6 +120,9 @@ function parseOptions(args: string[]): Options {
       o.only = new Set(value().split(",").map((s) => aliases[s.trim()] ?? s.trim()));
     } else if (flag === "--competitors") {
       o.competitors = new Set(value().split(",").map((s) => s.trim()));
+    } else if (flag === "--against") {
+      o.against = value();
+      if (o.against === "" || o.against.startsWith("-")) usage(2);
     } else if (flag === "--help" || flag === "-h") usage(0);
     else {
       console.error(`unknown option ${a}`);
@@ -104,7 +135,7 @@ function parseOptions(args: string[]): Options {
     Deno.exit(2);
   }
   for (const s of o.only) {
-    if (!["a", "b", "c", "d", "e", "f"].includes(s)) {
+    if (!SECTIONS.includes(s)) {
       console.error(`unknown section ${s}`);
       usage(2);
     }
@@ -130,6 +161,7 @@ const P = opts.quick
     idleSeconds: 0.5,
     redis: { requests: { c50p1: 5_000, c50p16: 20_000, c500p1: 5_000 } },
     udp: { seconds: 0.5 },
+    http: { warmup: 1.5, seconds: 0.5 }, // a warm-up past the 1 s SYN retransmit, see _h2load.ts
   }
   : {
     echoConns: [10, 100, 1000],
@@ -144,18 +176,19 @@ const P = opts.quick
     idleSeconds: 5,
     redis: { requests: { c50p1: 200_000, c50p16: 2_000_000, c500p1: 200_000 } },
     udp: { seconds: 3 },
+    http: { warmup: 2, seconds: 4 },
   };
 
 // ------------------------------------------------------------- section a/d --
 
 function echoServerCmd(c: Comp, bins: Record<string, string>): string[] {
-  if (c.id === "ours") return deno("ours_echo_server.ts");
+  if (kindOf(c) === "ours") return deno("ours_echo_server.ts");
   if (c.id === "deno") return deno("deno_native_echo_server.ts");
   return [bins.echo_epoll];
 }
 
 async function startEchoServer(c: Comp, bins: Record<string, string>): Promise<[Proc, number]> {
-  const server = new Proc(`${c.label} server`, echoServerCmd(c, bins));
+  const server = new Proc(`${c.label} server`, echoServerCmd(c, bins), c.env);
   const port = Number(await server.line(STARTUP_S, "its port"));
   if (!Number.isInteger(port) || port <= 0) throw new Error(`${c.label} server printed no port`);
   return [server, port];
@@ -246,7 +279,7 @@ async function sectionPingpong(
 ): Promise<void> {
   log("\n== b: sync ping-pong ==");
   const cmd = (c: Comp, ...args: string[]): string[] => {
-    if (c.id === "ours") return deno("ours_pingpong.ts", ...args);
+    if (kindOf(c) === "ours") return deno("ours_pingpong.ts", ...args);
     if (c.id === "deno") return deno("deno_native_pingpong.ts", ...args);
     if (c.id === "python") return ["python3", BENCH_DIR + "py_pingpong.py", ...args];
     return [bins!.pingpong, ...args];
@@ -264,6 +297,7 @@ async function sectionPingpong(
           const server = new Proc(
             `${c.label} server`,
             kind === "tcp" ? cmd(c, "server", "tcp") : cmd(c, "server", "unix", path),
+            c.env,
           );
           const ready = await server.line(STARTUP_S, "its port");
           const where = kind === "tcp" ? ready : path;
@@ -273,6 +307,7 @@ async function sectionPingpong(
           const client = new Proc(
             `${c.label} client`,
             cmd(c, "client", kind, where, String(size), String(P.ppCount), String(P.ppMaxS)),
+            c.env,
           );
           const res = await client.json(STARTUP_S + P.ppMaxS + 5, "its result");
           if (!(res.roundtrips > 0)) throw new Error(`${c.label}: no round trips`);
@@ -290,8 +325,8 @@ async function sectionBulk(comps: Comp[], bins: Record<string, string> | null): 
   const mib = P.bulkBytes / 2 ** 20;
   log(`\n== c: bulk ${mib >= 1024 ? `${mib / 1024} GiB` : `${mib} MiB`} over loopback TCP ==`);
   const cmd = (c: Comp, ...args: string[]): string[] => {
-    if (c.id === "ours-sync") return deno("ours_bulk.ts", "sync", ...args);
-    if (c.id === "ours-async") return deno("ours_bulk.ts", "async", ...args);
+    if (kindOf(c) === "ours-sync") return deno("ours_bulk.ts", "sync", ...args);
+    if (kindOf(c) === "ours-async") return deno("ours_bulk.ts", "async", ...args);
     if (c.id === "deno") return deno("deno_native_bulk.ts", ...args);
     return [bins!.bulk, ...args];
   };
@@ -304,12 +339,13 @@ async function sectionBulk(comps: Comp[], bins: Record<string, string> | null): 
       { key: "cpu_per_gib", label: "CPU s/GiB (both ends)", better: "lower", digits: 2 },
     ],
     async (c) => {
-      const recv = new Proc(`${c.label} receiver`, cmd(c, "recv"));
+      const recv = new Proc(`${c.label} receiver`, cmd(c, "recv"), c.env);
       const port = await recv.line(STARTUP_S, "its port");
       if (!(Number(port) > 0)) throw new Error(`${c.label} receiver printed ${port}`);
       const send = new Proc(
         `${c.label} sender`,
         cmd(c, "send", port, String(P.bulkBytes), String(256 * 1024), String(P.bulkMaxS)),
+        c.env,
       );
       const s = await send.json(STARTUP_S + P.bulkMaxS + 10, "its result");
       const r = await recv.json(10, "its result");
@@ -327,7 +363,11 @@ async function sectionBulk(comps: Comp[], bins: Record<string, string> | null): 
   );
 }
 
-async function header(started: Date, notes: string[]): Promise<string> {
+async function header(
+  started: Date,
+  notes: string[],
+  ab: { here: string; other: OtherTree } | null,
+): Promise<string> {
   let cpu = "unknown CPU";
   try {
     cpu = /model name\s*:\s*(.*)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? cpu;
@@ -352,17 +392,33 @@ async function header(started: Date, notes: string[]): Promise<string> {
     `echo ${P.echoWarmup} s warm-up + ${P.echoMeasure} s measured per run; ping-pong ${
       P.ppCount.toLocaleString("en-US")
     } round trips` +
-    ` (cap ${P.ppMaxS} s); bulk ${
+    ` (cap ${P.ppMaxS} s); h2load ${P.http.warmup} s warm-up + ${P.http.seconds} s measured per run; bulk ${
       P.bulkBytes / 2 ** 20
     } MiB in 256 KiB writes; idle ${P.idleConns} conns for ${P.idleSeconds} s.` +
-    ` Ratios divide this row's median by the Deno (Deno.listen/Deno.connect) and C medians; ↑ higher is better, ↓ lower is better.` +
-    ` CPU times come from /proc/<pid>/stat (10 ms ticks) for Deno processes and getrusage for C.`,
+    ` Ratios divide this row's median by the Deno (Deno.listen/Deno.connect) and C medians (in section g, the "vs C" column divides by Deno.serve); ↑ higher is better, ↓ lower is better.` +
+    ` CPU times come from /proc/<pid>/stat (10 ms ticks) for Deno processes and getrusage for C.` +
+    (ab
+      ? ` A/B: rows "ours …" run this tree's library (${ab.here}${
+        ab.here.endsWith("+") ? ": uncommitted changes included" : ""
+      }), rows "ours … @${ab.other.short}" the library of --against ${ab.other.rev} (${ab.other.short}) with this tree's bench scripts, alternating within each round.`
+      : ""),
     ...notes.map((n) => `\n> ${n}`),
     "",
   ].join("\n");
 }
 
 // ------------------------------------------------------------------- main --
+
+/** The private temp dir of this run (AF_UNIX sockets), removed at the end and on signals. */
+let benchTmp: string | null = null;
+
+function removeTmp(): void {
+  if (benchTmp === null) return;
+  try {
+    Deno.removeSync(benchTmp, { recursive: true });
+  } catch { /* already gone */ }
+  benchTmp = null;
+}
 
 async function main(): Promise<number> {
   const started = new Date();
@@ -434,30 +490,60 @@ async function main(): Promise<number> {
     { id: "redis", label: "redis-server", group: "c" },
   ].filter((c) => ok(c as Comp) && (c.id !== "redis" || redisServer)) as Comp[];
 
+  const h2load = (await run(["h2load", "--version"])).ok;
+  if (opts.only.has("g") && !h2load) {
+    notes.push("section g skipped: h2load not found (Debian package nghttp2-client)");
+  }
+
+  let other: OtherTree | null = null;
   const tmp = await Deno.makeTempDir({ prefix: "libc-socket-bench-" });
+  benchTmp = tmp;
   try {
+    if (opts.against !== null) {
+      if (oursWhy || !want("ours")) {
+        notes.push(`--against ${opts.against} ignored: no "ours" rows to compare`);
+      } else {
+        log(`checking out ${opts.against} into a temporary worktree …`);
+        try {
+          other = await addWorktree(opts.against);
+        } catch (e) {
+          log(`! ${e instanceof Error ? e.message : e}`);
+          return 2;
+        }
+        if (other.unusable) {
+          notes.push(`--against ${opts.against} (${other.short}): ${other.unusable}; no A/B rows`);
+          log(`! --against ${opts.against} (${other.short}): ${other.unusable}; no A/B rows`);
+        } else log(`A/B: ours (this tree) against ours @${other.short} (${other.dir})`);
+      }
+    }
+    const tw = (comps: Comp[]) => withTwins(comps, other);
     if (opts.only.has("a")) {
-      if (bins) await sectionEcho(serverComps, bins);
+      if (bins) await sectionEcho(tw(serverComps), bins);
       else log("! section a skipped: needs gcc for c/loadgen.c");
     }
-    if (opts.only.has("b")) await sectionPingpong(ppComps, bins, tmp);
-    if (opts.only.has("c")) await sectionBulk(bulkComps, bins);
+    if (opts.only.has("b")) await sectionPingpong(tw(ppComps), bins, tmp);
+    if (opts.only.has("c")) await sectionBulk(tw(bulkComps), bins);
     if (opts.only.has("d")) {
-      if (bins) await sectionIdle(serverComps, bins);
+      if (bins) await sectionIdle(tw(serverComps), bins);
       else log("! section d skipped: needs gcc for c/loadgen.c");
     }
     if (opts.only.has("e")) {
-      if (redisBenchmark) await sectionRedis(redisComps, P.redis);
+      if (redisBenchmark) await sectionRedis(tw(redisComps), P.redis);
       else log("! section e skipped: redis-benchmark not found (apt-get install redis-tools)");
     }
     if (opts.only.has("f")) {
-      if (bins) await sectionUdp(UDP_COMPS.filter(ok), bins, P.udp);
+      if (bins) await sectionUdp(tw(UDP_COMPS.filter(ok)), bins, P.udp);
       else log("! section f skipped: needs gcc for c/udp.c");
+    }
+    if (opts.only.has("g")) {
+      if (h2load) await sectionHttp(tw(HTTP_COMPS.filter(ok)), P.http);
+      else log("! section g skipped: h2load not found (apt-get install nghttp2-client)");
     }
   } finally {
     killAll();
     await Promise.all([...live].map((p) => p.kill()));
-    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    removeTmp();
+    removeWorktree();
   }
 
   if (loadgenBusiest >= 0.9) {
@@ -468,7 +554,21 @@ async function main(): Promise<number> {
         "the fastest servers may be capped by it (and it competes with the server for the cores).",
     );
   }
-  const report = (await header(started, notes)) + "\n" + table() + "\n";
+  if (listenOverflows.size > 0) {
+    notes.push(
+      "section g: a full accept queue dropped connection requests (TcpExtListenOverflows) in runs of " +
+        [...listenOverflows].map(([label, n]) => `${label} (${n})`).join(", ") +
+        "; those clients waited for a SYN retransmit (≥ 1 s) during h2load's warm-up.",
+    );
+  }
+  const ab = other && !other.unusable ? { here: await describeHere(), other } : null;
+  let report = (await header(started, notes, ab)) + "\n" + table() + "\n";
+  if (ab) {
+    report +=
+      `\n## A/B: this tree (${ab.here}) / --against ${ab.other.rev} (${ab.other.short})\n\n` +
+      "Medians of the same program on each library; ↑ metrics favour this tree above 1.00×, ↓ below.\n\n" +
+      abTable(ab.here, ab.other.short) + "\n";
+  }
   console.log("\n" + report);
   if (opts.write) {
     Deno.writeTextFileSync(BENCH_DIR + "results.md", report);
@@ -485,10 +585,16 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     await withTimeout(Promise.all(children.map((p) => p.child.status)), 2, "children").catch(
       () => {},
     );
+    removeWorktree();
+    removeTmp();
     Deno.exit(130);
   });
 }
-globalThis.addEventListener("unload", killAll);
+globalThis.addEventListener("unload", () => {
+  killAll();
+  removeWorktree();
+  removeTmp();
+});
 
 let code = 1;
 try {
@@ -497,5 +603,7 @@ try {
   console.error(e);
 } finally {
   killAll();
+  removeWorktree();
+  removeTmp();
 }
 Deno.exit(code);
