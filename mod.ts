@@ -29,19 +29,31 @@
  * @module
  */
 
-export { getdefaulttimeout, setdefaulttimeout, Socket, SocketType } from "./socket.ts";
+export { getdefaulttimeout, setdefaulttimeout, Socket, SocketType } from "./socket/socket.ts";
 export type {
   AsyncOptions,
   RecvMsgIntoResult,
   RecvMsgResult,
   SendfileSource,
   SendmsgAfalgOptions,
-} from "./socket.ts";
-export { CMSG_LEN, CMSG_SPACE, packFds, packUcred, unpackFds, unpackUcred } from "./ancillary.ts";
-export type { AncData, Ucred } from "./ancillary.ts";
-export { close, dup, fromfd, recv_fds, send_fds, socket, socketpair } from "./functions.ts";
-export { create_connection, create_server, has_dualstack_ipv6, has_ipv6 } from "./connection.ts";
-export type { CreateConnectionOptions, CreateServerOptions } from "./connection.ts";
+} from "./socket/socket.ts";
+export {
+  CMSG_LEN,
+  CMSG_SPACE,
+  packFds,
+  packUcred,
+  unpackFds,
+  unpackUcred,
+} from "./socket/ancillary.ts";
+export type { AncData, Ucred } from "./socket/ancillary.ts";
+export { close, dup, fromfd, recv_fds, send_fds, socket, socketpair } from "./socket/functions.ts";
+export {
+  create_connection,
+  create_server,
+  has_dualstack_ipv6,
+  has_ipv6,
+} from "./socket/connection.ts";
+export type { CreateConnectionOptions, CreateServerOptions } from "./socket/connection.ts";
 export {
   getaddrinfo,
   getaddrinfoAsync,
@@ -55,11 +67,11 @@ export {
   getservbyname,
   getservbyport,
   sethostname,
-} from "./resolver.ts";
-export type { AddrInfo, HostEntry } from "./resolver.ts";
-export { inet_aton, inet_ntoa, inet_ntop, inet_pton } from "./inet.ts";
-export { htonl, htons, ntohl, ntohs } from "./byteorder.ts";
-export { if_indextoname, if_nameindex, if_nametoindex } from "./interfaces.ts";
+} from "./socket/resolver.ts";
+export type { AddrInfo, HostEntry } from "./socket/resolver.ts";
+export { inet_aton, inet_ntoa, inet_ntop, inet_pton } from "./socket/inet.ts";
+export { htonl, htons, ntohl, ntohs } from "./socket/byteorder.ts";
+export { if_indextoname, if_nameindex, if_nametoindex } from "./socket/interfaces.ts";
 export {
   BlockingIOError,
   BrokenPipeError,
@@ -81,7 +93,7 @@ export {
   ProcessLookupError,
   timeout,
   TimeoutError,
-} from "./errors.ts";
+} from "./core/errors.ts";
 export type {
   Address,
   AddressLike,
@@ -96,12 +108,12 @@ export type {
   TipcAddress,
   UnixAddress,
   VsockAddress,
-} from "./address.ts";
-export type { MmsgMessage, MmsgResult } from "./_mmsg.ts";
-export { packUdpSegment, udpGroSegment } from "./gso.ts";
-export { SocketFile } from "./makefile.ts";
-export type { SocketFileOptions } from "./makefile.ts";
-export type { Data } from "./_util.ts";
+} from "./socket/address.ts";
+export type { MmsgMessage, MmsgResult } from "./socket/_mmsg.ts";
+export { packUdpSegment, udpGroSegment } from "./socket/gso.ts";
+export { SocketFile } from "./socket/makefile.ts";
+export type { SocketFileOptions } from "./socket/makefile.ts";
+export type { Data } from "./core/util.ts";
 export * from "./constants/public.ts";
 export {
   getMulticastLoop,
@@ -119,8 +131,8 @@ export {
   setMulticastInterface,
   setMulticastLoop,
   setMulticastTtl,
-} from "./multicast.ts";
-export type { MulticastInterface } from "./multicast.ts";
+} from "./socket/multicast.ts";
+export type { MulticastInterface } from "./socket/multicast.ts";
 export {
   getTcpInfo,
   packIn6Pktinfo,
@@ -134,7 +146,7 @@ export {
   unpackLinger,
   unpackTcpInfo,
   unpackTimeval,
-} from "./sockopt.ts";
-export type { In6Pktinfo, InPktinfo, Linger, TcpInfo } from "./sockopt.ts";
-export { listen_fds, listen_fds_with_names } from "./activation.ts";
-export type { ListenFdsOptions } from "./activation.ts";
+} from "./socket/sockopt.ts";
+export type { In6Pktinfo, InPktinfo, Linger, TcpInfo } from "./socket/sockopt.ts";
+export { listen_fds, listen_fds_with_names } from "./socket/activation.ts";
+export type { ListenFdsOptions } from "./socket/activation.ts";

@@ -39,14 +39,14 @@
  */
 import { constants as C } from "./constants/mod.ts";
 
-export { select, selectAsync } from "./_select_poll.ts";
-export type { SelectAsyncOptions, SelectResult } from "./_select_poll.ts";
-export { Poll, poll } from "./_select_poll.ts";
-export { Epoll, epoll } from "./_select_epoll.ts";
-export { kevent, Kqueue, kqueue, KqueueEvent } from "./_select_kqueue.ts";
-export { KeyError } from "./_select_common.ts";
-export type { FileDescriptorLike } from "./_select_common.ts";
-export { error } from "./errors.ts";
+export { select, selectAsync } from "./select/poll.ts";
+export type { SelectAsyncOptions, SelectResult } from "./select/poll.ts";
+export { Poll, poll } from "./select/poll.ts";
+export { Epoll, epoll } from "./select/epoll.ts";
+export { kevent, Kqueue, kqueue, KqueueEvent } from "./select/kqueue.ts";
+export { KeyError } from "./select/_common.ts";
+export type { FileDescriptorLike } from "./select/_common.ts";
+export { error } from "./core/errors.ts";
 
 // The constants of CPython's select module on Linux, with this platform's
 // values from the generated table.

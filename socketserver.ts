@@ -51,25 +51,25 @@ export {
   UDPServer,
   UnixDatagramServer,
   UnixStreamServer,
-} from "./_socketserver_servers.ts";
-export type { DatagramRequest, Request, RequestHandlerClass } from "./_socketserver_servers.ts";
+} from "./socketserver/servers.ts";
+export type { DatagramRequest, Request, RequestHandlerClass } from "./socketserver/servers.ts";
 export {
   ThreadingTCPServer,
   ThreadingUDPServer,
   ThreadingUnixDatagramServer,
   ThreadingUnixStreamServer,
-} from "./_socketserver_threading.ts";
+} from "./socketserver/threading.ts";
 export {
   AsyncStreamRequestHandler,
   BaseRequestHandler,
   DatagramRequestHandler,
   StreamRequestHandler,
-} from "./_socketserver_handlers.ts";
+} from "./socketserver/handlers.ts";
 export {
   AsyncSocketReader,
   AsyncSocketWriter,
   BytesIO,
   SocketWriter,
-} from "./_socketserver_files.ts";
+} from "./socketserver/files.ts";
 // The socket types these classes mention, so that the docs can link them.
 export type * from "./mod.ts";

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs test files on aarch64 Linux under qemu-user emulation.
 #
-# usage: .ci/aarch64.sh [test files...]     (default: tests/*_test.ts)
+# usage: .ci/aarch64.sh [test files...]     (default: every test under tests/)
 #
 # 1. installs (apt-get) the cross toolchain, the arm64 glibc and qemu-user
 #    if any is missing;
@@ -66,7 +66,7 @@ fi
 
 # --- 3. run the tests ----------------------------------------------------------
 if (($# == 0)); then
-  set -- tests/*_test.ts
+  set -- tests/
 fi
 
 export QEMU_LD_PREFIX="$SYSROOT"

@@ -17,12 +17,11 @@
  *
  * @module
  */
-import { constants as C } from "../constants/mod.ts";
+import { constants as C, struct } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
-import { check, fromErrno } from "../errors.ts";
+import { check, fromErrno } from "../core/errors.ts";
 import { target } from "./target.ts";
-import { familyOf, SOCKADDR_MAX } from "../address.ts";
 
 export { target } from "./target.ts";
 
@@ -186,10 +185,12 @@ export function newPipe(): [number, number] {
  */
 export function socketFamily(fd: number): number {
   if (target.soDomain) return intOption(fd, C.SOL_SOCKET, C.SO_DOMAIN);
-  const sa = new Uint8Array(SOCKADDR_MAX);
+  const sa = new Uint8Array(struct("sockaddr_storage").size);
   const len = new Uint32Array([sa.byteLength]);
   check(libc.getsockname(fd, sa, new Uint8Array(len.buffer)), "getsockname");
-  return familyOf(sa);
+  // sa_family: 16 bits (Linux) or 8 bits after sa_len (BSD, macOS)
+  const { offset, size } = struct("sockaddr").fields.sa_family;
+  return size === 2 ? sa[offset] | (sa[offset + 1] << 8) : sa[offset];
 }
 
 /** The protocol of a socket someone handed us: `SO_PROTOCOL`, or 0 where the OS lacks it. */

@@ -9,7 +9,7 @@
  */
 /// <reference lib="deno.worker" />
 import * as socket from "../mod.ts";
-import { reactor } from "../_reactor.ts";
+import { reactor } from "../sys/reactor.ts";
 
 let server: socket.Socket | undefined;
 let served = 0;

@@ -1,0 +1,186 @@
+/**
+ * Module-level functions that make or handle descriptors: `socket`,
+ * `socketpair`, `fromfd`, `close`, `dup`, and the fd-passing helpers
+ * `send_fds`/`recv_fds`.
+ *
+ * @module
+ */
+import { constants as C, table } from "../constants/mod.ts";
+import { libc } from "../ffi/library.ts";
+import { check, fromErrno, lastErrno } from "../core/errors.ts";
+import { type Address, type AddressLike } from "./address.ts";
+import { Socket } from "./socket.ts";
+import { CMSG_LEN, packFds, unpackFds } from "./ancillary.ts";
+import { cint, type Data, fdArg, int } from "../core/util.ts";
+import { fcntl, newSocketpair } from "../sys/platform.ts";
+
+/**
+ * Creates a socket: Python's `socket.socket(family=AF_INET,
+ * type=SOCK_STREAM, proto=0, fileno=None)`. Corresponds to `socket(2)`
+ * (always close-on-exec, as Python's sockets are non-inheritable).
+ *
+ * @example The seed's echo client
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * console.log(s.family === socket.AF_INET, s.type === socket.SOCK_STREAM); // true true
+ * ```
+ *
+ * @param family Address family (default `AF_INET`, or the descriptor's with `fileno`).
+ * @param type Socket type (default `SOCK_STREAM`, or the descriptor's with `fileno`).
+ * @param proto Protocol (default 0, or the descriptor's with `fileno`).
+ * @param fileno Adopt this descriptor instead of creating one.
+ */
+export function socket(
+  family: number = -1,
+  type: number = -1,
+  proto = -1,
+  fileno: number | null = null,
+): Socket {
+  // -1 (the default, as in Python's signature): AF_INET, SOCK_STREAM and 0
+  // for a new socket; for `fileno`, read from the descriptor itself.
+  return new Socket(family, type, proto, fileno);
+}
+
+/**
+ * Creates a pair of connected sockets. Corresponds to `socketpair(2)`.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * const [a, b] = socket.socketpair();
+ * a.send("x");
+ * console.log(b.recv(1).length); // 1
+ * a.close();
+ * b.close();
+ * ```
+ *
+ * @param family `AF_UNIX` (default).
+ * @param type `SOCK_STREAM` (default), `SOCK_DGRAM` or `SOCK_SEQPACKET`.
+ */
+export function socketpair(
+  family: number = C.AF_UNIX,
+  type: number = C.SOCK_STREAM,
+  proto = 0,
+): [Socket, Socket] {
+  const [fd0, fd1] = newSocketpair(
+    cint(family, "family"),
+    cint(type, "type"),
+    cint(proto, "proto"),
+  );
+  return [new Socket(family, type, proto, fd0), new Socket(family, type, proto, fd1)];
+}
+
+/**
+ * Duplicates `fd` and builds a socket on the copy (the original stays
+ * yours to close). Corresponds to `fcntl(F_DUPFD_CLOEXEC)`; useful for
+ * descriptors a program inherits (inetd, systemd socket activation).
+ *
+ * @example Adopting a descriptor
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * using s = socket.socket();
+ * using t = socket.fromfd(s.fileno(), socket.AF_INET, socket.SOCK_STREAM);
+ * ```
+ */
+export function fromfd(fd: number, family: number, type: number, proto = 0): Socket {
+  const copy = dup(fd);
+  try {
+    return new Socket(family, type, proto, copy);
+  } catch (e) {
+    libc.close(copy);
+    throw e;
+  }
+}
+
+/**
+ * Closes a socket descriptor. Corresponds to `close(2)`.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * socket.close(socket.socket().detach());
+ * ```
+ */
+export function close(fd: number): void {
+  const n = fdArg(fd);
+  if (libc.close(n) === -1) {
+    const e = lastErrno();
+    if (e !== table.errnoNames.ECONNRESET) throw fromErrno(e, "close");
+  }
+}
+
+/**
+ * Duplicates a descriptor; the copy is non-inheritable. Corresponds to
+ * `fcntl(F_DUPFD_CLOEXEC)`.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * using s = socket.socket();
+ * socket.close(socket.dup(s.fileno()));
+ * ```
+ */
+export function dup(fd: number): number {
+  return check(fcntl(fdArg(fd), C.F_DUPFD_CLOEXEC, 0), "fcntl");
+}
+
+/**
+ * Sends descriptors over an AF_UNIX socket with `SCM_RIGHTS`: Python's
+ * `socket.send_fds`. Built on `sendmsg`.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * const [a, b] = socket.socketpair();
+ * socket.send_fds(a, ["fd"], [a.fileno()]);
+ * const [msg, fds] = socket.recv_fds(b, 16, 1);
+ * fds.forEach(socket.close);
+ * a.close();
+ * b.close();
+ * ```
+ */
+export function send_fds(
+  sock: Socket,
+  buffers: Iterable<Data>,
+  fds: Iterable<number>,
+  flags = 0,
+  address: AddressLike | null = null,
+): number {
+  return sock.sendmsg(buffers, [[C.SOL_SOCKET, C.SCM_RIGHTS, packFds(fds)]], flags, address);
+}
+
+/**
+ * Receives data and up to `maxfds` descriptors sent with `SCM_RIGHTS`:
+ * Python's `socket.recv_fds`. Built on `recvmsg`.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * const [a, b] = socket.socketpair();
+ * socket.send_fds(a, ["x"], [a.fileno()]);
+ * const [msg, fds, flags, addr] = socket.recv_fds(b, 1024, 4);
+ * fds.forEach(socket.close);
+ * a.close();
+ * b.close();
+ * ```
+ *
+ * @returns `[data, fds, msg_flags, address]`.
+ */
+export function recv_fds(
+  sock: Socket,
+  bufsize: number,
+  maxfds: number,
+  flags = 0,
+): [Uint8Array, number[], number, Address | null] {
+  const [data, ancdata, msgFlags, addr] = sock.recvmsg(
+    bufsize,
+    CMSG_LEN(int(maxfds, "maxfds") * 4),
+    flags,
+  );
+  const fds: number[] = [];
+  for (const [level, type, payload] of ancdata) {
+    if (level === C.SOL_SOCKET && type === C.SCM_RIGHTS) fds.push(...unpackFds(payload));
+  }
+  return [data, fds, msgFlags, addr];
+}

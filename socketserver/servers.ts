@@ -1,0 +1,701 @@
+// socketserver's servers: BaseServer and the blocking TCP, UDP and AF_UNIX
+// servers (CPython's Lib/socketserver.py), with the async loop the
+// concurrent servers of threading.ts run.
+import * as sock from "../mod.ts";
+import type { Address, AddressLike } from "../socket/address.ts";
+import type { Socket } from "../socket/socket.ts";
+import { error } from "../core/errors.ts";
+import { EVENT_READ, PollSelector } from "../selectors/selectors.ts";
+import { type BaseRequestHandler, pendingHandlers } from "./handlers.ts";
+
+/** A datagram server's request: the packet and the server's socket. */
+export type DatagramRequest = [data: Uint8Array, socket: Socket];
+/** What `get_request()` returns as the request: a connection or a datagram. */
+export type Request = Socket | DatagramRequest;
+
+/**
+ * The shape of `RequestHandlerClass`: constructing it with
+ * `(request, client_address, server)` handles the request, as in Python.
+ */
+export type RequestHandlerClass = new (
+  request: Request,
+  client_address: Address,
+  server: BaseServer,
+) => BaseRequestHandler;
+
+/** Completion of handlers whose setup/handle/finish returned a Promise. */
+function classAttr<T>(obj: object, own: Map<string, unknown>, name: string): T {
+  if (own.has(name)) return own.get(name) as T;
+  return (obj.constructor as unknown as Record<string, T>)[name];
+}
+
+/**
+ * Python's `socketserver.BaseServer`: the request loop and its hooks,
+ * independent of the socket kind. Subclass {@linkcode TCPServer} and
+ * friends rather than this.
+ */
+export class BaseServer implements Disposable {
+  /** The default of {@linkcode BaseServer.prototype.timeout}: `null`, no timeout. */
+  static timeout: number | null = null;
+  /** Python-style instance overrides of the static class attributes. */
+  #own = new Map<string, unknown>();
+  #shutdownRequest = false;
+  #serving = false;
+  #shutdownWaiters: (() => void)[] = [];
+  #abort = new AbortController();
+  /** The handlers running on a concurrent server. */
+  #running = new Set<Promise<void>>();
+  /** The address the server listens on (after bind: `getsockname()`). */
+  server_address: Address;
+  /** The handler class, constructed once per request. */
+  RequestHandlerClass: RequestHandlerClass;
+
+  /**
+   * Stores the address and handler class (nothing is bound here).
+   *
+   * @param server_address The address to serve on.
+   * @param RequestHandlerClass The handler class.
+   */
+  constructor(server_address: AddressLike, RequestHandlerClass: RequestHandlerClass) {
+    this.server_address = server_address as Address;
+    this.RequestHandlerClass = RequestHandlerClass;
+  }
+
+  /** @internal Reads a class attribute (instance override, else static). */
+  protected _attr<T>(name: string): T {
+    return classAttr<T>(this, this.#own, name);
+  }
+
+  /** @internal Overrides a class attribute on this instance. */
+  protected _setAttr(name: string, value: unknown): void {
+    this.#own.set(name, value);
+  }
+
+  /** Seconds `handle_request()` waits; `null`: forever. */
+  get timeout(): number | null {
+    return this._attr("timeout");
+  }
+  set timeout(v: number | null) {
+    this._setAttr("timeout", v);
+  }
+
+  /**
+   * Aborted by `shutdown()` on a concurrent server: pass it to the async
+   * calls of a handler (`recvAsync(n, 0, { signal: this.server.signal })`)
+   * so that shutting down ends them. A fresh signal per `serve_forever`.
+   */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** True for the concurrent (async) servers. */
+  get concurrent(): boolean {
+    return false;
+  }
+
+  /** Called by the constructor to activate the server (TCP: `listen`). */
+  server_activate(): void {}
+
+  /**
+   * Handles requests until `shutdown()`: waits up to `poll_interval`
+   * seconds at a time for a request, and calls `service_actions()` after
+   * each wait. Blocks the thread (and the event loop) while serving: call
+   * `shutdown()` from a handler or from `service_actions()`.
+   *
+   * @example Serve until a handler shuts the server down
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * import { BaseRequestHandler, TCPServer } from "@libc/socket/socketserver";
+   * class Once extends BaseRequestHandler {
+   *   override handle(): void {
+   *     this.server.shutdown();
+   *   }
+   * }
+   * using server = new TCPServer(["127.0.0.1", 0], Once);
+   * socket.create_connection(server.server_address as [string, number]).close();
+   * server.serve_forever(0.05);
+   * console.log("stopped");
+   * ```
+   *
+   * @param poll_interval Seconds between checks of the shutdown flag.
+   */
+  serve_forever(poll_interval = 0.5): void {
+    this.#serving = true;
+    try {
+      using selector = new PollSelector();
+      selector.register(this, EVENT_READ);
+      while (!this.#shutdownRequest) {
+        const ready = selector.select(poll_interval);
+        if (this.#shutdownRequest) break;
+        if (ready.length > 0) this._handle_request_noblock();
+        this.service_actions();
+      }
+    } finally {
+      this.#stopped();
+    }
+  }
+
+  #stopped(): void {
+    this.#shutdownRequest = false;
+    this.#serving = false;
+    const waiters = this.#shutdownWaiters;
+    this.#shutdownWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** @internal The async loop behind the concurrent servers' `serve_forever`. */
+  protected async _serve_forever_async(poll_interval: number): Promise<void> {
+    this.#serving = true;
+    if (this.#abort.signal.aborted) this.#abort = new AbortController();
+    const signal = this.#abort.signal;
+    try {
+      using selector = new PollSelector();
+      selector.register(this, EVENT_READ);
+      while (!this.#shutdownRequest) {
+        let ready: unknown[] = [];
+        try {
+          ready = await selector.selectAsync(poll_interval, { signal });
+        } catch (e) {
+          if (!signal.aborted) throw e;
+        }
+        if (this.#shutdownRequest) break;
+        if (ready.length > 0) this._handle_request_noblock();
+        this.service_actions();
+      }
+    } finally {
+      if (this._attr<boolean>("block_on_close") !== false) {
+        while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+      }
+      this.#stopped();
+    }
+  }
+
+  /**
+   * Stops the `serve_forever` loop. Python's waits until the loop has
+   * stopped; here a blocking server can't wait (the loop runs on this very
+   * thread): it sets the flag and the loop stops after the current request.
+   * Concurrent servers override it to return a Promise.
+   *
+   * @example
+   * ```ts
+   * import { BaseRequestHandler, TCPServer } from "@libc/socket/socketserver";
+   * using server = new TCPServer(["127.0.0.1", 0], BaseRequestHandler);
+   * server.shutdown();
+   * server.serve_forever(); // returns at once: shutdown was requested
+   * ```
+   */
+  shutdown(): void {
+    this.#shutdownRequest = true;
+  }
+
+  /** @internal The concurrent servers' `shutdown`. */
+  protected _shutdown_async(): Promise<void> {
+    this.#shutdownRequest = true;
+    this.#abort.abort(new DOMException("server shut down", "AbortError"));
+    if (!this.#serving) {
+      this.#shutdownRequest = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#shutdownWaiters.push(resolve));
+  }
+
+  /**
+   * Called once per `serve_forever` iteration; override to do periodic work
+   * (Python's ForkingMixIn reaps children here).
+   */
+  service_actions(): void {}
+
+  /** The timeouts `handle_request` honours: the socket's and `self.timeout`. */
+  #requestTimeout(): number | null {
+    let timeout = this.socketTimeout();
+    if (timeout === null) timeout = this.timeout;
+    else if (this.timeout !== null) timeout = Math.min(timeout, this.timeout);
+    return timeout;
+  }
+
+  /** @internal The listening socket's timeout (`socket.gettimeout()`). */
+  protected socketTimeout(): number | null {
+    return null;
+  }
+
+  /**
+   * Handles one request, waiting at most `timeout` seconds (the smaller
+   * of the socket's timeout and `this.timeout`); calls `handle_timeout()`
+   * when none came.
+   *
+   * @example
+   * ```ts
+   * import { BaseRequestHandler, TCPServer } from "@libc/socket/socketserver";
+   * class Quick extends TCPServer {
+   *   static override timeout = 0.01;
+   *   override handle_timeout(): void {
+   *     console.log("timed out");
+   *   }
+   * }
+   * using server = new Quick(["127.0.0.1", 0], BaseRequestHandler);
+   * server.handle_request();
+   * ```
+   */
+  handle_request(): void {
+    let timeout = this.#requestTimeout();
+    const deadline = timeout === null ? 0 : performance.now() + timeout * 1000;
+    using selector = new PollSelector();
+    selector.register(this, EVENT_READ);
+    for (;;) {
+      if (selector.select(timeout).length > 0) return this._handle_request_noblock();
+      if (timeout !== null) {
+        timeout = (deadline - performance.now()) / 1000;
+        if (timeout < 0) return this.handle_timeout();
+      }
+    }
+  }
+
+  /** @internal The concurrent servers' `handle_request`: waits for the handler. */
+  protected async _handle_request_async(): Promise<void> {
+    let timeout = this.#requestTimeout();
+    const deadline = timeout === null ? 0 : performance.now() + timeout * 1000;
+    using selector = new PollSelector();
+    selector.register(this, EVENT_READ);
+    for (;;) {
+      if ((await selector.selectAsync(timeout)).length > 0) {
+        const before = new Set(this.#running);
+        this._handle_request_noblock();
+        await Promise.allSettled([...this.#running].filter((p) => !before.has(p)));
+        return;
+      }
+      if (timeout !== null) {
+        timeout = (deadline - performance.now()) / 1000;
+        if (timeout < 0) return this.handle_timeout();
+      }
+    }
+  }
+
+  /**
+   * Handles one request that is known to be waiting: `get_request`,
+   * `verify_request`, `process_request` (errors go to `handle_error`).
+   */
+  _handle_request_noblock(): void {
+    let request: Request;
+    let client_address: Address;
+    try {
+      [request, client_address] = this.get_request();
+    } catch (e) {
+      if (e instanceof error) return;
+      throw e;
+    }
+    if (this.verify_request(request, client_address)) {
+      try {
+        this.process_request(request, client_address);
+      } catch (e) {
+        this.handle_error(request, client_address, e);
+        this.shutdown_request(request);
+      }
+    } else {
+      this.shutdown_request(request);
+    }
+  }
+
+  /**
+   * Gets one waiting request (TCP: `accept`, UDP: `recvfrom`); subclasses
+   * implement it.
+   *
+   * @returns `[request, client_address]`.
+   */
+  get_request(): [Request, Address] {
+    throw new TypeError(`${this.constructor.name} must implement get_request()`);
+  }
+
+  /** Called when `handle_request` timed out. */
+  handle_timeout(): void {}
+
+  /**
+   * Returns whether to process the request (default: true).
+   *
+   * @param _request The request.
+   * @param _client_address The client's address.
+   * @returns True to process it.
+   */
+  verify_request(_request: Request, _client_address: Address): boolean {
+    return true;
+  }
+
+  /**
+   * Processes one request: `finish_request` then `shutdown_request`. The
+   * concurrent servers run it as a task and return at once.
+   *
+   * @param request The request.
+   * @param client_address The client's address.
+   */
+  process_request(request: Request, client_address: Address): void {
+    const done = this.finish_request(request, client_address);
+    if (done !== undefined) {
+      done.catch(() => {}); // reported below; never an unhandled rejection
+      throw new TypeError(
+        "the request handler returned a Promise: use a concurrent server " +
+          "(ThreadingTCPServer & co.) for async handlers",
+      );
+    }
+    this.shutdown_request(request);
+  }
+
+  /** @internal The concurrent servers' `process_request`. */
+  protected _process_request_async(request: Request, client_address: Address): void {
+    const signal = this.#abort.signal;
+    const task = (async () => {
+      try {
+        await this.finish_request(request, client_address);
+      } catch (e) {
+        if (!(signal.aborted && e === signal.reason)) this.handle_error(request, client_address, e);
+      } finally {
+        this.shutdown_request(request);
+      }
+    })();
+    this.#running.add(task);
+    task.finally(() => this.#running.delete(task));
+  }
+
+  /** Cleans up the server (TCP: closes the socket). */
+  server_close(): void {}
+
+  /**
+   * Constructs the handler class, which handles the request. Returns the
+   * handler's Promise when its methods are async.
+   *
+   * @param request The request.
+   * @param client_address The client's address.
+   * @returns `undefined`, or a Promise when the handler is async.
+   */
+  finish_request(request: Request, client_address: Address): Promise<void> | undefined {
+    const handler = new this.RequestHandlerClass(request, client_address, this);
+    return pendingHandlers.get(handler);
+  }
+
+  /**
+   * Called to shut down and close one request (default: `close_request`).
+   *
+   * @param request The request.
+   */
+  shutdown_request(request: Request): void {
+    this.close_request(request);
+  }
+
+  /**
+   * Called to clean up one request (default: nothing).
+   *
+   * @param _request The request.
+   */
+  close_request(_request: Request): void {}
+
+  /**
+   * Called when a handler throws. Prints the error to stderr between two
+   * lines of dashes, as Python prints the traceback; the server goes on.
+   *
+   * @param _request The request.
+   * @param client_address The client's address.
+   * @param err The error (an addition: Python reads `sys.exc_info()`).
+   */
+  handle_error(_request: Request, client_address: Address, err?: unknown): void {
+    const dashes = "-".repeat(40);
+    console.error(dashes);
+    console.error("Exception occurred during processing of request from", client_address);
+    console.error(err instanceof Error ? err.stack ?? String(err) : String(err));
+    console.error(dashes);
+  }
+
+  /**
+   * The descriptor the server waits on (its socket's), so a server can be
+   * passed to `select` and selectors.
+   *
+   * @returns The descriptor.
+   */
+  fileno(): number {
+    throw new TypeError("BaseServer.fileno() must be overridden");
+  }
+
+  /** `server_close()` at the end of a `using` block. */
+  [Symbol.dispose](): void {
+    this.server_close();
+  }
+}
+
+/**
+ * Python's `socketserver.TCPServer`: a blocking TCP server over one
+ * listening socket (`socket`, `bind`, `listen`; one `accept` per request).
+ *
+ * @example A server that upper-cases a line, with a python3-style client
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * import { StreamRequestHandler, TCPServer } from "@libc/socket/socketserver";
+ * class Upper extends StreamRequestHandler {
+ *   override handle(): void {
+ *     const line = new TextDecoder().decode(this.rfile.readline());
+ *     this.wfile.write(new TextEncoder().encode(line.toUpperCase()));
+ *   }
+ * }
+ * using server = new TCPServer(["127.0.0.1", 0], Upper);
+ * using c = socket.create_connection(server.server_address as [string, number]);
+ * c.sendall("abc\n");
+ * server.handle_request();
+ * console.log(new TextDecoder().decode(c.recv(10))); // "ABC\n"
+ * ```
+ */
+export class TCPServer extends BaseServer {
+  /** The family of the listening socket. */
+  static address_family: number = sock.AF_INET;
+  /** The type of the listening socket. */
+  static socket_type: number = sock.SOCK_STREAM;
+  /** The `listen()` backlog. */
+  static request_queue_size: number = 5;
+  /** Set SO_REUSEADDR before binding. */
+  static allow_reuse_address: boolean = false;
+  /** Set SO_REUSEPORT before binding. */
+  static allow_reuse_port: boolean = false;
+  /** The listening socket. */
+  socket: Socket;
+
+  /**
+   * Creates the socket and, unless told not to, binds and activates it
+   * (closing it again if either fails).
+   *
+   * @param server_address The address to bind.
+   * @param RequestHandlerClass The handler class.
+   * @param bind_and_activate Call `server_bind()` and `server_activate()`.
+   */
+  constructor(
+    server_address: AddressLike,
+    RequestHandlerClass: RequestHandlerClass,
+    bind_and_activate = true,
+  ) {
+    super(server_address, RequestHandlerClass);
+    this.socket = sock.socket(this.address_family, this.socket_type);
+    if (bind_and_activate) {
+      try {
+        this.server_bind();
+        this.server_activate();
+      } catch (e) {
+        this.server_close();
+        throw e;
+      }
+    }
+  }
+
+  /** The family of the listening socket (class attribute). */
+  get address_family(): number {
+    return this._attr("address_family");
+  }
+  set address_family(v: number) {
+    this._setAttr("address_family", v);
+  }
+  /** The type of the listening socket (class attribute). */
+  get socket_type(): number {
+    return this._attr("socket_type");
+  }
+  set socket_type(v: number) {
+    this._setAttr("socket_type", v);
+  }
+  /** The `listen()` backlog (class attribute). */
+  get request_queue_size(): number {
+    return this._attr("request_queue_size");
+  }
+  set request_queue_size(v: number) {
+    this._setAttr("request_queue_size", v);
+  }
+  /** Set SO_REUSEADDR before binding (class attribute). */
+  get allow_reuse_address(): boolean {
+    return this._attr("allow_reuse_address");
+  }
+  set allow_reuse_address(v: boolean) {
+    this._setAttr("allow_reuse_address", v);
+  }
+  /** Set SO_REUSEPORT before binding (class attribute). */
+  get allow_reuse_port(): boolean {
+    return this._attr("allow_reuse_port");
+  }
+  set allow_reuse_port(v: boolean) {
+    this._setAttr("allow_reuse_port", v);
+  }
+
+  /** Sets the reuse options, binds, and reads back `server_address`. */
+  server_bind(): void {
+    if (this.allow_reuse_address && sock.SO_REUSEADDR !== undefined) {
+      this.socket.setsockopt(sock.SOL_SOCKET, sock.SO_REUSEADDR, 1);
+    }
+    if (this.allow_reuse_port && sock.SO_REUSEPORT !== undefined) {
+      this.socket.setsockopt(sock.SOL_SOCKET, sock.SO_REUSEPORT, 1);
+    }
+    this.socket.bind(this.server_address);
+    this.server_address = this.socket.getsockname();
+  }
+
+  /** `listen(request_queue_size)`. */
+  override server_activate(): void {
+    this.socket.listen(this.request_queue_size);
+  }
+
+  /** Closes the listening socket. */
+  override server_close(): void {
+    this.socket.close();
+  }
+
+  /**
+   * The listening socket's descriptor.
+   *
+   * @returns It.
+   */
+  override fileno(): number {
+    return this.socket.fileno();
+  }
+
+  /** @internal */
+  protected override socketTimeout(): number | null {
+    return this.socket.gettimeout();
+  }
+
+  /**
+   * Accepts a connection.
+   *
+   * @returns `[connection, client_address]`.
+   */
+  override get_request(): [Request, Address] {
+    return this.socket.accept();
+  }
+
+  /**
+   * Shuts the connection down for writing (ignoring errors), then closes it.
+   *
+   * @param request The connection.
+   */
+  override shutdown_request(request: Request): void {
+    try {
+      (request as Socket).shutdown(sock.SHUT_WR);
+    } catch (e) {
+      if (!(e instanceof error)) throw e;
+    }
+    this.close_request(request);
+  }
+
+  /**
+   * Closes the connection.
+   *
+   * @param request The connection.
+   */
+  override close_request(request: Request): void {
+    (request as Socket).close();
+  }
+}
+
+/**
+ * Python's `socketserver.UDPServer`: a blocking datagram server; each
+ * packet is a request `[data, socket]`.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * import { DatagramRequestHandler, UDPServer } from "@libc/socket/socketserver";
+ * class Echo extends DatagramRequestHandler {
+ *   override handle(): void {
+ *     this.wfile.write(this.rfile.read());
+ *   }
+ * }
+ * using server = new UDPServer(["127.0.0.1", 0], Echo);
+ * using c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * c.sendto("ping", server.server_address);
+ * server.handle_request();
+ * console.log(new TextDecoder().decode(c.recv(10))); // "ping"
+ * ```
+ */
+export class UDPServer extends TCPServer {
+  /** The type of the server socket. */
+  static override socket_type: number = sock.SOCK_DGRAM;
+  /** The largest packet `get_request` receives. */
+  static max_packet_size: number = 8192;
+
+  /** The largest packet `get_request` receives (class attribute). */
+  get max_packet_size(): number {
+    return this._attr("max_packet_size");
+  }
+  set max_packet_size(v: number) {
+    this._setAttr("max_packet_size", v);
+  }
+
+  /**
+   * Receives one packet.
+   *
+   * @returns `[[data, socket], client_address]`.
+   */
+  override get_request(): [Request, Address] {
+    const [data, addr] = this.socket.recvfrom(this.max_packet_size);
+    return [[data, this.socket], addr as Address];
+  }
+
+  /** Datagram servers don't listen. */
+  override server_activate(): void {}
+
+  /**
+   * Nothing to shut down for a datagram.
+   *
+   * @param request The request.
+   */
+  override shutdown_request(request: Request): void {
+    this.close_request(request);
+  }
+
+  /**
+   * Nothing to close for a datagram.
+   *
+   * @param _request The request.
+   */
+  override close_request(_request: Request): void {}
+}
+
+/**
+ * Python's `socketserver.UnixStreamServer`: {@linkcode TCPServer} on an
+ * AF_UNIX stream socket (the address is a path, or a `Uint8Array` abstract
+ * name). The path is not unlinked on close, as in Python.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * import { BaseRequestHandler, UnixStreamServer } from "@libc/socket/socketserver";
+ * class Hello extends BaseRequestHandler {
+ *   override handle(): void {
+ *     (this.request as socket.Socket).sendall("hello");
+ *   }
+ * }
+ * const name = new TextEncoder().encode("\0libc-socket-doc-" + Date.now());
+ * using server = new UnixStreamServer(name, Hello);
+ * using c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+ * c.connect(name);
+ * server.handle_request();
+ * console.log(new TextDecoder().decode(c.recv(10))); // "hello"
+ * ```
+ */
+export class UnixStreamServer extends TCPServer {
+  /** AF_UNIX. */
+  static override address_family: number = sock.AF_UNIX;
+}
+
+/**
+ * Python's `socketserver.UnixDatagramServer`: {@linkcode UDPServer} on an
+ * AF_UNIX datagram socket.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * import { DatagramRequestHandler, UnixDatagramServer } from "@libc/socket/socketserver";
+ * class Count extends DatagramRequestHandler {
+ *   override handle(): void {
+ *     console.log("got", this.rfile.read().length, "bytes"); // got 3 bytes
+ *   }
+ * }
+ * const name = new TextEncoder().encode("\0libc-socket-doc-dgram-" + Date.now());
+ * using server = new UnixDatagramServer(name, Count);
+ * using c = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
+ * c.sendto("abc", name);
+ * server.handle_request();
+ * ```
+ */
+export class UnixDatagramServer extends UDPServer {
+  /** AF_UNIX. */
+  static override address_family: number = sock.AF_UNIX;
+}
