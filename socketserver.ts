@@ -71,5 +71,3 @@ export {
   BytesIO,
   SocketWriter,
 } from "./socketserver/files.ts";
-// The socket types these classes mention, so that the docs can link them.
-export type * from "./mod.ts";
