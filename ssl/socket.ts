@@ -1,0 +1,487 @@
+/**
+ * `SSLSocket`: a `Socket` whose stream runs through TLS, over the socket's
+ * own descriptor (`SSL_set_fd`: OpenSSL reads and writes the descriptor
+ * itself, the fast path, as CPython).
+ *
+ * Waiting follows the socket's mode, as CPython's `_ssl.c`:
+ * - blocking (`timeout` null): OpenSSL blocks in the kernel;
+ * - timeout > 0: the descriptor is non-blocking and each WANT_READ /
+ *   WANT_WRITE step sleeps in `poll(2)` until the deadline, then
+ *   `TimeoutError` ("The read operation timed out");
+ * - non-blocking (timeout 0): `SSLWantReadError` / `SSLWantWriteError`.
+ * The `…Async` twins wait on the reactor instead, and never start a wait
+ * while OpenSSL still holds buffered input (a WANT_READ means OpenSSL has
+ * just drained the descriptor, so an edge-triggered wake-up will follow).
+ *
+ * @module
+ */
+import { type AsyncOptions, Socket } from "../socket/socket.ts";
+import type { Address, AddressLike } from "../socket/address.ts";
+import { deadlineFor, pollUntil, waitReady } from "../socket/_io.ts";
+import { fcntl } from "../sys/platform.ts";
+import { constants as C } from "../constants/mod.ts";
+import { READ, WRITE } from "../sys/reactor.ts";
+import { check, error, restack, timedOut } from "../core/errors.ts";
+import { byteLength, type Data, toBytes, writableBytes } from "../core/util.ts";
+import { ossl } from "../ffi/libssl.ts";
+import { type Engine, WANT_READ } from "./_engine.ts";
+import { type ContextCore, type EngineOptions, newEngine } from "./_setup.ts";
+import { SSLEOFError, SSLWantReadError, SSLWantWriteError, SSLZeroReturnError } from "./errors.ts";
+import * as info from "./_info.ts";
+import type { PeerCertificate } from "./der.ts";
+import { sessionOf, type SSLSession } from "./session.ts";
+import { CERT_NONE } from "./constants.ts";
+
+/** The keyword options of `SSLContext.wrap_socket`. */
+export interface WrapSocketOptions extends EngineOptions {
+  /** Handshake right away (default true); else call `do_handshake()`. */
+  do_handshake_on_connect?: boolean;
+  /** A peer's EOF without close_notify reads as EOF (default true) instead of `SSLEOFError`. */
+  suppress_ragged_eofs?: boolean;
+}
+
+/** A context that can wrap a socket (what `SSLSocket` keeps). */
+export interface SocketContext extends ContextCore {
+  /** Wraps an accepted connection. */
+  wrap_socket(sock: Socket, options?: WrapSocketOptions): Socket;
+}
+
+const TOKEN = Symbol("SSLSocket");
+
+type Op = "handshake" | "read" | "write" | "shutdown";
+
+function wantError(r: number): Error {
+  return r === WANT_READ
+    ? new SSLWantReadError(2, "The operation did not complete (read)")
+    : new SSLWantWriteError(3, "The operation did not complete (write)");
+}
+
+/**
+ * Python's `ssl.SSLSocket`, made by `SSLContext.wrap_socket`.
+ *
+ * @example
+ * ```ts ignore
+ * import * as socket from "@libc/socket";
+ * import * as ssl from "@libc/socket/ssl";
+ * const ctx = ssl.create_default_context();
+ * using s = ctx.wrap_socket(socket.create_connection(["example.com", 443]), {
+ *   server_hostname: "example.com",
+ * });
+ * s.sendall("HEAD / HTTP/1.0\r\nHost: example.com\r\n\r\n");
+ * console.log(new TextDecoder().decode(s.recv(1024)));
+ * ```
+ */
+export class SSLSocket extends Socket {
+  #e: Engine | null = null;
+  #ctx: SocketContext;
+  #options: WrapSocketOptions;
+  #handshaked = false;
+
+  /** @internal Use `SSLContext.wrap_socket`. */
+  constructor(token: symbol, sock: Socket, ctx: SocketContext, options: WrapSocketOptions) {
+    if (token !== TOKEN) {
+      throw new TypeError("SSLSocket has no public constructor: use wrap_socket");
+    }
+    if (sock.type !== C.SOCK_STREAM) throw new RangeError("only stream sockets are supported");
+    const timeout = sock.gettimeout();
+    super(sock.family, sock.type, sock.proto, sock.detach());
+    this.settimeout(timeout);
+    this.#ctx = ctx;
+    this.#options = { ...options };
+  }
+
+  /** @internal */
+  static _create(sock: Socket, ctx: SocketContext, options: WrapSocketOptions = {}): SSLSocket {
+    if (options.server_side && options.server_hostname) {
+      throw new RangeError("server_hostname can only be specified in client mode");
+    }
+    if (sock.gettimeout() === 0 && options.do_handshake_on_connect !== false) {
+      // As CPython: the handshake would need to be driven by the caller.
+      options = { ...options, do_handshake_on_connect: false };
+    }
+    const s = new SSLSocket(TOKEN, sock, ctx, options);
+    let connected = true;
+    try {
+      s.getpeername();
+    } catch (e) {
+      if (!(e instanceof error) || e.code !== "ENOTCONN") {
+        s.close();
+        throw e;
+      }
+      connected = false;
+    }
+    if (connected) {
+      try {
+        s.#attach();
+        if (s.#options.do_handshake_on_connect !== false) s.do_handshake();
+      } catch (e) {
+        s.close();
+        throw e;
+      }
+    }
+    return s;
+  }
+
+  #attach(): void {
+    const e = newEngine(this.#ctx, this.#options);
+    if (ossl().SSL_set_fd(e.ssl, this.fileno()) !== 1) {
+      e.free();
+      throw new Error("SSL_set_fd failed");
+    }
+    e.owner = new WeakRef(this);
+    this.#e = e;
+  }
+
+  #engine(): Engine {
+    if (this.#e === null) {
+      throw new RangeError("the SSL connection is not established (or unwrapped)");
+    }
+    return this.#e;
+  }
+
+  /** Runs `step` to completion in the socket's blocking/timeout mode. */
+  #run(step: (e: Engine) => number, op: Op): number {
+    const e = this.#engine();
+    const timeout = this.gettimeout();
+    const deadline = timeout ? performance.now() + timeout * 1000 : Infinity;
+    for (;;) {
+      const r = step(e);
+      if (r >= 0) return r;
+      if (timeout === 0) throw wantError(r);
+      if (!pollUntil(this.fileno(), r === WANT_READ ? READ : WRITE, deadline)) {
+        const t = timedOut(`SSL_${op}`);
+        t.message = t.strerror = `The ${op} operation timed out`;
+        throw t;
+      }
+    }
+  }
+
+  /** Runs `step` to completion on the reactor (the descriptor non-blocking for each step). */
+  async #runAsync(step: (e: Engine) => number, op: Op, options?: AsyncOptions): Promise<number> {
+    const signal = options?.signal;
+    signal?.throwIfAborted();
+    const deadline = deadlineFor(this.gettimeout());
+    for (;;) {
+      const e = this.#engine(); // re-read after every await: close() may have run
+      const r = this.#nonblocking(() => step(e));
+      if (r >= 0) return r;
+      try {
+        await waitReady(
+          this.fileno(),
+          r === WANT_READ ? READ : WRITE,
+          signal,
+          deadline,
+          `SSL_${op}`,
+        );
+      } catch (err) {
+        throw restack(err);
+      }
+    }
+  }
+
+  /** Sets O_NONBLOCK around `fn` when the descriptor is in blocking mode. */
+  #nonblocking(fn: () => number): number {
+    if (this.gettimeout() !== null) return fn();
+    const fd = this.fileno();
+    const flags = check(fcntl(fd, C.F_GETFL, 0), "fcntl");
+    check(fcntl(fd, C.F_SETFL, flags | C.O_NONBLOCK), "fcntl");
+    try {
+      return fn();
+    } finally {
+      fcntl(fd, C.F_SETFL, flags);
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Connection
+
+  /**
+   * Connects, then (with `do_handshake_on_connect`) runs the handshake.
+   * Corresponds to `connect(2)` then `SSL_do_handshake`.
+   */
+  override connect(address: AddressLike | string, port?: number): void {
+    if (this.#e !== null) throw new RangeError("attempt to connect already-connected SSLSocket!");
+    if (this.#options.server_side) throw new RangeError("can't connect in server-side mode");
+    if (typeof address === "string" && port !== undefined) super.connect(address, port);
+    else super.connect(address as AddressLike);
+    this.#attach();
+    if (this.#options.do_handshake_on_connect !== false) this.do_handshake();
+  }
+
+  /** Accepts a connection and wraps it with this socket's context, server side. */
+  override accept(): [Socket, Address] {
+    const [conn, addr] = super.accept();
+    return [
+      this.#ctx.wrap_socket(conn, {
+        server_side: true,
+        do_handshake_on_connect: this.#options.do_handshake_on_connect,
+        suppress_ragged_eofs: this.#options.suppress_ragged_eofs,
+      }),
+      addr,
+    ];
+  }
+
+  /**
+   * Runs the TLS handshake. Corresponds to `SSL_do_handshake`, repeated
+   * while it wants to read or write (in the socket's timeout mode).
+   */
+  do_handshake(): void {
+    this.#run((e) => e.handshake(), "handshake");
+    this.#handshaked = true;
+  }
+
+  /** Async `do_handshake`: waits on the reactor between `SSL_do_handshake` steps. */
+  async do_handshakeAsync(options?: AsyncOptions): Promise<void> {
+    await this.#runAsync((e) => e.handshake(), "handshake", options);
+    this.#handshaked = true;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Data
+
+  #eof(err: unknown): boolean {
+    if (err instanceof SSLZeroReturnError) return true; // the peer's close_notify
+    return err instanceof SSLEOFError && this.#options.suppress_ragged_eofs !== false;
+  }
+
+  /**
+   * Reads up to `len` decrypted bytes (`SSL_read_ex`); an empty result at
+   * EOF. With `buffer`, reads into it and returns the count.
+   */
+  read(len = 1024, buffer?: ArrayBufferView | ArrayBuffer): Uint8Array | number {
+    if (buffer !== undefined) {
+      const view = writableBytes(buffer);
+      const n = Math.min(len > 0 ? len : byteLength(view), byteLength(view));
+      if (n === 0) return 0;
+      return this.#readInto(view.subarray(0, n));
+    }
+    if (!Number.isInteger(len) || len < 0) throw new RangeError("size should not be negative");
+    if (len === 0) return new Uint8Array(0);
+    const buf = new Uint8Array(len);
+    const n = this.#readInto(buf);
+    return n === len ? buf : buf.slice(0, n);
+  }
+
+  #readInto(view: Uint8Array): number {
+    try {
+      return this.#run((e) => e.read(view), "read");
+    } catch (err) {
+      if (this.#eof(err)) return 0;
+      throw err;
+    }
+  }
+
+  /** Writes `data` (`SSL_write_ex`); returns the count written. */
+  write(data: Data): number {
+    const bytes = toBytes(data);
+    if (bytes.byteLength === 0) return 0;
+    return this.#run((e) => e.write(bytes), "write");
+  }
+
+  /** Receives up to `bufsize` decrypted bytes; empty at EOF. Flags must be 0. */
+  override recv(bufsize: number, flags = 0): Uint8Array {
+    if (this.#e === null) return super.recv(bufsize, flags);
+    if (flags !== 0) {
+      throw new RangeError("non-zero flags not allowed in calls to recv() on SSLSocket");
+    }
+    return this.read(bufsize) as Uint8Array;
+  }
+
+  /** Receives into `buffer`; returns the count (0 at EOF). Flags must be 0. */
+  override recv_into(buffer: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): number {
+    if (this.#e === null) return super.recv_into(buffer, nbytes, flags);
+    if (flags !== 0) {
+      throw new RangeError("non-zero flags not allowed in calls to recv_into() on SSLSocket");
+    }
+    return this.read(nbytes || byteLength(writableBytes(buffer)), buffer) as number;
+  }
+
+  /** Sends `data` through TLS; returns the count. Flags must be 0. */
+  override send(data: Data, flags = 0): number {
+    if (this.#e === null) return super.send(data, flags);
+    if (flags !== 0) {
+      throw new RangeError("non-zero flags not allowed in calls to send() on SSLSocket");
+    }
+    return this.write(data);
+  }
+
+  /** Sends all of `data` through TLS. Flags must be 0. */
+  override sendall(data: Data, flags = 0): void {
+    if (this.#e === null) return super.sendall(data, flags);
+    if (flags !== 0) {
+      throw new RangeError("non-zero flags not allowed in calls to sendall() on SSLSocket");
+    }
+    const bytes = toBytes(data);
+    let off = 0;
+    while (off < bytes.byteLength) off += this.write(bytes.subarray(off));
+  }
+
+  /** Async `recv`: resolves with up to `bufsize` decrypted bytes; empty at EOF. */
+  override async recvAsync(
+    bufsize: number,
+    flags = 0,
+    options?: AsyncOptions,
+  ): Promise<Uint8Array> {
+    if (this.#e === null) return super.recvAsync(bufsize, flags, options);
+    if (flags !== 0) {
+      throw new RangeError("non-zero flags not allowed in calls to recv() on SSLSocket");
+    }
+    if (!Number.isInteger(bufsize) || bufsize < 0) {
+      throw new RangeError("negative buffersize in recv");
+    }
+    if (bufsize === 0) return new Uint8Array(0);
+    const buf = new Uint8Array(bufsize);
+    let n: number;
+    try {
+      n = await this.#runAsync((e) => e.read(buf), "read", options);
+    } catch (err) {
+      if (this.#eof(err)) return new Uint8Array(0);
+      throw err;
+    }
+    return n === bufsize ? buf : buf.slice(0, n);
+  }
+
+  /** Async `sendall`: waits on the reactor while TLS records cannot be written. */
+  override async sendallAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<void> {
+    if (this.#e === null) return super.sendallAsync(data, flags, options);
+    if (flags !== 0) {
+      throw new RangeError("non-zero flags not allowed in calls to sendall() on SSLSocket");
+    }
+    // A private copy: the caller's buffer may change or be detached while we wait.
+    const bytes = toBytes(data).slice();
+    let off = 0;
+    while (off < bytes.byteLength) {
+      const chunk = bytes.subarray(off);
+      off += await this.#runAsync((e) => e.write(chunk), "write", options);
+    }
+  }
+
+  /** Async `send`: resolves with the count written. */
+  override async sendAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<number> {
+    if (this.#e === null) return super.sendAsync(data, flags, options);
+    const bytes = toBytes(data).slice();
+    if (bytes.byteLength === 0) return 0;
+    return await this.#runAsync((e) => e.write(bytes), "write", options);
+  }
+
+  /** Decrypted bytes ready to read without waiting (`SSL_pending`). */
+  pending(): number {
+    return this.#e === null ? 0 : this.#e.pending();
+  }
+
+  /**
+   * Ends TLS and returns this socket as a plain one: sends close_notify and
+   * reads until the peer's (`SSL_shutdown`, then `SSL_read` until
+   * `SSL_ERROR_ZERO_RETURN`).
+   */
+  unwrap(): Socket {
+    this.#run((e) => e.shutdown(), "shutdown");
+    this.#release();
+    return this;
+  }
+
+  /** Async `unwrap`. */
+  async unwrapAsync(options?: AsyncOptions): Promise<Socket> {
+    await this.#runAsync((e) => e.shutdown(), "shutdown", options);
+    this.#release();
+    return this;
+  }
+
+  #release(): void {
+    this.#e?.free();
+    this.#e = null;
+  }
+
+  /** Closes the socket and frees the TLS state (`SSL_free`, then `close(2)`). */
+  override close(): void {
+    this.#release();
+    super.close();
+  }
+
+  /** Detaches the descriptor (the TLS state is freed). */
+  override detach(): number {
+    this.#release();
+    return super.detach();
+  }
+
+  // ---------------------------------------------------------------------------
+  // What the connection knows
+
+  /** The context (settable, e.g. from an `sni_callback`: `SSL_set_SSL_CTX`). */
+  get context(): SocketContext {
+    return this.#ctx;
+  }
+  set context(ctx: SocketContext) {
+    if (this.#e !== null) ossl().SSL_set_SSL_CTX(this.#e.ssl, ctx._ptr);
+    this.#ctx = ctx;
+  }
+
+  /** Whether this is the server end. */
+  get server_side(): boolean {
+    return this.#options.server_side === true;
+  }
+
+  /** The name given to `wrap_socket`, or null. */
+  get server_hostname(): string | null {
+    return this.#e?.hostname ?? this.#options.server_hostname ?? null;
+  }
+
+  /**
+   * The peer's certificate: CPython's dict (decoded from `i2d_X509`'s DER),
+   * `{}` when it was not verified, the DER itself with `binary_form`, or
+   * null when the peer sent none.
+   */
+  getpeercert(binary_form = false): PeerCertificate | Uint8Array | null {
+    if (!this.#handshaked) throw new RangeError("handshake not done yet");
+    return info.getpeercert(this.#engine(), binary_form, this.#ctx.verify_mode !== CERT_NONE);
+  }
+
+  /** The negotiated protocol, e.g. `"TLSv1.3"` (`SSL_get_version`), or null. */
+  version(): string | null {
+    return this.#e === null ? null : info.version(this.#e, this.#handshaked);
+  }
+
+  /** `[name, protocol, bits]` of the cipher in use, or null. */
+  cipher(): info.CipherTuple | null {
+    return this.#e === null || !this.#handshaked ? null : info.cipher(this.#e);
+  }
+
+  /** The ciphers both ends support (server side), or null. */
+  shared_ciphers(): info.CipherTuple[] | null {
+    return this.#e === null ? null : info.sharedCiphers(this.#e);
+  }
+
+  /** The protocol ALPN selected, or null. */
+  selected_alpn_protocol(): string | null {
+    return this.#e === null ? null : info.selectedAlpn(this.#e);
+  }
+
+  /** Channel binding data (`tls-unique`), or null. */
+  get_channel_binding(cb_type = "tls-unique"): Uint8Array | null {
+    return this.#e === null ? null : info.channelBinding(this.#e, cb_type, this.#handshaked);
+  }
+
+  /** Always null: OpenSSL 3 has no TLS compression. */
+  compression(): string | null {
+    return null;
+  }
+
+  /** The session (`SSL_get1_session`), to resume with `wrap_socket(…, { session })`. */
+  get session(): SSLSession | null {
+    return this.#e === null ? null : sessionOf(ossl().SSL_get1_session(this.#e.ssl));
+  }
+
+  /** Whether the handshake resumed a session (`SSL_session_reused`). */
+  get session_reused(): boolean | null {
+    return this.#e === null ? null : ossl().SSL_session_reused(this.#e.ssl) === 1;
+  }
+
+  /** Asks the client for a certificate after the handshake (`SSL_verify_client_post_handshake`). */
+  verify_client_post_handshake(): void {
+    const f = ossl();
+    f.ERR_clear_error();
+    if (f.SSL_verify_client_post_handshake(this.#engine().ssl) !== 1) {
+      throw new RangeError("post-handshake authentication is not possible on this connection");
+    }
+  }
+}
