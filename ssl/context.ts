@@ -9,7 +9,7 @@ import { OSSL } from "../constants/openssl.ts";
 import { cstr } from "../core/util.ts";
 import { fromErrno } from "../core/errors.ts";
 import type { Socket } from "../socket/socket.ts";
-import { errLib, errReason, raiseQueued, SSLError } from "./errors.ts";
+import { ERR_LIB_SYS, errLib, errReason, fromErrCode, raiseQueued, SSLError } from "./errors.ts";
 import {
   alpnSelectCallback,
   type CallbackContext,
@@ -65,13 +65,20 @@ export type SniCallback = (
 
 function throwLoadError(what: string): never {
   const f = ossl();
-  const e = Number(f.ERR_peek_last_error());
-  // A file that could not be opened: OSError with its errno, as CPython.
-  if (e !== 0 && errLib(e) === 2) {
-    f.ERR_clear_error();
-    throw fromErrno(errReason(e), what);
+  // A file that could not be opened leaves a system error (errno) in the
+  // queue, under OpenSSL's own: OSError with that errno, as CPython.
+  const codes: number[] = [];
+  for (
+    let e = Number(f.ERR_get_error());
+    e !== 0 && codes.length < 64;
+    e = Number(f.ERR_get_error())
+  ) {
+    codes.push(e);
   }
-  raiseQueued(what);
+  const sys = codes.find((e) => errLib(e) === ERR_LIB_SYS);
+  if (sys !== undefined) throw fromErrno(errReason(sys), what);
+  if (codes.length === 0) throw new SSLError(1, `${what} failed`);
+  throw fromErrCode(codes[codes.length - 1]);
 }
 
 /**

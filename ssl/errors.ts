@@ -66,7 +66,10 @@ export class SSLCertVerificationError extends SSLError {
 /** Python's `CertificateError`: the same class as {@linkcode SSLCertVerificationError}. */
 export const CertificateError: typeof SSLCertVerificationError = SSLCertVerificationError;
 
-const ERR_LIB_SYS = Number(Object.entries(ERR_LIBS).find(([, n]) => n === "SYS")![0]);
+/** `ERR_LIB_SYS`: the library of errors that carry an errno. */
+export const ERR_LIB_SYS: number = Number(
+  Object.entries(ERR_LIBS).find(([, n]) => n === "SYS")![0],
+);
 
 /** `ERR_GET_LIB(e)`: a macro over bits in OpenSSL 3. */
 export function errLib(e: number): number {
