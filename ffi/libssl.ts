@@ -100,6 +100,8 @@ export const SSL_SYMBOLS = {
   SSL_set_accept_state: { parameters: ["pointer"], result: "void" },
   // int SSL_do_handshake(SSL *ssl);
   SSL_do_handshake: { parameters: ["pointer"], result: "i32" },
+  // int SSL_is_init_finished(const SSL *s);
+  SSL_is_init_finished: { parameters: ["pointer"], result: "i32" },
   // int SSL_read_ex(SSL *ssl, void *buf, size_t num, size_t *readbytes);
   SSL_read_ex: { parameters: ["pointer", "buffer", "usize", "buffer"], result: "i32" },
   // int SSL_write_ex(SSL *s, const void *buf, size_t num, size_t *written);

@@ -1312,6 +1312,31 @@ export class Socket {
    *   non-blocking, or a `count` below 1 (CPython's ValueError).
    */
   sendfile(file: SendfileSource, offset = 0, count: number | null = null): number {
+    return this.#sendfile(file, offset, count, null);
+  }
+
+  /**
+   * @internal `sendfile` without `sendfile(2)`: the file is read (`pread(2)`,
+   * or the object's `readSync`) and each chunk handed to `send`, which
+   * returns how many bytes it took. The argument checks, the count and the
+   * final `seek` are `sendfile`'s. `SSLSocket` sends through TLS this way,
+   * as CPython's `_sendfile_use_send`.
+   */
+  protected _sendfileVia(
+    file: SendfileSource,
+    offset: number,
+    count: number | null,
+    send: (bytes: Uint8Array) => number,
+  ): number {
+    return this.#sendfile(file, offset, count, send);
+  }
+
+  #sendfile(
+    file: SendfileSource,
+    offset: number,
+    count: number | null,
+    via: ((bytes: Uint8Array) => number) | null,
+  ): number {
     // CPython raises ValueError (RangeError here) for these three.
     if (this.#type !== C.SOCK_STREAM) {
       throw new RangeError("only SOCK_STREAM type sockets are supported");
@@ -1327,11 +1352,15 @@ export class Socket {
       ? fileFd((file as { fileno(): unknown }).fileno())
       : -1;
     const deadline = this.#timeout ? performance.now() + this.#timeout * 1000 : undefined;
+    const send = via ?? ((bytes: Uint8Array) => {
+      const big = BigInt(bytes.length);
+      return this.#io(WRITE, (s) => libc.send(s, bytes, big, SEND_FLAGS), "send", deadline);
+    });
     const progress = { sent: 0 };
-    if (fd < 0) return this.#sendfileByRead(file as Deno.FsFile, start, limit, deadline, progress);
+    if (fd < 0) return this.#sendfileByRead(file as Deno.FsFile, start, limit, send, progress);
     try {
-      if (!target.sendfile) {
-        this.#sendfileByPread(fd, start, limit, deadline, progress);
+      if (via !== null || !target.sendfile) {
+        this.#sendfileByPread(fd, start, limit, send, progress);
       } else {
         const off = new BigInt64Array([BigInt(start)]);
         const offBytes = new Uint8Array(off.buffer);
@@ -1359,14 +1388,14 @@ export class Socket {
   }
 
   /**
-   * sendfile where Linux's sendfile(2) is not used: `pread(2)` + `send(2)`,
+   * sendfile where Linux's sendfile(2) is not used: `pread(2)` + `send`,
    * counting in `progress` every byte sent (also when a later send fails).
    */
   #sendfileByPread(
     fd: number,
     start: number,
     limit: number,
-    deadline: number | undefined,
+    send: (bytes: Uint8Array) => number,
     progress: { sent: number },
   ): void {
     const buf = new Uint8Array(Math.min(limit, 65536));
@@ -1379,18 +1408,7 @@ export class Socket {
         throw fromErrno(e, "pread");
       }
       if (n === 0) break;
-      this.#sendCounted(buf.subarray(0, n), deadline, progress);
-    }
-  }
-
-  /** Sends all of `bytes` with `send(2)`, adding each call's count to `progress`. */
-  #sendCounted(bytes: Uint8Array, deadline: number | undefined, progress: { sent: number }): void {
-    for (let off = 0; off < bytes.length;) {
-      const chunk = bytes.subarray(off);
-      const big = BigInt(chunk.length);
-      const sent = this.#io(WRITE, (s) => libc.send(s, chunk, big, SEND_FLAGS), "send", deadline);
-      off += sent;
-      progress.sent += sent;
+      sendCounted(buf.subarray(0, n), send, progress);
     }
   }
 
@@ -1398,7 +1416,7 @@ export class Socket {
     file: Deno.FsFile,
     start: number,
     limit: number,
-    deadline: number | undefined,
+    send: (bytes: Uint8Array) => number,
     progress: { sent: number },
   ): number {
     if (typeof file?.readSync !== "function") {
@@ -1421,7 +1439,7 @@ export class Socket {
             `readSync() returned ${typeName(n)}, not a count 0-${want}`,
           );
         }
-        this.#sendCounted(buf.subarray(0, n), deadline, progress);
+        sendCounted(buf.subarray(0, n), send, progress);
       }
       return progress.sent;
     } finally {
@@ -2386,4 +2404,17 @@ function checkData(item: unknown): Data {
 /** A descriptor returned by a file's `fileno()`, range-checked. */
 function fileFd(v: unknown): number {
   return fdArg(v, "fileno()");
+}
+
+/** Sends all of `bytes` with `send`, adding each call's count to `progress`. */
+function sendCounted(
+  bytes: Uint8Array,
+  send: (bytes: Uint8Array) => number,
+  progress: { sent: number },
+): void {
+  for (let off = 0; off < bytes.length;) {
+    const sent = send(bytes.subarray(off));
+    off += sent;
+    progress.sent += sent;
+  }
 }

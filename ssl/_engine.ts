@@ -159,6 +159,27 @@ export class Engine {
     return this.#fail(ssl, r, "SSL_write");
   }
 
+  /** Whether the handshake has completed (`SSL_is_init_finished`). */
+  initFinished(): boolean {
+    return ossl().SSL_is_init_finished(this.ssl) === 1;
+  }
+
+  /**
+   * Sends our close_notify and nothing more (`SSL_shutdown` once): the write
+   * half of the TLS stream ends, reading goes on. 0 once sent (or earlier),
+   * or WANT_*.
+   */
+  closeNotify(): number {
+    if (this.#sentClose) return 0;
+    const ssl = this.ssl;
+    const f = ossl();
+    f.ERR_clear_error();
+    const r = f.SSL_shutdown(ssl);
+    if (r < 0) return this.#fail(ssl, r, "SSL_shutdown");
+    this.#sentClose = true;
+    return 0;
+  }
+
   /**
    * One step of a full close: `SSL_shutdown` sends our close_notify, then
    * the peer's is read (records before it, e.g. TLS 1.3 session tickets or

@@ -13,15 +13,22 @@
  * while OpenSSL still holds buffered input (a WANT_READ means OpenSSL has
  * just drained the descriptor, so an edge-triggered wake-up will follow).
  *
+ * No byte of the stream passes in the clear while TLS is on: every inherited
+ * method that moves data either goes through TLS (`recv*`/`send*`/`read`/
+ * `write`, `sendfile`, `makefile`, `readable`/`writable`) or refuses
+ * (`recvfrom*` and `sendto` while TLS is on, `recvmsg*`/`sendmsg*`/
+ * `recvmmsg*`/`sendmmsg*` and `dup` always, as CPython). The raw socket is
+ * used only before a connection exists and after `unwrap()`.
+ *
  * @module
  */
-import { type AsyncOptions, Socket } from "../socket/socket.ts";
+import { type AsyncOptions, type SendfileSource, Socket } from "../socket/socket.ts";
 import type { Address, AddressLike } from "../socket/address.ts";
 import { deadlineFor, pollUntil, waitReady } from "../socket/_io.ts";
 import { fcntl } from "../sys/platform.ts";
-import { constants as C } from "../constants/mod.ts";
+import { constants as C, table } from "../constants/mod.ts";
 import { READ, WRITE } from "../sys/reactor.ts";
-import { check, error, restack, timedOut } from "../core/errors.ts";
+import { BlockingIOError, check, error, restack, timedOut } from "../core/errors.ts";
 import { byteLength, type Data, toBytes, writableBytes } from "../core/util.ts";
 import { ossl } from "../ffi/libssl.ts";
 import { type Engine, WANT_READ } from "./_engine.ts";
@@ -47,6 +54,18 @@ export interface SocketContext extends ContextCore {
 }
 
 const TOKEN = Symbol("SSLSocket");
+
+/** `connect_ex` results that leave the connection on its way (TLS stays attached). */
+const IN_PROGRESS = new Set(
+  ["EINPROGRESS", "EAGAIN", "EWOULDBLOCK", "EALREADY", "EINTR"]
+    .map((n) => table.errnoNames[n])
+    .filter((v) => v !== undefined),
+);
+
+/** CPython's ValueError/NotImplementedError for a method TLS cannot carry. */
+function notAllowed(method: string): RangeError {
+  return new RangeError(`${method} not allowed on instances of SSLSocket`);
+}
 
 type Op = "handshake" | "read" | "write" | "shutdown";
 
@@ -75,7 +94,7 @@ export class SSLSocket extends Socket {
   #e: Engine | null = null;
   #ctx: SocketContext;
   #options: WrapSocketOptions;
-  #handshaked = false;
+  #unwrapped = false;
 
   /** @internal Use `SSLContext.wrap_socket`. */
   constructor(token: symbol, sock: Socket, ctx: SocketContext, options: WrapSocketOptions) {
@@ -133,9 +152,30 @@ export class SSLSocket extends Socket {
   }
 
   #engine(): Engine {
-    if (this.#e === null) {
+    const e = this.#tls();
+    if (e === null) {
       throw new RangeError("the SSL connection is not established (or unwrapped)");
     }
+    return e;
+  }
+
+  /**
+   * The engine every data method goes through, or null when the raw socket
+   * may be used: closed, unwrapped, or not connected (where a raw call can
+   * move no data). A connection made behind the wrapper's back (say with
+   * `Socket.prototype.connect.call`) gets TLS attached here, rather than
+   * letting bytes pass in the clear.
+   */
+  #tls(): Engine | null {
+    if (this.#e !== null) return this.#e;
+    if (this.#unwrapped || this.closed) return null;
+    try {
+      this.getpeername();
+    } catch (err) {
+      if (err instanceof error && err.code === "ENOTCONN") return null;
+      throw err;
+    }
+    this.#attach();
     return this.#e;
   }
 
@@ -195,17 +235,69 @@ export class SSLSocket extends Socket {
   // ---------------------------------------------------------------------------
   // Connection
 
+  /** Checks a client connect may start, then attaches TLS (before `connect(2)`, as CPython). */
+  #beginConnect(): void {
+    if (this.#options.server_side) throw new RangeError("can't connect in server-side mode");
+    if (this.#e !== null) throw new RangeError("attempt to connect already-connected SSLSocket!");
+    this.#unwrapped = false;
+    this.#attach();
+  }
+
   /**
    * Connects, then (with `do_handshake_on_connect`) runs the handshake.
-   * Corresponds to `connect(2)` then `SSL_do_handshake`.
+   * Corresponds to `connect(2)` then `SSL_do_handshake`. TLS is attached
+   * first, so a non-blocking connect still in progress (`BlockingIOError`)
+   * keeps it: what is sent once connected goes through TLS.
    */
   override connect(address: AddressLike | string, port?: number): void {
-    if (this.#e !== null) throw new RangeError("attempt to connect already-connected SSLSocket!");
-    if (this.#options.server_side) throw new RangeError("can't connect in server-side mode");
-    if (typeof address === "string" && port !== undefined) super.connect(address, port);
-    else super.connect(address as AddressLike);
-    this.#attach();
+    this.#beginConnect();
+    try {
+      if (typeof address === "string" && port !== undefined) super.connect(address, port);
+      else super.connect(address as AddressLike);
+    } catch (err) {
+      if (!(err instanceof BlockingIOError)) this.#release();
+      throw err;
+    }
     if (this.#options.do_handshake_on_connect !== false) this.do_handshake();
+  }
+
+  /**
+   * `connect` returning the errno instead of raising it (0 on success,
+   * EINPROGRESS for a non-blocking socket). Corresponds to `connect(2)`,
+   * then `SSL_do_handshake` when connected and `do_handshake_on_connect`.
+   */
+  override connect_ex(address: AddressLike | string, port?: number): number {
+    this.#beginConnect();
+    let rc: number;
+    try {
+      rc = typeof address === "string" && port !== undefined
+        ? super.connect_ex(address, port)
+        : super.connect_ex(address as AddressLike);
+    } catch (err) {
+      this.#release();
+      throw err;
+    }
+    if (rc === 0) {
+      if (this.#options.do_handshake_on_connect !== false) this.do_handshake();
+    } else if (!IN_PROGRESS.has(rc)) {
+      this.#release();
+    }
+    return rc;
+  }
+
+  /**
+   * Async `connect`: `connect(2)` on the reactor, then (with
+   * `do_handshake_on_connect`) `do_handshakeAsync`.
+   */
+  override async connectAsync(address: AddressLike, options?: AsyncOptions): Promise<void> {
+    this.#beginConnect();
+    try {
+      await super.connectAsync(address, options);
+    } catch (err) {
+      this.#release();
+      throw err;
+    }
+    if (this.#options.do_handshake_on_connect !== false) await this.do_handshakeAsync(options);
   }
 
   /** Accepts a connection and wraps it with this socket's context, server side. */
@@ -222,18 +314,38 @@ export class SSLSocket extends Socket {
   }
 
   /**
+   * Async `accept`: the connection is wrapped server side, and (with
+   * `do_handshake_on_connect`) its handshake runs on the reactor.
+   */
+  override async acceptAsync(options?: AsyncOptions): Promise<[Socket, Address]> {
+    const [conn, addr] = await super.acceptAsync(options);
+    const s = this.#ctx.wrap_socket(conn, {
+      server_side: true,
+      do_handshake_on_connect: false,
+      suppress_ragged_eofs: this.#options.suppress_ragged_eofs,
+    });
+    if (this.#options.do_handshake_on_connect !== false && s instanceof SSLSocket) {
+      try {
+        await s.do_handshakeAsync(options);
+      } catch (err) {
+        s.close();
+        throw err;
+      }
+    }
+    return [s, addr];
+  }
+
+  /**
    * Runs the TLS handshake. Corresponds to `SSL_do_handshake`, repeated
    * while it wants to read or write (in the socket's timeout mode).
    */
   do_handshake(): void {
     this.#run((e) => e.handshake(), "handshake");
-    this.#handshaked = true;
   }
 
   /** Async `do_handshake`: waits on the reactor between `SSL_do_handshake` steps. */
   async do_handshakeAsync(options?: AsyncOptions): Promise<void> {
     await this.#runAsync((e) => e.handshake(), "handshake", options);
-    this.#handshaked = true;
   }
 
   // ---------------------------------------------------------------------------
@@ -280,7 +392,7 @@ export class SSLSocket extends Socket {
 
   /** Receives up to `bufsize` decrypted bytes; empty at EOF. Flags must be 0. */
   override recv(bufsize: number, flags = 0): Uint8Array {
-    if (this.#e === null) return super.recv(bufsize, flags);
+    if (this.#tls() === null) return super.recv(bufsize, flags);
     if (flags !== 0) {
       throw new RangeError("non-zero flags not allowed in calls to recv() on SSLSocket");
     }
@@ -289,7 +401,7 @@ export class SSLSocket extends Socket {
 
   /** Receives into `buffer`; returns the count (0 at EOF). Flags must be 0. */
   override recv_into(buffer: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): number {
-    if (this.#e === null) return super.recv_into(buffer, nbytes, flags);
+    if (this.#tls() === null) return super.recv_into(buffer, nbytes, flags);
     if (flags !== 0) {
       throw new RangeError("non-zero flags not allowed in calls to recv_into() on SSLSocket");
     }
@@ -298,7 +410,7 @@ export class SSLSocket extends Socket {
 
   /** Sends `data` through TLS; returns the count. Flags must be 0. */
   override send(data: Data, flags = 0): number {
-    if (this.#e === null) return super.send(data, flags);
+    if (this.#tls() === null) return super.send(data, flags);
     if (flags !== 0) {
       throw new RangeError("non-zero flags not allowed in calls to send() on SSLSocket");
     }
@@ -307,7 +419,7 @@ export class SSLSocket extends Socket {
 
   /** Sends all of `data` through TLS. Flags must be 0. */
   override sendall(data: Data, flags = 0): void {
-    if (this.#e === null) return super.sendall(data, flags);
+    if (this.#tls() === null) return super.sendall(data, flags);
     if (flags !== 0) {
       throw new RangeError("non-zero flags not allowed in calls to sendall() on SSLSocket");
     }
@@ -322,7 +434,7 @@ export class SSLSocket extends Socket {
     flags = 0,
     options?: AsyncOptions,
   ): Promise<Uint8Array> {
-    if (this.#e === null) return super.recvAsync(bufsize, flags, options);
+    if (this.#tls() === null) return super.recvAsync(bufsize, flags, options);
     if (flags !== 0) {
       throw new RangeError("non-zero flags not allowed in calls to recv() on SSLSocket");
     }
@@ -341,9 +453,47 @@ export class SSLSocket extends Socket {
     return n === bufsize ? buf : buf.slice(0, n);
   }
 
+  /**
+   * Async `recv_into`: resolves with the count of decrypted bytes read into
+   * `buffer` (0 at EOF). The buffer is re-derived before every step, so one
+   * detached while waiting rejects with a `TypeError`.
+   */
+  override async recv_intoAsync(
+    buffer: ArrayBufferView | ArrayBuffer,
+    nbytes = 0,
+    flags = 0,
+    options?: AsyncOptions,
+  ): Promise<number> {
+    if (this.#tls() === null) return super.recv_intoAsync(buffer, nbytes, flags, options);
+    if (flags !== 0) {
+      throw new RangeError("non-zero flags not allowed in calls to recv_into() on SSLSocket");
+    }
+    const size = byteLength(writableBytes(buffer));
+    if (!Number.isInteger(nbytes) || nbytes < 0) {
+      throw new RangeError("negative buffersize in recv_into");
+    }
+    if (nbytes > size) throw new RangeError("buffer too small for requested bytes");
+    const want = nbytes || size;
+    if (want === 0) return 0;
+    try {
+      return await this.#runAsync(
+        (e) => {
+          const view = writableBytes(buffer);
+          const n = Math.min(want, byteLength(view));
+          return n === 0 ? 0 : e.read(view.subarray(0, n));
+        },
+        "read",
+        options,
+      );
+    } catch (err) {
+      if (this.#eof(err)) return 0;
+      throw err;
+    }
+  }
+
   /** Async `sendall`: waits on the reactor while TLS records cannot be written. */
   override async sendallAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<void> {
-    if (this.#e === null) return super.sendallAsync(data, flags, options);
+    if (this.#tls() === null) return super.sendallAsync(data, flags, options);
     if (flags !== 0) {
       throw new RangeError("non-zero flags not allowed in calls to sendall() on SSLSocket");
     }
@@ -358,7 +508,10 @@ export class SSLSocket extends Socket {
 
   /** Async `send`: resolves with the count written. */
   override async sendAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<number> {
-    if (this.#e === null) return super.sendAsync(data, flags, options);
+    if (this.#tls() === null) return super.sendAsync(data, flags, options);
+    if (flags !== 0) {
+      throw new RangeError("non-zero flags not allowed in calls to send() on SSLSocket");
+    }
     const bytes = toBytes(data).slice();
     if (bytes.byteLength === 0) return 0;
     return await this.#runAsync((e) => e.write(bytes), "write", options);
@@ -377,6 +530,7 @@ export class SSLSocket extends Socket {
   unwrap(): Socket {
     this.#run((e) => e.shutdown(), "shutdown");
     this.#release();
+    this.#unwrapped = true;
     return this;
   }
 
@@ -384,6 +538,7 @@ export class SSLSocket extends Socket {
   async unwrapAsync(options?: AsyncOptions): Promise<Socket> {
     await this.#runAsync((e) => e.shutdown(), "shutdown", options);
     this.#release();
+    this.#unwrapped = true;
     return this;
   }
 
@@ -402,6 +557,150 @@ export class SSLSocket extends Socket {
   override detach(): number {
     this.#release();
     return super.detach();
+  }
+
+  /**
+   * Shuts down one or both halves (`shutdown(2)`). Closing the write half
+   * (`SHUT_WR`, `SHUT_RDWR`) after the handshake first sends TLS's
+   * close_notify (one `SSL_shutdown`, not waiting for the peer's), so the
+   * peer reads a clean end of stream. TLS stays on for what is left to
+   * read (CPython drops it here, and its later `recv` returns raw records).
+   */
+  override shutdown(how: number): void {
+    const e = this.#e;
+    if (e !== null && (how === C.SHUT_WR || how === C.SHUT_RDWR) && e.initFinished()) {
+      try {
+        this.#nonblocking(() => e.closeNotify());
+      } catch { /* best effort: the peer then sees an EOF without close_notify */ }
+      ossl().ERR_clear_error();
+    }
+    super.shutdown(how);
+  }
+
+  /**
+   * Sends a file through TLS: it is read (`pread(2)`, or `readSync`) and
+   * written with `SSL_write_ex`, as CPython's `SSLSocket.sendfile` falls
+   * back to `_sendfile_use_send`; `sendfile(2)` would bypass TLS. Before a
+   * connection and after `unwrap()`, it is the plain socket's `sendfile`.
+   */
+  override sendfile(file: SendfileSource, offset = 0, count: number | null = null): number {
+    if (this.#tls() === null) return super.sendfile(file, offset, count);
+    return this._sendfileVia(file, offset, count, (bytes) => this.write(bytes));
+  }
+
+  /** Not allowed (CPython's NotImplementedError): a duplicate would bypass TLS. */
+  override dup(): never {
+    throw new RangeError("Can't dup() SSLSocket instances");
+  }
+
+  // ---------------------------------------------------------------------------
+  // What TLS cannot carry: refused, so no byte passes in the clear.
+
+  /** `recvfrom`: refused while TLS is on (CPython's ValueError); use `recv`. */
+  override recvfrom(bufsize: number, flags = 0): [Uint8Array, Address | null] {
+    if (this.#tls() !== null) throw notAllowed("recvfrom");
+    return super.recvfrom(bufsize, flags);
+  }
+
+  /** `recvfrom_into`: refused while TLS is on (CPython's ValueError); use `recv_into`. */
+  override recvfrom_into(
+    buffer: ArrayBufferView | ArrayBuffer,
+    nbytes = 0,
+    flags = 0,
+  ): [number, Address | null] {
+    if (this.#tls() !== null) throw notAllowed("recvfrom_into");
+    return super.recvfrom_into(buffer, nbytes, flags);
+  }
+
+  /** Async `recvfrom`: refused while TLS is on; use `recvAsync`. */
+  override recvfromAsync(
+    bufsize: number,
+    flags = 0,
+    options?: AsyncOptions,
+  ): Promise<[Uint8Array, Address | null]> {
+    if (this.#tls() !== null) return Promise.reject(notAllowed("recvfrom"));
+    return super.recvfromAsync(bufsize, flags, options);
+  }
+
+  /** `sendto`: refused while TLS is on (CPython's ValueError); use `send`. */
+  override sendto(data: Data, flagsOrAddress: number | AddressLike, address?: AddressLike): number {
+    if (this.#tls() !== null) throw notAllowed("sendto");
+    return address === undefined
+      ? super.sendto(data, flagsOrAddress as AddressLike)
+      : super.sendto(data, flagsOrAddress as number, address);
+  }
+
+  /** Async `sendto`: refused while TLS is on; use `sendAsync`. */
+  override sendtoAsync(
+    data: Data,
+    a: number | AddressLike,
+    b?: AddressLike | AsyncOptions,
+    c?: AsyncOptions,
+  ): Promise<number> {
+    if (this.#tls() !== null) return Promise.reject(notAllowed("sendto"));
+    return typeof a === "number"
+      ? super.sendtoAsync(data, a, b as AddressLike, c)
+      : super.sendtoAsync(data, a, b as AsyncOptions | undefined);
+  }
+
+  /** Always refused, as CPython's (NotImplementedError): TLS has no ancillary data. */
+  override recvmsg(..._args: unknown[]): never {
+    throw notAllowed("recvmsg");
+  }
+
+  /** Always refused, as CPython's (NotImplementedError). */
+  override recvmsg_into(..._args: unknown[]): never {
+    throw notAllowed("recvmsg_into");
+  }
+
+  /** Always refused, as CPython's (NotImplementedError): it would send in the clear. */
+  override sendmsg(..._args: unknown[]): never {
+    throw notAllowed("sendmsg");
+  }
+
+  /** Always refused (`AF_ALG` only). */
+  override sendmsg_afalg(..._args: unknown[]): never {
+    throw notAllowed("sendmsg_afalg");
+  }
+
+  /** Always refused (datagram batches; TLS is a stream). */
+  override recvmmsg(..._args: unknown[]): never {
+    throw notAllowed("recvmmsg");
+  }
+
+  /** Always refused (datagram batches; TLS is a stream). */
+  override recvmmsg_into(..._args: unknown[]): never {
+    throw notAllowed("recvmmsg_into");
+  }
+
+  /** Always refused (datagram batches; TLS is a stream). */
+  override sendmmsg(..._args: unknown[]): never {
+    throw notAllowed("sendmmsg");
+  }
+
+  /** Always refused, as `recvmsg`. */
+  override recvmsgAsync(..._args: unknown[]): Promise<never> {
+    return Promise.reject(notAllowed("recvmsg"));
+  }
+
+  /** Always refused, as `sendmsg`. */
+  override sendmsgAsync(..._args: unknown[]): Promise<never> {
+    return Promise.reject(notAllowed("sendmsg"));
+  }
+
+  /** Always refused, as `recvmmsg`. */
+  override recvmmsgAsync(..._args: unknown[]): Promise<never> {
+    return Promise.reject(notAllowed("recvmmsg"));
+  }
+
+  /** Always refused, as `recvmmsg_into`. */
+  override recvmmsg_intoAsync(..._args: unknown[]): Promise<never> {
+    return Promise.reject(notAllowed("recvmmsg_into"));
+  }
+
+  /** Always refused, as `sendmmsg`. */
+  override sendmmsgAsync(..._args: unknown[]): Promise<never> {
+    return Promise.reject(notAllowed("sendmmsg"));
   }
 
   // ---------------------------------------------------------------------------
@@ -432,18 +731,19 @@ export class SSLSocket extends Socket {
    * null when the peer sent none.
    */
   getpeercert(binary_form = false): PeerCertificate | Uint8Array | null {
-    if (!this.#handshaked) throw new RangeError("handshake not done yet");
-    return info.getpeercert(this.#engine(), binary_form, this.#ctx.verify_mode !== CERT_NONE);
+    const e = this.#engine();
+    if (!e.initFinished()) throw new RangeError("handshake not done yet");
+    return info.getpeercert(e, binary_form, this.#ctx.verify_mode !== CERT_NONE);
   }
 
   /** The negotiated protocol, e.g. `"TLSv1.3"` (`SSL_get_version`), or null. */
   version(): string | null {
-    return this.#e === null ? null : info.version(this.#e, this.#handshaked);
+    return this.#e === null ? null : info.version(this.#e, this.#e.initFinished());
   }
 
   /** `[name, protocol, bits]` of the cipher in use, or null. */
   cipher(): info.CipherTuple | null {
-    return this.#e === null || !this.#handshaked ? null : info.cipher(this.#e);
+    return this.#e === null || !this.#e.initFinished() ? null : info.cipher(this.#e);
   }
 
   /** The ciphers both ends support (server side), or null. */
@@ -458,7 +758,7 @@ export class SSLSocket extends Socket {
 
   /** Channel binding data (`tls-unique`), or null. */
   get_channel_binding(cb_type = "tls-unique"): Uint8Array | null {
-    return this.#e === null ? null : info.channelBinding(this.#e, cb_type, this.#handshaked);
+    return this.#e === null ? null : info.channelBinding(this.#e, cb_type, this.#e.initFinished());
   }
 
   /** Always null: OpenSSL 3 has no TLS compression. */
