@@ -168,7 +168,7 @@ export class SSLSocket extends Socket {
    */
   #tls(): Engine | null {
     if (this.#e !== null) return this.#e;
-    if (this.#unwrapped || this.closed) return null;
+    if (this.#unwrapped || this.fileno() < 0) return null;
     try {
       this.getpeername();
     } catch (err) {
@@ -547,10 +547,17 @@ export class SSLSocket extends Socket {
     this.#e = null;
   }
 
-  /** Closes the socket and frees the TLS state (`SSL_free`, then `close(2)`). */
+  /**
+   * Closes the socket and frees the TLS state (`close(2)`, then `SSL_free`).
+   * While files from `makefile()` are open, both wait for them (as the
+   * descriptor does): those files go on reading and writing through TLS.
+   */
   override close(): void {
-    this.#release();
-    super.close();
+    try {
+      super.close();
+    } finally {
+      if (this.fileno() < 0) this.#release();
+    }
   }
 
   /** Detaches the descriptor (the TLS state is freed). */
