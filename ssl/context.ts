@@ -7,7 +7,7 @@
 import { ossl } from "../ffi/libssl.ts";
 import { OSSL } from "../constants/openssl.ts";
 import { cstr } from "../core/util.ts";
-import { fromErrno } from "../core/errors.ts";
+import { annotate, fromErrno } from "../core/errors.ts";
 import type { Socket } from "../socket/socket.ts";
 import { ERR_LIB_SYS, errLib, errReason, fromErrCode, raiseQueued, SSLError } from "./errors.ts";
 import {
@@ -63,7 +63,7 @@ export type SniCallback = (
   context: SSLContext,
 ) => number | null | undefined | void;
 
-function throwLoadError(what: string): never {
+function throwLoadError(what: string, file: string): never {
   const f = ossl();
   // A file that could not be opened leaves a system error (errno) in the
   // queue, under OpenSSL's own: OSError with that errno, as CPython.
@@ -76,7 +76,8 @@ function throwLoadError(what: string): never {
     codes.push(e);
   }
   const sys = codes.find((e) => errLib(e) === ERR_LIB_SYS);
-  if (sys !== undefined) throw fromErrno(errReason(sys), what);
+  // The error names the file, as the library's OS errors name their subject.
+  if (sys !== undefined) throw annotate(fromErrno(errReason(sys), what), file, { filename: file });
   if (codes.length === 0) throw new SSLError(1, `${what} failed`);
   throw fromErrCode(codes[codes.length - 1]);
 }
@@ -390,11 +391,11 @@ export class SSLContext {
     withPassword(p, pw, () => {
       f.ERR_clear_error();
       if (f.SSL_CTX_use_certificate_chain_file(p, cstr(certfile, "certfile")) !== 1) {
-        throwLoadError("load_cert_chain");
+        throwLoadError("load_cert_chain", certfile);
       }
       const key = cstr(keyfile ?? certfile, "keyfile");
       if (f.SSL_CTX_use_PrivateKey_file(p, key, OSSL.SSL_FILETYPE_PEM) !== 1) {
-        throwLoadError("load_cert_chain");
+        throwLoadError("load_cert_chain", keyfile ?? certfile);
       }
       if (f.SSL_CTX_check_private_key(p) !== 1) raiseQueued("load_cert_chain");
     });
@@ -422,7 +423,7 @@ export class SSLContext {
         absent(cafile) ? null : cstr(cafile, "cafile"),
         absent(capath) ? null : cstr(capath, "capath"),
       );
-      if (r !== 1) throwLoadError("load_verify_locations");
+      if (r !== 1) throwLoadError("load_verify_locations", (absent(cafile) ? capath : cafile)!);
     }
   }
 

@@ -146,6 +146,8 @@ Deno.test("ssl context: load_cert_chain errors and passwords; cadata PEM and DER
     err = e;
   }
   assertInstanceOf(err, socket.FileNotFoundError);
+  assertEquals((err as socket.error).filename, `${c.dir}/missing.pem`);
+  assertEquals((err as socket.error).strerror, "No such file or directory");
   ctx.load_cert_chain(c.server, c.serverKeyEncrypted, c.password);
   ctx.load_cert_chain(c.server, c.serverKeyEncrypted, () => c.password);
   const boom = new Error("from the password function");
