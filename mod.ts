@@ -108,7 +108,7 @@ export type {
   TipcAddress,
   UnixAddress,
   VsockAddress,
-} from "./socket/address.ts";
+} from "./socket/address/mod.ts";
 export type { MmsgMessage, MmsgResult } from "./socket/_mmsg.ts";
 export { packUdpSegment, udpGroSegment } from "./socket/gso.ts";
 export { SocketFile } from "./socket/makefile.ts";

@@ -9,7 +9,7 @@
 // resized or transferred meanwhile).
 import { constants as C, struct } from "../constants/mod.ts";
 import { Area, fresh, scratch } from "./_scratch.ts";
-import { type Address, type AddressLike, decodeAddress, SOCKADDR_MAX } from "./address.ts";
+import { type Address, type AddressLike, decodeAddress, SOCKADDR_MAX } from "./address/mod.ts";
 import { type AncItem, checkAncItem, packCmsgs, unpackCmsgs } from "./ancillary.ts";
 import {
   addressOf,

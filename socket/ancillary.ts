@@ -22,7 +22,7 @@ import {
 import { libc } from "../ffi/library.ts";
 import { Area, fresh, scratch } from "./_scratch.ts";
 import { fromErrno } from "../core/errors.ts";
-import { type Address, decodeAddress, SOCKADDR_MAX } from "./address.ts";
+import { type Address, decodeAddress, SOCKADDR_MAX } from "./address/mod.ts";
 import {
   addressOf,
   byteLength,

@@ -6,7 +6,7 @@
  */
 import { constants as C } from "../constants/mod.ts";
 import { error, fromErrno } from "../core/errors.ts";
-import type { AddressLike } from "./address.ts";
+import type { AddressLike } from "./address/mod.ts";
 import { getaddrinfo } from "./resolver.ts";
 import type { Socket } from "./socket.ts";
 import { socket } from "./functions.ts";

@@ -15,7 +15,7 @@
  * @module
  */
 import { constants as C, struct } from "../constants/mod.ts";
-import { encodeAddress } from "./address.ts";
+import { encodeAddress } from "./address/mod.ts";
 import { inet_pton } from "./inet.ts";
 import { if_nametoindex } from "./interfaces.ts";
 import { intIn, LITTLE_ENDIAN as L, typeName } from "../core/util.ts";

@@ -27,8 +27,8 @@ import { target } from "../sys/target.ts";
 import { annotate, error, fromErrno, herror, lastErrno } from "../core/errors.ts";
 import { aboutAddress } from "./_subject.ts";
 import { plainText, pyType, repr } from "../core/repr.ts";
-import { decodeAddress, familyOf, formatIPv4, formatIPv6, setipaddr } from "./address.ts";
-import type { Address } from "./address.ts";
+import { decodeAddress, familyOf, formatIPv4, formatIPv6, setipaddr } from "./address/mod.ts";
+import type { Address } from "./address/mod.ts";
 import {
   fromCBytes,
   LITTLE_ENDIAN,

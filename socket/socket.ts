@@ -18,7 +18,7 @@ import {
   encodeAddress,
   encodeAddressAsync,
   SOCKADDR_MAX,
-} from "./address.ts";
+} from "./address/mod.ts";
 import { type Direction, reactor, READ, WRITE } from "../sys/reactor.ts";
 import {
   acceptConn,

@@ -11,7 +11,7 @@
  * @module
  */
 import { constants as C, struct, type StructLayout, table } from "../constants/mod.ts";
-import { formatIPv4, formatIPv6 } from "./address.ts";
+import { formatIPv4, formatIPv6 } from "./address/mod.ts";
 import { inet_pton } from "./inet.ts";
 import { cint, intIn, LITTLE_ENDIAN as L, toBytes, typeName } from "../core/util.ts";
 import type { Socket } from "./socket.ts";

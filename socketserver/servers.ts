@@ -2,7 +2,7 @@
 // servers (CPython's Lib/socketserver.py), with the async loop the
 // concurrent servers of threading.ts run.
 import * as sock from "../mod.ts";
-import type { Address, AddressLike } from "../socket/address.ts";
+import type { Address, AddressLike } from "../socket/address/mod.ts";
 import type { Socket } from "../socket/socket.ts";
 import { error } from "../core/errors.ts";
 import { EVENT_READ } from "../selectors/_base.ts";
