@@ -9,8 +9,7 @@
  */
 import { type SelectAsyncOptions } from "../select/poll.ts";
 import { fdOf, type FileDescriptorLike, KeyError } from "../select/_common.ts";
-import { typeName } from "../core/util.ts";
-import { repr } from "../core/repr.ts";
+import { repr, typeName } from "../core/repr.ts";
 
 export { KeyError };
 export type { FileDescriptorLike, SelectAsyncOptions };

@@ -11,7 +11,8 @@ import { check, fromErrno, lastErrno } from "../core/errors.ts";
 import { type Address, type AddressLike } from "./address/mod.ts";
 import { Socket } from "./socket.ts";
 import { CMSG_LEN, packFds, unpackFds } from "./ancillary.ts";
-import { cint, type Data, fdArg, int } from "../core/util.ts";
+import { type Data } from "../core/bytes.ts";
+import { cint, fdArg, int } from "../core/ints.ts";
 import { fcntl, newSocketpair } from "../sys/platform.ts";
 
 /**

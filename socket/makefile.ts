@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { byteLength, isBytesLike, toBytes } from "../core/util.ts";
+import { byteLength, isBytesLike, toBytes } from "../core/bytes.ts";
 import { repr, reprStr } from "../core/repr.ts";
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

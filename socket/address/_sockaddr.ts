@@ -12,7 +12,8 @@ import {
   type StructLayout,
   table,
 } from "../../constants/mod.ts";
-import { LITTLE_ENDIAN, typeName } from "../../core/util.ts";
+import { LITTLE_ENDIAN } from "../../core/memory.ts";
+import { typeName } from "../../core/repr.ts";
 
 const L = LITTLE_ENDIAN;
 const SS_SIZE = struct("sockaddr_storage").size;

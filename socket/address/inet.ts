@@ -10,10 +10,10 @@
 import { constants as C, type PlatformTable, struct, table } from "../../constants/mod.ts";
 import { error } from "../../core/errors.ts";
 import { libc } from "../../ffi/library.ts";
-import { cstr, fromCBytes, LITTLE_ENDIAN as L } from "../../core/util.ts";
+import { LITTLE_ENDIAN as L } from "../../core/memory.ts";
 import { lookup, lookupAsync } from "../_gai.ts";
 import { cInt, integer } from "../../core/ints.ts";
-import { withNul } from "../../core/text.ts";
+import { cstr, fromCBytes, withNul } from "../../core/text.ts";
 import { hostForAddress } from "../_idna.ts";
 import { repr } from "../../core/repr.ts";
 import type { IPv4Address, IPv6Address } from "../../core/address_types.ts";

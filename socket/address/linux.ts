@@ -9,10 +9,11 @@
 import { constants as C, type FieldLayout, struct, table } from "../../constants/mod.ts";
 import { error, fromErrno, lastErrno } from "../../core/errors.ts";
 import { libc } from "../../ffi/library.ts";
-import { fromCBytes, int, intIn, LITTLE_ENDIAN as L, typeName } from "../../core/util.ts";
-import { cString, fsDecodeC, fsEncode } from "../../core/text.ts";
+import { int, intIn } from "../../core/ints.ts";
+import { LITTLE_ENDIAN as L } from "../../core/memory.ts";
+import { cString, fromCBytes, fsDecodeC, fsEncode } from "../../core/text.ts";
 import { copyBytes, copyUint8 } from "../../core/view.ts";
-import { repr } from "../../core/repr.ts";
+import { repr, typeName } from "../../core/repr.ts";
 import type {
   AlgAddress,
   CanAddress,

@@ -6,7 +6,7 @@
  * @module
  */
 import type { PlatformTable } from "../../constants/mod.ts";
-import { typeName } from "../../core/util.ts";
+import { typeName } from "../../core/repr.ts";
 import { fsDecode, fsEncode } from "../../core/text.ts";
 import { copyBytes } from "../../core/view.ts";
 import type { UnixAddress } from "../../core/address_types.ts";
