@@ -65,20 +65,24 @@ export class SelectorKey<F extends FileDescriptorLike = FileDescriptorLike, D = 
 /**
  * The read-only mapping `get_map()` returns: keyed by file object (or
  * descriptor), iterating over descriptors, as CPython's `_SelectorMapping`.
+ *
+ * It is a live view of its selector's table: once the selector is closed
+ * (and forgets every registration) the mapping is empty, as CPython's:
+ * `size` 0, nothing to iterate, `has` false, `get` `undefined`, `getitem`
+ * a `KeyError`.
  */
 export class SelectorMapping<F extends FileDescriptorLike = FileDescriptorLike, D = unknown>
   implements Iterable<number> {
-  #selector: BaseSelector<F, D>;
   #map: Map<number, SelectorKey<F, D>>;
 
   /**
    * Wraps a selector's table (selectors create mappings).
    *
-   * @param selector The owning selector.
+   * @param _selector The owning selector (CPython's mapping holds it; this
+   * one reads the table it is given).
    * @param map Its descriptor → key table.
    */
-  constructor(selector: BaseSelector<F, D>, map: Map<number, SelectorKey<F, D>>) {
-    this.#selector = selector;
+  constructor(_selector: BaseSelector<F, D>, map: Map<number, SelectorKey<F, D>>) {
     this.#map = map;
   }
 
@@ -88,18 +92,46 @@ export class SelectorMapping<F extends FileDescriptorLike = FileDescriptorLike, 
   }
 
   /**
+   * The key of a file object (Python's `mapping[fileobj]`).
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * import { DefaultSelector, EVENT_READ, KeyError } from "@libc/socket/selectors";
+   * const sel = new DefaultSelector();
+   * using s = socket.socket();
+   * sel.register(s, EVENT_READ, "data");
+   * const map = sel.get_map()!;
+   * console.log(map.getitem(s).data); // "data"
+   * sel.close();
+   * try {
+   *   map.getitem(s);
+   * } catch (e) {
+   *   console.log(e instanceof KeyError); // true
+   * }
+   * ```
+   *
+   * @param fileobj A file object or descriptor.
+   * @returns Its key.
+   * @throws {KeyError} If it is not registered (or the selector is closed).
+   * @throws {RangeError} If it is no file object, or its descriptor is
+   * negative and no registered object is it (Python's ValueError).
+   */
+  getitem(fileobj: F | number): SelectorKey<F, D> {
+    const key = this.#map.get(lookupFd(this.#map, fileobj));
+    if (key === undefined) throw new KeyError(`${String(fileobj)} is not registered`);
+    return key;
+  }
+
+  /**
    * The key of a file object, or `undefined` (Python's `mapping.get`).
    *
    * @param fileobj A file object or descriptor.
    * @returns Its key, if registered.
+   * @throws {RangeError} If it is no file object (Python's ValueError).
    */
   get(fileobj: F | number): SelectorKey<F, D> | undefined {
-    try {
-      return this.#selector.get_key(fileobj);
-    } catch (e) {
-      if (e instanceof KeyError) return undefined;
-      throw e;
-    }
+    return this.#map.get(lookupFd(this.#map, fileobj));
   }
 
   /**
@@ -107,6 +139,7 @@ export class SelectorMapping<F extends FileDescriptorLike = FileDescriptorLike, 
    *
    * @param fileobj A file object or descriptor.
    * @returns True if registered.
+   * @throws {RangeError} If it is no file object (Python's ValueError).
    */
   has(fileobj: F | number): boolean {
     return this.get(fileobj) !== undefined;
@@ -161,6 +194,19 @@ function toFd(fileobj: unknown): number {
 }
 
 /**
+ * CPython's `_fileobj_lookup`: the descriptor of a file object, or, when it
+ * has none any more (a closed socket), of the registered key holding it.
+ */
+function lookupFd(table: Map<number, SelectorKey>, fileobj: unknown): number {
+  try {
+    return toFd(fileobj);
+  } catch (e) {
+    for (const key of table.values()) if (key.fileobj === fileobj) return key.fd;
+    throw e;
+  }
+}
+
+/**
  * Python's `selectors.BaseSelector`: the interface every selector has, and
  * the descriptor → key table they share. Subclasses implement the
  * mechanism (`select`, `selectAsync`, and the `_add`/`_remove`/`_change`
@@ -180,12 +226,7 @@ export abstract class BaseSelector<F extends FileDescriptorLike = FileDescriptor
 
   /** CPython's `_fileobj_lookup`: a closed file object is found by identity. */
   #lookup(fileobj: F | number): number {
-    try {
-      return toFd(fileobj);
-    } catch (e) {
-      for (const key of this.#fdToKey.values()) if (key.fileobj === fileobj) return key.fd;
-      throw e;
-    }
+    return lookupFd(this.#fdToKey, fileobj);
   }
 
   /** Starts watching `fd` for `events` (the mechanism's part of `register`). */
@@ -334,7 +375,9 @@ export abstract class BaseSelector<F extends FileDescriptorLike = FileDescriptor
 
   /**
    * Closes the selector: forgets every registration (and closes the
-   * mechanism's descriptor). The registered file objects stay open.
+   * mechanism's descriptor). The registered file objects stay open. A
+   * mapping taken from `get_map()` before is empty from then on, as
+   * CPython's.
    *
    * @example
    * ```ts
@@ -386,8 +429,9 @@ export abstract class BaseSelector<F extends FileDescriptorLike = FileDescriptor
   }
 
   /**
-   * Returns the read-only mapping of registered file objects to keys, or
-   * `null` once closed (as CPython's `None`).
+   * Returns the read-only mapping of registered file objects to keys (a
+   * live view of the selector's table), or `null` once closed (as CPython's
+   * `None`).
    *
    * @example
    * ```ts
