@@ -9,8 +9,10 @@
  * same under emulation, where one check would take minutes).
  *
  * A block marked `ts ignore` is neither checked nor run, `ts no-run` only
- * checked: use them sparingly, for code that needs what a test can't have
- * (a remote host, privileges), and say why beside the block.
+ * checked, and `ts native` not run under emulation (`LIBC_SOCKET_DENO_PREFIX`):
+ * use them sparingly, for code that needs what a test can't have (a remote
+ * host, privileges, a syscall qemu-user does not emulate), and say why beside
+ * the block.
  */
 import { assert, assertEquals } from "@std/assert";
 import { DENO_PREFIX, tempDir } from "./_helpers.ts";
@@ -85,12 +87,16 @@ Deno.test({
 });
 
 for (const b of blocks.filter((b) => !b.attrs.includes("no-run"))) {
-  Deno.test(`code blocks: ${b.file}:${b.line} runs`, async () => {
-    using dir = tempDir();
-    project(dir.path, [b]);
-    const r = await runDeno(["run", "--allow-ffi", "--no-prompt", fileName(b)], dir.path);
-    assert(!r.timedOut && r.code === 0, `${b.file}:${b.line} failed: ${report(r)}`);
-    const missing = missingLine(r.stdout, expectedLines(b.code));
-    assert(missing === null, `${b.file}:${b.line}: ${missing}\n${report(r)}`);
+  Deno.test({
+    name: `code blocks: ${b.file}:${b.line} runs`,
+    ignore: b.attrs.includes("native") && DENO_PREFIX.length > 0,
+    fn: async () => {
+      using dir = tempDir();
+      project(dir.path, [b]);
+      const r = await runDeno(["run", "--allow-ffi", "--no-prompt", fileName(b)], dir.path);
+      assert(!r.timedOut && r.code === 0, `${b.file}:${b.line} failed: ${report(r)}`);
+      const missing = missingLine(r.stdout, expectedLines(b.code));
+      assert(missing === null, `${b.file}:${b.line}: ${missing}\n${report(r)}`);
+    },
   });
 }
