@@ -163,3 +163,36 @@ export function report(r: RunResult): string {
   const how = r.timedOut ? `killed after ${RUN_LIMIT_MS / 1000} s` : `exit code ${r.code}`;
   return `${how}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
 }
+
+/**
+ * The anchor GitHub gives a heading: lower case, punctuation other than `-`
+ * and `_` dropped, each space a `-` (so "Permissions: `--allow-ffi`" is
+ * `permissions---allow-ffi`).
+ */
+export function slug(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+}
+
+/** The anchors of the headings of a Markdown text (outside code blocks). */
+export function anchors(text: string): Set<string> {
+  const out = new Set<string>();
+  let fence: string | null = null;
+  for (const line of text.split("\n")) {
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (f) {
+      if (fence === null) fence = f[1];
+      else if (f[1][0] === fence[0] && f[1].length >= fence.length) fence = null;
+      continue;
+    }
+    const h = fence === null ? /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line) : null;
+    if (h) out.add(slug(h[1]));
+  }
+  return out;
+}
+
+/** The targets of the inline links `[text](target)` of a text, outside code. */
+export function linkTargets(text: string): string[] {
+  const prose = text.replace(/^ {0,3}(`{3,}|~{3,})[^]*?^ {0,3}\1\s*$/gm, "")
+    .replace(/`[^`\n]*`/g, "");
+  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+}

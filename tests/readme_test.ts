@@ -18,14 +18,19 @@ import { assert, assertEquals } from "@std/assert";
 import { DENO_PREFIX, tempDir } from "./_helpers.ts";
 import {
   allCodeBlocks,
+  anchors,
   type CodeBlock,
   codeBlocks,
   expectedLines,
   importMap,
   isTypeScript,
+  linkTargets,
+  markdownFiles,
   missingLine,
   report,
+  ROOT,
   runDeno,
+  slug,
 } from "./_markdown.ts";
 
 const blocks = allCodeBlocks().filter(isTypeScript);
@@ -71,6 +76,44 @@ Deno.test("code blocks: the fence parser reads info strings, indentation and lon
   assertEquals(expectedLines(got[1].code), ["1"]);
   assertEquals(missingLine("x\n1\n", ["1"]), null);
   assertEquals(missingLine("1\nx\n", ["x", "1"]), 'expected the line "1"');
+});
+
+Deno.test("links: every relative link of the README and docs/ names a file and heading that exist", () => {
+  const broken: string[] = [];
+  for (const file of markdownFiles()) {
+    const here = new URL(file, ROOT);
+    for (const target of linkTargets(Deno.readTextFileSync(here))) {
+      if (/^[a-z][a-z+.-]*:/i.test(target)) continue; // https:, mailto:
+      const [path, anchor] = target.split("#");
+      const url = path === "" ? here : new URL(path, here);
+      let text: string | null = null;
+      try {
+        const info = Deno.statSync(url);
+        if (info.isFile && url.pathname.endsWith(".md")) text = Deno.readTextFileSync(url);
+      } catch {
+        broken.push(`${file}: ${target} (no such file)`);
+        continue;
+      }
+      if (anchor !== undefined && text !== null && !anchors(text).has(anchor)) {
+        broken.push(`${file}: ${target} (no such heading)`);
+      }
+    }
+  }
+  assertEquals(broken, []);
+});
+
+Deno.test("links: headings become GitHub's anchors", () => {
+  assertEquals(
+    slug("Permissions: `--allow-ffi` is everything"),
+    "permissions---allow-ffi-is-everything",
+  );
+  assertEquals(
+    slug("Blocking, non-blocking, timeouts, async"),
+    "blocking-non-blocking-timeouts-async",
+  );
+  assertEquals(slug("socket (`@libc/socket`)"), "socket-libcsocket");
+  assertEquals([...anchors("# A b\n```\n# not\n```\n## C_d ##\n")], ["a-b", "c_d"]);
+  assertEquals(linkTargets("[a](x.md#y) `[b](z)`\n```\n[c](w)\n```\n"), ["x.md#y"]);
 });
 
 Deno.test({
