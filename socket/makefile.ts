@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { byteLength, isBytesLike, toBytes, writableBytes } from "../core/util.ts";
+import { byteLength, isBytesLike, toBytes, writableBytes } from "../core/bytes.ts";
 import { repr, reprStr } from "../core/repr.ts";
 import { BlockingIOError, error, fromErrno, TimeoutError } from "../core/errors.ts";
 import { isAgain } from "./_io.ts";

@@ -15,7 +15,7 @@
 import { ossl, SSL_CALLBACKS } from "../ffi/libssl.ts";
 import { OSSL } from "../constants/openssl.ts";
 import { engineOf } from "./_engine.ts";
-import { readCString } from "../core/util.ts";
+import { readCString } from "../core/memory.ts";
 
 /** What a context gives the callbacks. */
 export interface CallbackContext {

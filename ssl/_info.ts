@@ -7,7 +7,7 @@
  * @module
  */
 import { ossl } from "../ffi/libssl.ts";
-import { readCString } from "../core/util.ts";
+import { readCString } from "../core/memory.ts";
 import type { Engine } from "./_engine.ts";
 import { decodeCertificate, type PeerCertificate } from "./der.ts";
 import { CHANNEL_BINDING_TYPES } from "./constants.ts";

@@ -9,7 +9,7 @@
  */
 import { ossl } from "../ffi/libssl.ts";
 import { OSSL } from "../constants/openssl.ts";
-import { cstr } from "../core/util.ts";
+import { cstr } from "../core/text.ts";
 import { Engine } from "./_engine.ts";
 import { raiseQueued } from "./errors.ts";
 import type { SSLSession } from "./session.ts";

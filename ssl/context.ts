@@ -6,7 +6,7 @@
  */
 import { ossl } from "../ffi/libssl.ts";
 import { OSSL } from "../constants/openssl.ts";
-import { cstr } from "../core/util.ts";
+import { cstr } from "../core/text.ts";
 import { annotate, fromErrno } from "../core/errors.ts";
 import type { Socket } from "../socket/socket.ts";
 import { ERR_LIB_SYS, errLib, errReason, fromErrCode, raiseQueued, SSLError } from "./errors.ts";

@@ -13,7 +13,7 @@
 import { error, fromErrno } from "../core/errors.ts";
 import { ERR_LIBS, ERR_REASONS, OSSL } from "../constants/openssl.ts";
 import { ossl } from "../ffi/libssl.ts";
-import { readCString } from "../core/util.ts";
+import { readCString } from "../core/memory.ts";
 
 /**
  * An error from OpenSSL: Python's `ssl.SSLError`.

@@ -9,7 +9,7 @@
  */
 import { ossl } from "../ffi/libssl.ts";
 import { OSSL } from "../constants/openssl.ts";
-import { type Data, toBytes, writableBytes } from "../core/util.ts";
+import { type Data, toBytes, writableBytes } from "../core/bytes.ts";
 import { type Engine, WANT_READ } from "./_engine.ts";
 import { type ContextCore, type EngineOptions, newEngine } from "./_setup.ts";
 import { SSLWantReadError, SSLWantWriteError, SSLZeroReturnError } from "./errors.ts";

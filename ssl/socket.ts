@@ -23,13 +23,13 @@
  * @module
  */
 import { type AsyncOptions, type SendfileSource, Socket } from "../socket/socket.ts";
-import type { Address, AddressLike } from "../socket/address.ts";
+import type { Address, AddressLike } from "../socket/address/mod.ts";
 import { deadlineFor, pollUntil, waitReady } from "../socket/_io.ts";
 import { fcntl } from "../sys/platform.ts";
 import { constants as C, table } from "../constants/mod.ts";
 import { READ, WRITE } from "../sys/reactor.ts";
 import { BlockingIOError, check, error, restack, timedOut } from "../core/errors.ts";
-import { byteLength, type Data, toBytes, writableBytes } from "../core/util.ts";
+import { byteLength, type Data, toBytes, writableBytes } from "../core/bytes.ts";
 import { ossl } from "../ffi/libssl.ts";
 import { type Engine, WANT_READ } from "./_engine.ts";
 import { type ContextCore, type EngineOptions, newEngine } from "./_setup.ts";

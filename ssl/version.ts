@@ -5,7 +5,7 @@
  * @module
  */
 import { ossl } from "../ffi/libssl.ts";
-import { readCString } from "../core/util.ts";
+import { readCString } from "../core/memory.ts";
 import { readEnv } from "../sys/target.ts";
 
 function versionNumber(): number {
