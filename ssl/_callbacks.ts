@@ -32,9 +32,27 @@ const contexts = new Map<bigint, WeakRef<CallbackContext>>();
 
 const addr = (p: Deno.PointerValue) => BigInt(Deno.UnsafePointer.value(p));
 
+/** Every SSLContext made (weakly): what a `context` setter accepts. */
+const made = new WeakSet<object>();
+
 /** Makes `ctx` findable from its `SSL_CTX*`. */
 export function registerContext(p: Deno.PointerValue, ctx: CallbackContext): void {
   contexts.set(addr(p), new WeakRef(ctx));
+  made.add(ctx);
+}
+
+/**
+ * The `SSL_CTX*` of `ctx`, checked to be a real SSLContext first (a
+ * look-alike's `_ptr` never reaches OpenSSL): Python's "The value must be
+ * a SSLContext".
+ */
+export function contextPointer(ctx: unknown): NonNullable<Deno.PointerValue> {
+  if (typeof ctx !== "object" || ctx === null || !made.has(ctx)) {
+    throw new TypeError("The value must be a SSLContext");
+  }
+  const p = (ctx as { _ptr: Deno.PointerValue })._ptr;
+  if (p === null) throw new TypeError("The value must be a SSLContext");
+  return p;
 }
 
 /** Forgets a freed `SSL_CTX*`. */

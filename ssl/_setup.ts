@@ -12,7 +12,7 @@ import { OSSL } from "../constants/openssl.ts";
 import { cstr } from "../core/text.ts";
 import { Engine } from "./_engine.ts";
 import { raiseQueued } from "./errors.ts";
-import type { SSLSession } from "./session.ts";
+import { SSLSession } from "./session.ts";
 import { CERT_NONE } from "./constants.ts";
 
 /** What a connection needs from its `SSLContext`. */
@@ -86,7 +86,10 @@ export function newEngine(ctx: ContextCore, options: EngineOptions): Engine {
       const mode = ossl().SSL_CTX_get_verify_mode(ctx._ptr);
       f.SSL_set_verify(ssl, mode | OSSL.SSL_VERIFY_POST_HANDSHAKE, null);
     }
-    if (options.session) {
+    if (options.session !== undefined && options.session !== null) {
+      if (!(options.session instanceof SSLSession)) {
+        throw new TypeError("Value is not a SSLSession.");
+      }
       if (serverSide) throw new RangeError("Cannot set session for server-side SSLSocket");
       if (f.SSL_set_session(ssl, options.session._ptr) !== 1) raiseQueued("SSL_set_session");
     }

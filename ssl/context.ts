@@ -8,6 +8,10 @@ import { ossl } from "../ffi/libssl.ts";
 import { OSSL } from "../constants/openssl.ts";
 import { cstr } from "../core/text.ts";
 import { annotate, fromErrno } from "../core/errors.ts";
+import { integer } from "../core/ints.ts";
+import { isBytesLike, toBytes } from "../core/bytes.ts";
+import { typeName } from "../core/repr.ts";
+import { table } from "../constants/mod.ts";
 import type { Socket } from "../socket/socket.ts";
 import { ERR_LIB_SYS, errLib, errReason, fromErrCode, raiseQueued, SSLError } from "./errors.ts";
 import {
@@ -62,6 +66,32 @@ export type SniCallback = (
   server_name: string | null,
   context: SSLContext,
 ) => number | null | undefined | void;
+
+/**
+ * A 64-bit flag word (`uint64_t` options, `unsigned long` flags) from JS,
+ * given the current one. JS's bitwise operators work on 32 bits (and give a
+ * negative number when bit 31 is set): so a number from -2^31 to 2^32
+ * replaces the low 32 bits (as unsigned) and keeps the current high ones;
+ * a larger number, or a bigint, is the whole word.
+ */
+function flagWord(v: unknown, cur: bigint, what: string): bigint {
+  const n = integer(v, what);
+  if (typeof v === "bigint" || n >= 2n ** 32n) {
+    if (n < 0n) throw new RangeError(`${what}: can't convert negative int to unsigned`);
+    if (n >= 2n ** 64n) throw new RangeError(`${what}: int too big to convert`);
+    return n;
+  }
+  if (n < -(2n ** 31n)) throw new RangeError(`${what}: out of range for 32-bit flags`);
+  return (cur & ~0xffffffffn) | (n & 0xffffffffn);
+}
+
+/** A Deno file error as our OSError (FileNotFoundError, PermissionError, …), naming the file. */
+function osError(e: unknown, what: string, file: string): unknown {
+  const code = (e as { code?: unknown })?.code;
+  const n = typeof code === "string" ? table.errnoNames[code] : undefined;
+  if (n === undefined) return e;
+  return annotate(fromErrno(n, what), file, { filename: file });
+}
 
 function throwLoadError(what: string, file: string): never {
   const f = ossl();
@@ -121,11 +151,13 @@ export class SSLContext {
     finalizer.register(this, this.#h, this);
     registerContext(p, this as CallbackContext);
     // CPython's defaults.
-    const ops = (OSSL.SSL_OP_ALL & ~OSSL.SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS) |
-      OSSL.SSL_OP_NO_SSLv2 | OSSL.SSL_OP_NO_SSLv3 | OSSL.SSL_OP_NO_COMPRESSION |
-      OSSL.SSL_OP_CIPHER_SERVER_PREFERENCE | OSSL.SSL_OP_SINGLE_DH_USE |
-      OSSL.SSL_OP_SINGLE_ECDH_USE | OSSL.SSL_OP_ENABLE_MIDDLEBOX_COMPAT;
-    f.SSL_CTX_set_options(p, BigInt(ops));
+    // In bigints: JS's bitwise operators would turn bit 31 into a sign.
+    const B = (name: keyof typeof OSSL) => BigInt(OSSL[name]);
+    const ops = (B("SSL_OP_ALL") & ~B("SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS")) |
+      B("SSL_OP_NO_SSLv2") | B("SSL_OP_NO_SSLv3") | B("SSL_OP_NO_COMPRESSION") |
+      B("SSL_OP_CIPHER_SERVER_PREFERENCE") | B("SSL_OP_SINGLE_DH_USE") |
+      B("SSL_OP_SINGLE_ECDH_USE") | B("SSL_OP_ENABLE_MIDDLEBOX_COMPAT");
+    f.SSL_CTX_set_options(p, ops);
     // A retried write may come from another address (after an await).
     f.SSL_CTX_ctrl(p, OSSL.SSL_CTRL_MODE, BigInt(OSSL.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER), null);
     if (f.SSL_CTX_set_cipher_list(p, cstr(DEFAULT_CIPHERS)) !== 1) raiseQueued("set_ciphers");
@@ -200,11 +232,11 @@ export class SSLContext {
   get verify_flags(): number {
     return Number(ossl().X509_VERIFY_PARAM_get_flags(ossl().SSL_CTX_get0_param(this.#h.p)));
   }
-  set verify_flags(v: number) {
+  set verify_flags(v: number | bigint) {
     const f = ossl();
     const param = f.SSL_CTX_get0_param(this.#h.p);
     const cur = f.X509_VERIFY_PARAM_get_flags(param);
-    const want = BigInt(v);
+    const want = flagWord(v, cur, "verify_flags");
     f.X509_VERIFY_PARAM_clear_flags(param, cur & ~want);
     f.X509_VERIFY_PARAM_set_flags(param, want & ~cur);
   }
@@ -221,14 +253,19 @@ export class SSLContext {
   // ---------------------------------------------------------------------------
   // Protocol settings
 
-  /** `SSL_OP_*` flags (`SSL_CTX_set_options`/`clear_options`). */
+  /**
+   * `SSL_OP_*` flags (`SSL_CTX_set_options`/`clear_options`). JS's bitwise
+   * operators work on 32 bits: a number from them (negative when bit 31 is
+   * set, as in `ctx.options |= OP_NO_TICKET`) sets the low 32 bits and keeps
+   * the others; a bigint (or a number of 2^32 and more) sets all 64.
+   */
   get options(): number {
     return Number(ossl().SSL_CTX_get_options(this.#h.p));
   }
-  set options(v: number) {
+  set options(v: number | bigint) {
     const f = ossl();
     const cur = f.SSL_CTX_get_options(this.#h.p);
-    const want = BigInt(v);
+    const want = flagWord(v, cur, "options");
     const clear = cur & ~want;
     const set = want & ~cur;
     if (clear) f.SSL_CTX_clear_options(this.#h.p, clear);
@@ -279,11 +316,12 @@ export class SSLContext {
     return Number(ossl().SSL_CTX_get_num_tickets(this.#h.p));
   }
   set num_tickets(n: number) {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError("value must be non-negative");
+    if (integer(n, "num_tickets") < 0n) throw new RangeError("value must be non-negative");
+    if (integer(n, "num_tickets") > 2n ** 53n) throw new RangeError("num_tickets is too large");
     if (this.#protocol !== PROTOCOL_TLS_SERVER) {
       throw new RangeError("SSLContext is not a server context.");
     }
-    ossl().SSL_CTX_set_num_tickets(this.#h.p, BigInt(n));
+    ossl().SSL_CTX_set_num_tickets(this.#h.p, integer(n, "num_tickets"));
   }
 
   /**
@@ -306,12 +344,22 @@ export class SSLContext {
    * callback).
    */
   set_alpn_protocols(protocols: Iterable<string>): void {
+    if (typeof protocols === "string" || typeof protocols?.[Symbol.iterator] !== "function") {
+      throw new TypeError(`protocols must be an iterable of strings, not ${typeName(protocols)}`);
+    }
     const parts: Uint8Array[] = [];
+    let total = 0;
     for (const p of protocols) {
+      if (typeof p !== "string") {
+        throw new TypeError(`an ALPN protocol must be a string, not ${typeName(p)}`);
+      }
       const b = new TextEncoder().encode(p);
       if (b.length === 0 || b.length > 255) {
         throw new RangeError("ALPN protocols must be 1 to 255 in length");
       }
+      // The extension's list has a 16-bit length: an endless iterable stops here.
+      total += 1 + b.length;
+      if (total > 0xffff) throw new RangeError("the ALPN protocol list is longer than 65535 bytes");
       parts.push(Uint8Array.of(b.length), b);
     }
     const wire = new Uint8Array(parts.reduce((n, b) => n + b.length, 0));
@@ -353,15 +401,23 @@ export class SSLContext {
       this.#keylog = null;
       return;
     }
+    if (typeof file !== "string") {
+      throw new TypeError(`keylog_filename must be a string or null, not ${typeName(file)}`);
+    }
+    cstr(file, "keylog_filename"); // no NUL (RangeError)
     let fresh = true;
     try {
       fresh = Deno.statSync(file).size === 0;
     } catch { /* created below */ }
-    Deno.writeTextFileSync(
-      file,
-      fresh ? "# TLS secrets log file, generated by OpenSSL / Python\n" : "",
-      { append: true },
-    );
+    try {
+      Deno.writeTextFileSync(
+        file,
+        fresh ? "# TLS secrets log file, generated by OpenSSL / Python\n" : "",
+        { append: true },
+      );
+    } catch (e) {
+      throw osError(e, "keylog_filename", file);
+    }
     this.#keylog = file;
     f.SSL_CTX_set_keylog_callback(this.#h.p, keylogCallback());
   }
@@ -449,7 +505,12 @@ export class SSLContext {
         throw new SSLError(1, "no start line: cadata does not contain a certificate");
       }
     } else {
-      const bytes = new Uint8Array(cadata); // a private copy the parser walks
+      if (!isBytesLike(cadata)) {
+        throw new TypeError(
+          `cadata should be a string or a bytes-like object, not ${typeName(cadata)}`,
+        );
+      }
+      const bytes = toBytes(cadata, "cadata").slice(); // a private copy the parser walks
       const base = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(bytes)));
       const pp = new BigUint64Array([base]);
       const ppBytes = new Uint8Array(pp.buffer);

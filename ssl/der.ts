@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { writableBytes } from "../core/bytes.ts";
+import { typeName } from "../core/repr.ts";
 
 /** CPython's `getpeercert()` dict (keys absent when the certificate lacks them). */
 export interface PeerCertificate {
@@ -291,8 +293,13 @@ const PEM_FOOTER = "-----END CERTIFICATE-----";
  * ```
  */
 export function DER_cert_to_PEM_cert(der: Uint8Array): string {
+  if (typeof der === "string") throw new TypeError("der_cert_bytes must be bytes, not a string");
+  // Its real bytes (writableBytes reads the intrinsic bounds: no lying length, no endless list).
+  const bytes = writableBytes(der, "der_cert_bytes");
   let bin = "";
-  for (const x of der) bin += String.fromCharCode(x);
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
   const b64 = btoa(bin);
   const lines: string[] = [];
   for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
@@ -320,7 +327,12 @@ export function PEM_cert_to_DER_cert(pem: string): Uint8Array {
     throw new RangeError(`Invalid PEM encoding; must end with ${PEM_FOOTER}`);
   }
   const body = s.slice(PEM_HEADER.length, s.length - PEM_FOOTER.length).replace(/\s+/g, "");
-  const bin = atob(body);
+  let bin: string;
+  try {
+    bin = atob(body);
+  } catch {
+    throw new RangeError("Invalid PEM encoding: the body is not base64");
+  }
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
@@ -339,6 +351,9 @@ export function PEM_cert_to_DER_cert(pem: string): Uint8Array {
  * @throws {RangeError} For any other format (Python's ValueError).
  */
 export function cert_time_to_seconds(cert_time: string): number {
+  if (typeof cert_time !== "string") {
+    throw new TypeError(`cert_time must be a string, not ${typeName(cert_time)}`);
+  }
   const m = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4}) GMT$/.exec(cert_time);
   const month = m ? MONTHS.indexOf(m[1]) : -1;
   if (m === null || month < 0) {

@@ -8,11 +8,14 @@
  * @module
  */
 import { ossl } from "../ffi/libssl.ts";
+import { contextPointer } from "./_callbacks.ts";
 import { OSSL } from "../constants/openssl.ts";
-import { type Data, toBytes, writableBytes } from "../core/bytes.ts";
+import { type Data, toBytes } from "../core/bytes.ts";
+import { int } from "../core/ints.ts";
+import { readInto, readSize } from "./_args.ts";
 import { type Engine, WANT_READ } from "./_engine.ts";
 import { type ContextCore, type EngineOptions, newEngine } from "./_setup.ts";
-import { SSLWantReadError, SSLWantWriteError, SSLZeroReturnError } from "./errors.ts";
+import { SSLError, SSLWantReadError, SSLWantWriteError, SSLZeroReturnError } from "./errors.ts";
 import * as info from "./_info.ts";
 import type { PeerCertificate } from "./der.ts";
 import { sessionOf, type SSLSession } from "./session.ts";
@@ -71,8 +74,9 @@ export class MemoryBIO {
 
   /** Takes up to `size` buffered bytes (all by default) (`BIO_read`). */
   read(size = -1): Uint8Array {
+    const want = int(size, "size");
     const avail = this.pending;
-    const n = size < 0 || size > avail ? avail : size;
+    const n = want < 0 || want > avail ? avail : want;
     if (n === 0) return new Uint8Array(0);
     const out = new Uint8Array(n);
     const r = ossl().BIO_read(this.#h.p, out, Math.min(n, 0x7fffffff));
@@ -81,12 +85,12 @@ export class MemoryBIO {
 
   /** Appends `data` (`BIO_write`); returns its length. */
   write(data: Data): number {
-    if (this.#eof) throw new Error("cannot write() after write_eof()");
     const bytes = toBytes(data);
+    if (this.#eof) throw new SSLError(1, "cannot write() after write_eof()");
     if (bytes.byteLength === 0) return 0;
     if (bytes.byteLength > 0x7fffffff) throw new RangeError("string longer than 2147483647 bytes");
     const r = ossl().BIO_write(this.#h.p, bytes, bytes.byteLength);
-    if (r !== bytes.byteLength) throw new Error("BIO_write failed");
+    if (r !== bytes.byteLength) throw new SSLError(1, "BIO_write failed (out of memory?)");
     return r;
   }
 
@@ -158,19 +162,19 @@ export class SSLObject {
   }
 
   /** Reads up to `len` decrypted bytes (or into `buffer`); empty at a clean EOF. */
-  read(len = 1024, buffer?: ArrayBufferView | ArrayBuffer): Uint8Array | number {
+  read(len = 1024, buffer?: ArrayBufferView | ArrayBuffer | null): Uint8Array | number {
+    const into = buffer !== undefined && buffer !== null;
+    const view = into ? readInto(len, buffer) : new Uint8Array(readSize(len));
     const e = this.#engine();
-    const view = buffer === undefined ? new Uint8Array(len) : writableBytes(buffer);
-    const n = Math.min(len > 0 ? len : view.byteLength, view.byteLength);
-    if (n === 0) return buffer === undefined ? new Uint8Array(0) : 0;
+    if (view.byteLength === 0) return into ? 0 : view;
     let got: number;
     try {
-      got = this.#step(e.read(view.subarray(0, n)));
+      got = this.#step(e.read(view));
     } catch (err) {
       if (!(err instanceof SSLZeroReturnError)) throw err;
       got = 0;
     }
-    if (buffer !== undefined) return got;
+    if (into) return got;
     return got === view.byteLength ? view : view.slice(0, got);
   }
 
@@ -198,7 +202,8 @@ export class SSLObject {
     return this.#ctx;
   }
   set context(ctx: ContextCore) {
-    if (this.#e !== null) ossl().SSL_set_SSL_CTX(this.#e.ssl, ctx._ptr);
+    const p = contextPointer(ctx);
+    if (this.#e !== null) ossl().SSL_set_SSL_CTX(this.#e.ssl, p);
     this.#ctx = ctx;
   }
 

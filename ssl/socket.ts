@@ -31,8 +31,10 @@ import { READ, WRITE } from "../sys/reactor.ts";
 import { BlockingIOError, check, error, restack, timedOut } from "../core/errors.ts";
 import { byteLength, type Data, toBytes, writableBytes } from "../core/bytes.ts";
 import { ossl } from "../ffi/libssl.ts";
+import { intoCount, noFlags, readInto, readSize } from "./_args.ts";
 import { type Engine, WANT_READ } from "./_engine.ts";
 import { type ContextCore, type EngineOptions, newEngine } from "./_setup.ts";
+import { contextPointer } from "./_callbacks.ts";
 import { SSLEOFError, SSLWantReadError, SSLWantWriteError, SSLZeroReturnError } from "./errors.ts";
 import * as info from "./_info.ts";
 import type { PeerCertificate } from "./der.ts";
@@ -358,20 +360,21 @@ export class SSLSocket extends Socket {
 
   /**
    * Reads up to `len` decrypted bytes (`SSL_read_ex`); an empty result at
-   * EOF. With `buffer`, reads into it and returns the count.
+   * EOF. With `buffer`, reads into it (all of it when `len` is 0 or
+   * negative) and returns the count.
    */
-  read(len = 1024, buffer?: ArrayBufferView | ArrayBuffer): Uint8Array | number {
-    if (buffer !== undefined) {
-      const view = writableBytes(buffer);
-      const n = Math.min(len > 0 ? len : byteLength(view), byteLength(view));
-      if (n === 0) return 0;
-      return this.#readInto(view.subarray(0, n));
+  read(len = 1024, buffer?: ArrayBufferView | ArrayBuffer | null): Uint8Array | number {
+    if (buffer !== undefined && buffer !== null) {
+      const view = readInto(len, buffer);
+      this.#engine();
+      return view.byteLength === 0 ? 0 : this.#readInto(view);
     }
-    if (!Number.isInteger(len) || len < 0) throw new RangeError("size should not be negative");
-    if (len === 0) return new Uint8Array(0);
-    const buf = new Uint8Array(len);
+    const size = readSize(len);
+    this.#engine();
+    if (size === 0) return new Uint8Array(0);
+    const buf = new Uint8Array(size);
     const n = this.#readInto(buf);
-    return n === len ? buf : buf.slice(0, n);
+    return n === size ? buf : buf.slice(0, n);
   }
 
   #readInto(view: Uint8Array): number {
@@ -386,6 +389,7 @@ export class SSLSocket extends Socket {
   /** Writes `data` (`SSL_write_ex`); returns the count written. */
   write(data: Data): number {
     const bytes = toBytes(data);
+    this.#engine();
     if (bytes.byteLength === 0) return 0;
     return this.#run((e) => e.write(bytes), "write");
   }
@@ -393,36 +397,28 @@ export class SSLSocket extends Socket {
   /** Receives up to `bufsize` decrypted bytes; empty at EOF. Flags must be 0. */
   override recv(bufsize: number, flags = 0): Uint8Array {
     if (this.#tls() === null) return super.recv(bufsize, flags);
-    if (flags !== 0) {
-      throw new RangeError("non-zero flags not allowed in calls to recv() on SSLSocket");
-    }
+    noFlags(flags, "recv");
     return this.read(bufsize) as Uint8Array;
   }
 
   /** Receives into `buffer`; returns the count (0 at EOF). Flags must be 0. */
   override recv_into(buffer: ArrayBufferView | ArrayBuffer, nbytes = 0, flags = 0): number {
     if (this.#tls() === null) return super.recv_into(buffer, nbytes, flags);
-    if (flags !== 0) {
-      throw new RangeError("non-zero flags not allowed in calls to recv_into() on SSLSocket");
-    }
-    return this.read(nbytes || byteLength(writableBytes(buffer)), buffer) as number;
+    noFlags(flags, "recv_into");
+    return this.read(intoCount(buffer, nbytes, "recv_into"), buffer) as number;
   }
 
   /** Sends `data` through TLS; returns the count. Flags must be 0. */
   override send(data: Data, flags = 0): number {
     if (this.#tls() === null) return super.send(data, flags);
-    if (flags !== 0) {
-      throw new RangeError("non-zero flags not allowed in calls to send() on SSLSocket");
-    }
+    noFlags(flags, "send");
     return this.write(data);
   }
 
   /** Sends all of `data` through TLS. Flags must be 0. */
   override sendall(data: Data, flags = 0): void {
     if (this.#tls() === null) return super.sendall(data, flags);
-    if (flags !== 0) {
-      throw new RangeError("non-zero flags not allowed in calls to sendall() on SSLSocket");
-    }
+    noFlags(flags, "sendall");
     const bytes = toBytes(data);
     let off = 0;
     while (off < bytes.byteLength) off += this.write(bytes.subarray(off));
@@ -435,14 +431,10 @@ export class SSLSocket extends Socket {
     options?: AsyncOptions,
   ): Promise<Uint8Array> {
     if (this.#tls() === null) return super.recvAsync(bufsize, flags, options);
-    if (flags !== 0) {
-      throw new RangeError("non-zero flags not allowed in calls to recv() on SSLSocket");
-    }
-    if (!Number.isInteger(bufsize) || bufsize < 0) {
-      throw new RangeError("negative buffersize in recv");
-    }
-    if (bufsize === 0) return new Uint8Array(0);
-    const buf = new Uint8Array(bufsize);
+    noFlags(flags, "recv");
+    const size = readSize(bufsize, "bufsize");
+    if (size === 0) return new Uint8Array(0);
+    const buf = new Uint8Array(size);
     let n: number;
     try {
       n = await this.#runAsync((e) => e.read(buf), "read", options);
@@ -450,7 +442,7 @@ export class SSLSocket extends Socket {
       if (this.#eof(err)) return new Uint8Array(0);
       throw err;
     }
-    return n === bufsize ? buf : buf.slice(0, n);
+    return n === size ? buf : buf.slice(0, n);
   }
 
   /**
@@ -465,15 +457,8 @@ export class SSLSocket extends Socket {
     options?: AsyncOptions,
   ): Promise<number> {
     if (this.#tls() === null) return super.recv_intoAsync(buffer, nbytes, flags, options);
-    if (flags !== 0) {
-      throw new RangeError("non-zero flags not allowed in calls to recv_into() on SSLSocket");
-    }
-    const size = byteLength(writableBytes(buffer));
-    if (!Number.isInteger(nbytes) || nbytes < 0) {
-      throw new RangeError("negative buffersize in recv_into");
-    }
-    if (nbytes > size) throw new RangeError("buffer too small for requested bytes");
-    const want = nbytes || size;
+    noFlags(flags, "recv_into");
+    const want = intoCount(buffer, nbytes, "recv_into");
     if (want === 0) return 0;
     try {
       return await this.#runAsync(
@@ -494,9 +479,7 @@ export class SSLSocket extends Socket {
   /** Async `sendall`: waits on the reactor while TLS records cannot be written. */
   override async sendallAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<void> {
     if (this.#tls() === null) return super.sendallAsync(data, flags, options);
-    if (flags !== 0) {
-      throw new RangeError("non-zero flags not allowed in calls to sendall() on SSLSocket");
-    }
+    noFlags(flags, "sendall");
     // A private copy: the caller's buffer may change or be detached while we wait.
     const bytes = toBytes(data).slice();
     let off = 0;
@@ -509,9 +492,7 @@ export class SSLSocket extends Socket {
   /** Async `send`: resolves with the count written. */
   override async sendAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<number> {
     if (this.#tls() === null) return super.sendAsync(data, flags, options);
-    if (flags !== 0) {
-      throw new RangeError("non-zero flags not allowed in calls to send() on SSLSocket");
-    }
+    noFlags(flags, "send");
     const bytes = toBytes(data).slice();
     if (bytes.byteLength === 0) return 0;
     return await this.#runAsync((e) => e.write(bytes), "write", options);
@@ -718,7 +699,8 @@ export class SSLSocket extends Socket {
     return this.#ctx;
   }
   set context(ctx: SocketContext) {
-    if (this.#e !== null) ossl().SSL_set_SSL_CTX(this.#e.ssl, ctx._ptr);
+    const p = contextPointer(ctx);
+    if (this.#e !== null) ossl().SSL_set_SSL_CTX(this.#e.ssl, p);
     this.#ctx = ctx;
   }
 

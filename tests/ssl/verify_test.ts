@@ -3,6 +3,7 @@ import * as socket from "../../mod.ts";
 import * as ssl from "../../ssl.ts";
 import { OSSL } from "../../constants/openssl.ts";
 import { certs } from "./_certs.ts";
+import { python } from "../_helpers.ts";
 
 /** Handshakes a client (verifying against our CA) with a server presenting `cert`. */
 async function attempt(
@@ -101,6 +102,22 @@ Deno.test("ssl verify: mutual TLS, required client certificate present and missi
   assertEquals(e.reason, "PEER_DID_NOT_RETURN_A_CERTIFICATE");
 });
 
+Deno.test("ssl context: default options are CPython's, bit for bit", async () => {
+  const py = await python(`
+import ssl
+print(ssl.create_default_context().options, ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).options)
+`);
+  const [client, server] = py.trim().split(" ").map(Number);
+  assertEquals(ssl.create_default_context().options, client);
+  assertEquals(ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).options, server);
+  const ctx = ssl.create_default_context();
+  ctx.options = 2n ** 40n | BigInt(client); // a bigint sets all 64 bits
+  assertEquals(BigInt(ctx.options), 2n ** 40n | BigInt(client));
+  const same: ssl.SSLContext = ctx; // (TypeScript narrowed ctx.options to bigint)
+  same.options |= ssl.OP_NO_TICKET; // a 32-bit result keeps the bits above 31
+  assertEquals(BigInt(same.options), 2n ** 40n | BigInt(client) | BigInt(ssl.OP_NO_TICKET));
+});
+
 Deno.test("ssl context: verify_mode/check_hostname rules, versions, options, ciphers", () => {
   const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
   assertEquals(ctx.verify_mode, ssl.CERT_REQUIRED);
@@ -124,6 +141,9 @@ Deno.test("ssl context: verify_mode/check_hostname rules, versions, options, cip
   assert((ctx.options & ssl.OP_NO_TICKET) !== 0);
   ctx.options &= ~ssl.OP_NO_TICKET;
   assertEquals(ctx.options & ssl.OP_NO_TICKET, 0);
+  // Bit 31 (in OP_ALL) survives JS's 32-bit operators, and nothing above it appears.
+  assertEquals(ctx.options, (ssl.OP_ALL & ~0x800 | 0x2520000) >>> 0);
+  assertEquals(BigInt(ctx.options) >> 32n, 0n);
   let ce: unknown;
   try {
     ctx.set_ciphers("NO-SUCH-CIPHER");
