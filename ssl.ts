@@ -59,4 +59,12 @@ export {
   OPENSSL_VERSION_NUMBER,
 } from "./ssl/version.ts";
 export type { DefaultVerifyPaths } from "./ssl/version.ts";
+export {
+  get_protocol_name,
+  get_server_certificate,
+  RAND_add,
+  RAND_bytes,
+  RAND_status,
+} from "./ssl/functions.ts";
+export type { ServerCertificateOptions } from "./ssl/functions.ts";
 export * from "./ssl/constants.ts";

@@ -252,6 +252,12 @@ export const SSL_SYMBOLS = {
   OPENSSL_sk_num: { parameters: ["pointer"], result: "i32" },
   // void *OPENSSL_sk_value(const OPENSSL_STACK *st, int i);
   OPENSSL_sk_value: { parameters: ["pointer", "i32"], result: "pointer" },
+  // int RAND_bytes(unsigned char *buf, int num);
+  RAND_bytes: { parameters: ["buffer", "i32"], result: "i32" },
+  // int RAND_status(void);
+  RAND_status: { parameters: [], result: "i32" },
+  // void RAND_add(const void *buf, int num, double randomness);
+  RAND_add: { parameters: ["buffer", "i32", "f64"], result: "void" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The bound OpenSSL functions. */

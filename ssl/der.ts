@@ -8,6 +8,7 @@
  */
 import { writableBytes } from "../core/bytes.ts";
 import { typeName } from "../core/repr.ts";
+import { PEM_FOOTER, PEM_HEADER } from "./constants.ts";
 
 /** CPython's `getpeercert()` dict (keys absent when the certificate lacks them). */
 export interface PeerCertificate {
@@ -278,9 +279,6 @@ export function decodeCertificate(bytes: Uint8Array): PeerCertificate {
   }
   return out;
 }
-
-const PEM_HEADER = "-----BEGIN CERTIFICATE-----";
-const PEM_FOOTER = "-----END CERTIFICATE-----";
 
 /**
  * A DER certificate as PEM text (64-column base64), as Python's

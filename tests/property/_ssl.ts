@@ -488,6 +488,25 @@ export async function sslGroup(h: Harness, fx: Fixtures): Promise<void> {
     ["SSLSocket constructor", (a) => Reflect.construct(ssl.SSLSocket, a)],
     ["SSLObject constructor", (a) => Reflect.construct(ssl.SSLObject, a)],
     ["SSLSession constructor", (a) => Reflect.construct(ssl.SSLSession, a)],
+    ["RAND_add", (a) => ssl.RAND_add(...(a as [string, number]))],
+    ["RAND_status", () => ssl.RAND_status()],
+    // Sizes up to 1 MiB: a valid 2^31 - 1 would allocate 2 GiB (Python: MemoryError).
+    [
+      "RAND_bytes",
+      (a) =>
+        typeof a[0] === "number" && Math.abs(a[0]) > 1 << 20
+          ? undefined
+          : ssl.RAND_bytes(...(a as [number])),
+    ],
+    ["get_protocol_name", (a) => ssl.get_protocol_name(...(a as [number]))],
+    // Loopback only: a refused port, or a host name with a NUL (no lookup).
+    ["get_server_certificate", (a) =>
+      ssl.get_server_certificate(
+        (Array.isArray(a[0]) ? ["127.0.0.1", 9] : a[0]) as [string, number],
+        a[1] as number,
+        a[2] as string,
+        { timeout: 0.02 },
+      )],
   ];
   const pemLike = fc.oneof(
     arg,
