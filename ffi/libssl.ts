@@ -169,6 +169,12 @@ export const SSL_SYMBOLS = {
   SSL_SESSION_get_id: { parameters: ["pointer", "buffer"], result: "pointer" },
   // int SSL_SESSION_has_ticket(const SSL_SESSION *s);
   SSL_SESSION_has_ticket: { parameters: ["pointer"], result: "i32" },
+  // unsigned long SSL_SESSION_get_ticket_lifetime_hint(const SSL_SESSION *s);
+  SSL_SESSION_get_ticket_lifetime_hint: { parameters: ["pointer"], result: "u64" },
+  // int i2d_SSL_SESSION(const SSL_SESSION *in, unsigned char **pp);
+  i2d_SSL_SESSION: { parameters: ["pointer", "buffer"], result: "i32" },
+  // SSL_SESSION *d2i_SSL_SESSION(SSL_SESSION **a, const unsigned char **pp, long length);
+  d2i_SSL_SESSION: { parameters: ["pointer", "buffer", "i64"], result: "pointer" },
   // size_t SSL_get_finished(const SSL *ssl, void *buf, size_t count);
   SSL_get_finished: { parameters: ["pointer", "buffer", "usize"], result: "usize" },
   // size_t SSL_get_peer_finished(const SSL *ssl, void *buf, size_t count);

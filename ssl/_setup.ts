@@ -1,6 +1,6 @@
 /**
  * Setting up a new connection from its context, for both transports: the
- * SNI name (`SSL_set_tlsext_host_name`, not for IP literals), the name the
+ * server name IDNA-encoded as CPython does it, the SNI name (`SSL_set_tlsext_host_name`, not for IP literals), the name the
  * certificate is checked against (`X509_VERIFY_PARAM_set1_host`, or
  * `_set1_ip_asc` for an IP address), post-handshake auth, and a session to
  * resume.
@@ -10,6 +10,7 @@
 import { ossl } from "../ffi/libssl.ts";
 import { OSSL } from "../constants/openssl.ts";
 import { cstr } from "../core/text.ts";
+import { idna } from "../socket/_idna.ts";
 import { Engine } from "./_engine.ts";
 import { raiseQueued } from "./errors.ts";
 import { SSLSession } from "./session.ts";
@@ -56,7 +57,9 @@ export function newEngine(ctx: ContextCore, options: EngineOptions): Engine {
         "server_hostname cannot be an empty string or start with a leading dot.",
       );
     }
-    hostname = hostname.toLowerCase();
+    // As CPython's SSLContext._encode_hostname: the "idna" codec's A-labels
+    // (RangeError where it fails, Python's UnicodeError), case kept.
+    hostname = idna(hostname);
   }
   if (!serverSide && ctx.check_hostname && hostname === null) {
     throw new RangeError("check_hostname requires server_hostname");

@@ -15,7 +15,13 @@ import { int } from "../core/ints.ts";
 import { readInto, readSize } from "./_args.ts";
 import { type Engine, WANT_READ } from "./_engine.ts";
 import { type ContextCore, type EngineOptions, newEngine } from "./_setup.ts";
-import { SSLError, SSLWantReadError, SSLWantWriteError, SSLZeroReturnError } from "./errors.ts";
+import {
+  raiseQueued,
+  SSLError,
+  SSLWantReadError,
+  SSLWantWriteError,
+  SSLZeroReturnError,
+} from "./errors.ts";
 import * as info from "./_info.ts";
 import type { PeerCertificate } from "./der.ts";
 import { sessionOf, type SSLSession } from "./session.ts";
@@ -113,7 +119,6 @@ export class SSLObject {
   #e: Engine | null;
   #ctx: ContextCore;
   #serverSide: boolean;
-  #handshaked = false;
 
   /** @internal Use `SSLContext.wrap_bio`. */
   constructor(token: symbol, e: Engine, ctx: ContextCore, serverSide: boolean) {
@@ -158,7 +163,6 @@ export class SSLObject {
   /** One handshake step (`SSL_do_handshake`); `SSLWantReadError` until done. */
   do_handshake(): void {
     this.#step(this.#engine().handshake());
-    this.#handshaked = true;
   }
 
   /** Reads up to `len` decrypted bytes (or into `buffer`); empty at a clean EOF. */
@@ -192,6 +196,20 @@ export class SSLObject {
     this.#e = null;
   }
 
+  /** Asks the client for a certificate after the handshake (`SSL_verify_client_post_handshake`). */
+  verify_client_post_handshake(): void {
+    const f = ossl();
+    f.ERR_clear_error();
+    if (f.SSL_verify_client_post_handshake(this.#engine().ssl) !== 1) {
+      raiseQueued("verify_client_post_handshake"); // e.g. EXTENSION_NOT_RECEIVED, as CPython
+    }
+  }
+
+  /** Always null: OpenSSL 3 has no TLS compression. */
+  compression(): string | null {
+    return null;
+  }
+
   /** Decrypted bytes ready (`SSL_pending`). */
   pending(): number {
     return this.#e === null ? 0 : this.#e.pending();
@@ -219,18 +237,18 @@ export class SSLObject {
 
   /** As `SSLSocket.getpeercert`. */
   getpeercert(binary_form = false): PeerCertificate | Uint8Array | null {
-    if (!this.#handshaked) throw new RangeError("handshake not done yet");
+    if (!this.#engine().initFinished()) throw new RangeError("handshake not done yet");
     return info.getpeercert(this.#engine(), binary_form, this.#ctx.verify_mode !== CERT_NONE);
   }
 
   /** The negotiated protocol, or null. */
   version(): string | null {
-    return this.#e === null ? null : info.version(this.#e, this.#handshaked);
+    return this.#e === null ? null : info.version(this.#e, this.#e.initFinished());
   }
 
   /** `[name, protocol, bits]`, or null. */
   cipher(): info.CipherTuple | null {
-    return this.#e === null || !this.#handshaked ? null : info.cipher(this.#e);
+    return this.#e === null || !this.#e.initFinished() ? null : info.cipher(this.#e);
   }
 
   /** The ciphers both ends support (server side), or null. */
@@ -245,7 +263,7 @@ export class SSLObject {
 
   /** Channel binding data, or null. */
   get_channel_binding(cb_type = "tls-unique"): Uint8Array | null {
-    return this.#e === null ? null : info.channelBinding(this.#e, cb_type, this.#handshaked);
+    return this.#e === null ? null : info.channelBinding(this.#e, cb_type, this.#e.initFinished());
   }
 
   /** The session, or null. */

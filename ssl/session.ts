@@ -65,9 +65,37 @@ export class SSLSession {
   get has_ticket(): boolean {
     return ossl().SSL_SESSION_has_ticket(this.#h.p) === 1;
   }
+
+  /** The ticket's lifetime hint in seconds (`SSL_SESSION_get_ticket_lifetime_hint`). */
+  get ticket_lifetime_hint(): number {
+    return Number(ossl().SSL_SESSION_get_ticket_lifetime_hint(this.#h.p));
+  }
 }
 
-/** Wraps an owned reference (from `SSL_get1_session`), or null. */
+/** A `BigUint64Array` holding the address of `buf`: C's `unsigned char **`. */
+function cursor(buf: Uint8Array): Uint8Array {
+  const pp = new BigUint64Array([BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf)))]);
+  return new Uint8Array(pp.buffer);
+}
+
+/**
+ * A copy (`i2d_SSL_SESSION` then `d2i_SSL_SESSION`) of the session `p`, an
+ * owned reference that is released: as CPython does, so that what happens
+ * to the connection later (a close without close_notify makes OpenSSL mark
+ * its session not resumable) does not reach the session handed out.
+ * Null for null.
+ */
 export function sessionOf(p: Deno.PointerValue): SSLSession | null {
-  return p === null ? null : new SSLSession(TOKEN, p);
+  if (p === null) return null;
+  const f = ossl();
+  try {
+    const n = f.i2d_SSL_SESSION(p, null);
+    if (n <= 0) return null;
+    const der = new Uint8Array(n);
+    if (f.i2d_SSL_SESSION(p, cursor(der)) !== n) return null;
+    const copy = f.d2i_SSL_SESSION(null, cursor(der), BigInt(n));
+    return copy === null ? null : new SSLSession(TOKEN, copy);
+  } finally {
+    f.SSL_SESSION_free(p);
+  }
 }

@@ -35,7 +35,13 @@ import { intoCount, noFlags, readInto, readSize } from "./_args.ts";
 import { type Engine, WANT_READ } from "./_engine.ts";
 import { type ContextCore, type EngineOptions, newEngine } from "./_setup.ts";
 import { contextPointer } from "./_callbacks.ts";
-import { SSLEOFError, SSLWantReadError, SSLWantWriteError, SSLZeroReturnError } from "./errors.ts";
+import {
+  raiseQueued,
+  SSLEOFError,
+  SSLWantReadError,
+  SSLWantWriteError,
+  SSLZeroReturnError,
+} from "./errors.ts";
 import * as info from "./_info.ts";
 import type { PeerCertificate } from "./der.ts";
 import { sessionOf, type SSLSession } from "./session.ts";
@@ -770,7 +776,7 @@ export class SSLSocket extends Socket {
     const f = ossl();
     f.ERR_clear_error();
     if (f.SSL_verify_client_post_handshake(this.#engine().ssl) !== 1) {
-      throw new RangeError("post-handshake authentication is not possible on this connection");
+      raiseQueued("verify_client_post_handshake"); // e.g. EXTENSION_NOT_RECEIVED, as CPython
     }
   }
 }

@@ -19,6 +19,9 @@ export interface Certs {
   otherCa: string;
   unknownLeaf: string;
   unknownLeafKey: string;
+  /** A leaf for the IDN `bücher.example` (`xn--bcher-kva.example`). */
+  idn: string;
+  idnKey: string;
   password: string;
 }
 
@@ -71,7 +74,11 @@ async function make(): Promise<Certs> {
   await ca("ca", "libc-socket test CA");
   await ca("other", "some other CA");
   await Deno.writeTextFile(`${dir}/leaf.ext`, EXT);
-  const leaf = async (name: string, cn: string, issuer: string) => {
+  await Deno.writeTextFile(
+    `${dir}/idn.ext`,
+    "basicConstraints=CA:FALSE\nsubjectAltName=DNS:xn--bcher-kva.example\n",
+  );
+  const leaf = async (name: string, cn: string, issuer: string, ext = "leaf.ext") => {
     await sh(
       dir,
       "req",
@@ -103,12 +110,13 @@ async function make(): Promise<Certs> {
       "-days",
       "30",
       "-extfile",
-      "leaf.ext",
+      ext,
     );
   };
   await leaf("server", "localhost", "ca");
   await leaf("client", "client", "ca");
   await leaf("unknown", "localhost", "other");
+  await leaf("idn", "xn--bcher-kva.example", "ca", "idn.ext");
   await sh(
     dir,
     "pkey",
@@ -181,6 +189,8 @@ subjectAltName=DNS:localhost,IP:127.0.0.1
     otherCa: p("other.pem"),
     unknownLeaf: p("unknown.pem"),
     unknownLeafKey: p("unknown.key"),
+    idn: p("idn.pem"),
+    idnKey: p("idn.key"),
     password: "sesame",
   };
 }
