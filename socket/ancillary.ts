@@ -17,6 +17,7 @@ import {
   type FieldLayout,
   type PlatformTable,
   struct,
+  structWhereAvailable,
   table,
 } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
@@ -38,8 +39,8 @@ import {
   typeName,
 } from "../core/util.ts";
 
-const MSGHDR = struct("msghdr");
-const IOVEC = struct("iovec");
+const MSGHDR = structWhereAvailable("msghdr");
+const IOVEC = structWhereAvailable("iovec");
 /** The most bytes one call moves (Linux's MAX_RW_COUNT). */
 const MAX_IO = 0x7fff_f000;
 /** Most buffers one sendmsg/recvmsg takes. */
