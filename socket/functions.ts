@@ -7,12 +7,12 @@
  */
 import { constants as C, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
-import { check, fromErrno, lastErrno } from "../core/errors.ts";
+import { fromErrno, lastErrno } from "../core/errors.ts";
 import { type Address, type AddressLike } from "./address.ts";
 import { Socket } from "./socket.ts";
 import { CMSG_LEN, packFds, unpackFds } from "./ancillary.ts";
 import { cint, type Data, fdArg, int } from "../core/util.ts";
-import { fcntl, newSocketpair } from "../sys/platform.ts";
+import { dupFd, newSocketpair, SOCKETPAIR_FAMILY } from "../sys/platform.ts";
 
 /**
  * Creates a socket: Python's `socket.socket(family=AF_INET,
@@ -59,7 +59,7 @@ export function socket(
  * @param type `SOCK_STREAM` (default), `SOCK_DGRAM` or `SOCK_SEQPACKET`.
  */
 export function socketpair(
-  family: number = C.AF_UNIX,
+  family: number = SOCKETPAIR_FAMILY,
   type: number = C.SOCK_STREAM,
   proto = 0,
 ): [Socket, Socket] {
@@ -122,7 +122,7 @@ export function close(fd: number): void {
  * ```
  */
 export function dup(fd: number): number {
-  return check(fcntl(fdArg(fd), C.F_DUPFD_CLOEXEC, 0), "fcntl");
+  return dupFd(fdArg(fd));
 }
 
 /**

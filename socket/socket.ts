@@ -22,11 +22,18 @@ import {
 import { type Direction, reactor, READ, WRITE } from "../sys/reactor.ts";
 import {
   acceptConn,
-  fcntl,
+  ALWAYS_NONBLOCKING,
+  CONNECT_PENDING,
+  dupFd,
+  getInheritable,
   intOption,
+  MSG_DONTWAIT,
   newSocket,
   nonblockIn,
+  nonblockingCall,
   SEND_FLAGS,
+  setInheritable,
+  setNonblocking,
   socketFamily,
   socketProtocol,
   target,
@@ -69,10 +76,10 @@ import { type AncData, buildMsgOut, checkAncItem, IOV_MAX, MsgIn } from "./ancil
 import { FROM_LEN, FROM_LEN_BYTES, FROM_NAME } from "./_scratch.ts";
 
 const EINTR = table.errnoNames.EINTR;
-const EINPROGRESS = table.errnoNames.EINPROGRESS;
+/** EINPROGRESS (WSAEWOULDBLOCK on Windows): a non-blocking connect under way. */
+const EINPROGRESS = CONNECT_PENDING;
 const EBADF = table.errnoNames.EBADF;
 const ECONNRESET = table.errnoNames.ECONNRESET;
-const MSG_DONTWAIT = C.MSG_DONTWAIT;
 const MSG_TRUNC = C.MSG_TRUNC ?? 0;
 const TYPE_MASK = ~TYPE_FLAGS;
 const L = LITTLE_ENDIAN;
@@ -192,14 +199,8 @@ export type RecvMsgIntoResult = [
 /** A file whose descriptor `sendfile` can read, or a Deno file to read from. */
 export type SendfileSource = number | { fileno(): number } | Deno.FsFile;
 
-function getFlags(fd: number): number {
-  return check(fcntl(fd, C.F_GETFL, 0), "fcntl");
-}
-
 function setNonblockFlag(fd: number, on: boolean): void {
-  const flags = getFlags(fd);
-  const want = on ? flags | C.O_NONBLOCK : flags & ~C.O_NONBLOCK;
-  if (want !== flags) check(fcntl(fd, C.F_SETFL, want), "fcntl");
+  setNonblocking(fd, on);
 }
 
 /**
@@ -281,8 +282,9 @@ export class Socket {
     } else {
       this.#timeout = defaultTimeout;
     }
-    // As CPython, an adopted descriptor keeps its flags unless a timeout applies.
-    if (this.#timeout !== null && !nonblockIn(type)) {
+    // As CPython, an adopted descriptor keeps its flags unless a timeout
+    // applies (on Windows every handle is made non-blocking: ALWAYS_NONBLOCKING).
+    if ((this.#timeout !== null || ALWAYS_NONBLOCKING) && !nonblockIn(type)) {
       try {
         setNonblockFlag(fd, true);
       } catch (e) {
@@ -437,7 +439,7 @@ export class Socket {
    * ```
    */
   dup(): Socket {
-    const fd = check(fcntl(this.#fd(), C.F_DUPFD_CLOEXEC, 0), "fcntl");
+    const fd = dupFd(this.#fd());
     let s: Socket;
     try {
       s = new Socket(this.#family, this.#type, this.#proto, fd);
@@ -461,7 +463,7 @@ export class Socket {
    * ```
    */
   get_inheritable(): boolean {
-    return (check(fcntl(this.#fd(), C.F_GETFD, 0), "fcntl") & C.FD_CLOEXEC) === 0;
+    return getInheritable(this.#fd());
   }
 
   /**
@@ -476,10 +478,7 @@ export class Socket {
    * ```
    */
   set_inheritable(inheritable: boolean): void {
-    const fd = this.#fd();
-    const flags = check(fcntl(fd, C.F_GETFD, 0), "fcntl");
-    const want = inheritable ? flags & ~C.FD_CLOEXEC : flags | C.FD_CLOEXEC;
-    if (want !== flags) check(fcntl(fd, C.F_SETFD, want), "fcntl");
+    setInheritable(this.#fd(), inheritable);
   }
 
   // -------------------------------------------------------------------------
@@ -1514,12 +1513,7 @@ export class Socket {
       const r = fn();
       return [r, r === -1 ? errno() : 0];
     }
-    const flags = getFlags(fd);
-    check(fcntl(fd, C.F_SETFL, flags | C.O_NONBLOCK), "fcntl");
-    const r = fn();
-    const e = r === -1 ? errno() : 0;
-    fcntl(fd, C.F_SETFL, flags);
-    return [r, e];
+    return nonblockingCall(fd, fn);
   }
 
   /**
