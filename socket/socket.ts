@@ -10,7 +10,7 @@ import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { check, error, fromErrno, restack, timedOut } from "../core/errors.ts";
 import { aboutAddress, checkAt } from "./_subject.ts";
-import { addressStr } from "../core/repr.ts";
+import { addressStr, typeName } from "../core/repr.ts";
 import {
   type Address,
   type AddressLike,
@@ -18,7 +18,7 @@ import {
   encodeAddress,
   encodeAddressAsync,
   SOCKADDR_MAX,
-} from "./address.ts";
+} from "./address/mod.ts";
 import { type Direction, reactor, READ, WRITE } from "../sys/reactor.ts";
 import {
   acceptConn,
@@ -39,20 +39,9 @@ import {
   target,
   TYPE_FLAGS,
 } from "../sys/platform.ts";
-import {
-  byteLength,
-  cint,
-  type Data,
-  EMPTY,
-  fdArg,
-  int,
-  intIn,
-  LITTLE_ENDIAN,
-  liveSource,
-  toBytes,
-  typeName,
-  writableBytes,
-} from "../core/util.ts";
+import { byteLength, type Data, liveSource, toBytes, writableBytes } from "../core/bytes.ts";
+import { cint, fdArg, int, intIn } from "../core/ints.ts";
+import { EMPTY, LITTLE_ENDIAN } from "../core/memory.ts";
 import { SocketFile, type SocketFileOptions } from "./makefile.ts";
 import {
   batchSize,

@@ -24,7 +24,7 @@ import { constants as C, struct, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { check, fromErrno } from "../core/errors.ts";
-import { LITTLE_ENDIAN } from "../core/util.ts";
+import { LITTLE_ENDIAN } from "../core/memory.ts";
 import { target } from "./target.ts";
 import * as win from "./windows.ts";
 

@@ -27,7 +27,7 @@ import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { fdOf, systemMessage, winsock } from "../ffi/winsock.ts";
 import { check, ConnectionError, type error, fromErrno, fromWinerror } from "../core/errors.ts";
-import { LITTLE_ENDIAN } from "../core/util.ts";
+import { LITTLE_ENDIAN } from "../core/memory.ts";
 
 const EWOULDBLOCK = table.errnoNames.EWOULDBLOCK;
 const EINTR_WSA = table.errnoNames.WSAEINTR;
