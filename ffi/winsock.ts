@@ -231,6 +231,11 @@ export function winsockLibc(): Libc {
     inet_aton: (cp: Uint8Array | null, out: Uint8Array | null) => inetAton(ws2, cp, out),
     if_nametoindex: iphlpapi.if_nametoindex,
     if_indextoname: iphlpapi.if_indextoname,
+    sethostname: () => {
+      throw new TypeError(
+        "socket.sethostname() is not available on Windows (CPython has none there)",
+      );
+    },
     strerror: ucrt.strerror,
     address_of: ucrt.address_of,
     // Optional in the Unix table, and absent here: callers test for null.
@@ -263,7 +268,6 @@ export function winsockLibc(): Libc {
       "epoll_create1",
       "epoll_ctl",
       "epoll_wait",
-      "sethostname",
       "gethostbyname2_r",
       "gethostbyaddr_r",
       "getprotobyname_r",

@@ -1,5 +1,6 @@
 // select() and the poll object, both on poll(2), with their async twins.
 import { constants as C } from "../constants/mod.ts";
+import { available, requireFeature } from "../sys/platform.ts";
 import { fromErrno } from "../core/errors.ts";
 import { typeName } from "../core/repr.ts";
 import {
@@ -17,6 +18,9 @@ import {
   SELECT_OUT,
 } from "./_common.ts";
 import { type Direction, READ, waitAny, type Want, WRITE } from "./_async.ts";
+
+/** Whether `select.poll` exists here (CPython has none on Windows). */
+export const HAS_POLL: boolean = available("poll");
 
 /** Options of the async twins: an `AbortSignal` that cancels the wait. */
 export interface SelectAsyncOptions {
@@ -244,6 +248,15 @@ export class Poll {
   #fds = new Map<number, number>();
 
   /**
+   * Creates an empty poll object; prefer {@linkcode poll}.
+   *
+   * @throws {TypeError} On Windows, where CPython has no `select.poll`.
+   */
+  constructor() {
+    requireFeature("poll", "select.poll()");
+  }
+
+  /**
    * Registers a descriptor (or changes its mask, if already registered).
    *
    * @example
@@ -416,5 +429,6 @@ export class Poll {
  * @returns An empty {@linkcode Poll}.
  */
 export function poll(): Poll {
+  requireFeature("poll", "select.poll()");
   return new Poll();
 }

@@ -13,6 +13,7 @@ import { type Address, type AddressLike, decodeAddress, SOCKADDR_MAX } from "./a
 import { type AncItem, checkAncItem, packCmsgs, unpackCmsgs } from "./ancillary.ts";
 import { type Data, toBytes, writableBytes } from "../core/bytes.ts";
 import { cint } from "../core/ints.ts";
+import { requireFeature } from "../sys/platform.ts";
 import { addressOf, getSize, LITTLE_ENDIAN as L, setAddress, setSize } from "../core/memory.ts";
 
 const MM = structWhereAvailable("mmsghdr");
@@ -65,6 +66,7 @@ export class MmsgIn {
     block: Uint8Array | null = null,
     sync = false,
   ) {
+    requireFeature("mmsg", "socket.recvmmsg()");
     const n = bufs.length;
     const mem = sync ? scratch : fresh;
     this.#sources = bufs;
@@ -185,6 +187,7 @@ export class MmsgOut {
 
   /** @param sync As for {@linkcode MmsgIn}: headers in the shared scratch memory. */
   constructor(items: readonly MmsgOutItem[], sync = false) {
+    requireFeature("mmsg", "socket.sendmmsg()");
     const mem = sync ? scratch : fresh;
     this.#items = items;
     this.vec = mem(Area.MmsgOutVec, items.length * MM.size);

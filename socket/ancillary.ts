@@ -21,6 +21,7 @@ import {
   table,
 } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
+import { requireFeature } from "../sys/platform.ts";
 import { Area, fresh, scratch } from "./_scratch.ts";
 import { fromErrno } from "../core/errors.ts";
 import { type Address, decodeAddress, SOCKADDR_MAX } from "./address/mod.ts";
@@ -82,6 +83,7 @@ function cmsgAlign(n: number, t: PlatformTable = table): number {
  * @throws {RangeError} For a negative or too large length.
  */
 export function CMSG_LEN(length: number): number {
+  requireFeature("msg", "socket.CMSG_LEN()");
   const n = int(length, "length");
   if (n < 0 || n > 0x7fffffff - table.sizes.cmsgHeader) {
     throw new RangeError("CMSG_LEN() argument out of range");
@@ -102,6 +104,7 @@ export function CMSG_LEN(length: number): number {
  * @throws {RangeError} For a negative or too large length.
  */
 export function CMSG_SPACE(length: number): number {
+  requireFeature("msg", "socket.CMSG_SPACE()");
   const n = int(length, "length");
   // As CPython: room for the padding before and after the data, i.e.
   // CMSG_SPACE(1), must fit below INT_MAX (2147483623 on 64-bit Linux).
@@ -191,6 +194,7 @@ export function buildMsgOut(
   anc: readonly AncItem[],
   sa: Uint8Array | null,
 ): Uint8Array {
+  requireFeature("msg", "socket.sendmsg()");
   const msg = new Uint8Array(MSGHDR.size);
   const v = new DataView(msg.buffer);
   const F = MSGHDR.fields;
@@ -223,6 +227,7 @@ export class MsgIn {
    *   the structs live in the per-thread scratch memory (`_scratch.ts`).
    */
   constructor(bufs: Uint8Array[], ancbufsize: number, fn: string, sync = false) {
+    requireFeature("msg", `socket.${fn}()`);
     const anc = int(ancbufsize, "ancbufsize");
     if (bufs.length > IOV_MAX) throw fromErrno(EMSGSIZE, fn === "recvmsg" ? fn : "recvmsg");
     if (anc < 0 || anc > MAX_IO) {

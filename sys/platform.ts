@@ -61,6 +61,34 @@ export const CONNECT_PENDING: number = WIN
   ? table.errnoNames.EWOULDBLOCK
   : table.errnoNames.EINPROGRESS;
 
+/** A Python call that CPython does not build on every OS (its `#ifdef`s). */
+export type Feature = "poll" | "msg" | "mmsg";
+
+/**
+ * The features this OS lacks in CPython: on Windows `select.poll`,
+ * `sendmsg`/`recvmsg`/`recvmsg_into` with the `CMSG_*` helpers (and so
+ * `send_fds`/`recv_fds`), and `recvmmsg`/`sendmmsg`.
+ */
+const LACKS: ReadonlySet<Feature> = new Set<Feature>(WIN ? ["poll", "msg", "mmsg"] : []);
+
+/** Whether CPython has `feature` on this OS. */
+export function available(feature: Feature): boolean {
+  return !LACKS.has(feature);
+}
+
+/**
+ * Throws a `TypeError` naming `api` where CPython lacks `feature` on this
+ * OS (there, Python raises AttributeError: no such function).
+ *
+ * @param feature What the call needs.
+ * @param api The public call, e.g. `socket.sendmsg()`.
+ */
+export function requireFeature(feature: Feature, api: string): void {
+  if (LACKS.has(feature)) {
+    throw new TypeError(`${api} is not available on Windows (CPython has none there)`);
+  }
+}
+
 /** The family `socketpair()` defaults to: AF_UNIX, or AF_INET on Windows (as CPython). */
 export const SOCKETPAIR_FAMILY: number = WIN ? C.AF_INET : C.AF_UNIX;
 
