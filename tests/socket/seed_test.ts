@@ -11,12 +11,14 @@ import {
   assert,
   assertEquals,
   assertInstanceOf,
+  assertMatch,
   assertNotEquals,
   assertStrictEquals,
   assertThrows,
 } from "@std/assert";
 import * as socket from "../../mod.ts";
 import { denoCommand, python, tempDir } from "../_helpers.ts";
+import { fromFileUrl } from "@std/path";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -1109,4 +1111,34 @@ Deno.test("seed: the echo server and client examples (deno task demo)", async ()
   const lines = stdout.split("\n");
   assert(lines.some((l) => /^Connected by \[ "127\.0\.0\.1", \d+ \]$/.test(l)), stdout);
   assert(lines.includes("Received 'Hello, world'"), stdout);
+});
+
+Deno.test("seed: echo_server.ts and echo_client.ts as two processes, as the seed runs them", async () => {
+  // What demo.ts does, without its /proc/net/tcp look at the port (it runs on
+  // Windows too, under Wine in CI): the server with its defaults (every
+  // local address, port 50007), then the client with its (localhost), run
+  // again while it is refused, until the server listens. Bounded: 60 tries.
+  const script = (name: string) => fromFileUrl(new URL(`examples/${name}`, ROOT));
+  const run = (name: string) =>
+    denoCommand(["run", "--allow-ffi", script(name)], { stdout: "piped", stderr: "piped" });
+  const server = run("echo_server.ts").spawn();
+  const served = server.output();
+  let serverDone = false;
+  served.finally(() => (serverDone = true)).catch(() => {});
+  let client: Deno.CommandOutput | undefined;
+  try {
+    for (let i = 0; i < 60 && !serverDone; i++) {
+      client = await run("echo_client.ts").output();
+      if (client.success) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    if (!serverDone && !client?.success) server.kill();
+  }
+  const srv = await served;
+  const out = (o?: Deno.CommandOutput) => o && `${text(o.stdout)}${text(o.stderr)}`;
+  assert(client?.success, `the client failed:\n${out(client)}\nserver:\n${out(srv)}`);
+  assertEquals(text(client.stdout), "Received 'Hello, world'\n");
+  assert(srv.success, `the server failed:\n${out(srv)}`);
+  assertMatch(text(srv.stdout), /^Connected by \[ "127\.0\.0\.1", \d+ \]\n$/);
 });
