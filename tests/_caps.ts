@@ -42,13 +42,18 @@ export const PYTHON3: Cap = cap("python3", () => spawns("python3", ["-c", "pass"
 /** `sh` runs (POSIX tools: sleep, cat, kill). */
 export const POSIX_SHELL: Cap = cap("a POSIX shell", () => spawns("sh", ["-c", ":"]));
 
-/** `/proc/self` is readable (fd tables, fdinfo flags, /proc/net). */
-export const PROC: Cap = cap("/proc", () => {
+/**
+ * `/proc/self` describes this process's sockets: a socket's descriptor is
+ * `/proc/self/fd/N` (fd tables, fdinfo flags, /proc/net). Under Wine the
+ * path exists (the Linux process's), but a Winsock handle is not in it.
+ */
+export const PROC: Cap = cap("/proc/self/fd", () => {
+  using s = socket.socket();
   try {
-    Deno.statSync("/proc/self/fd");
-    return undefined;
+    const link = Deno.readLinkSync(`/proc/self/fd/${s.fileno()}`);
+    return link.startsWith("socket:") ? undefined : `/proc/self/fd/${s.fileno()} is ${link}`;
   } catch (e) {
-    return `/proc/self/fd: ${(e as Error).message}`;
+    return `/proc/self/fd/${s.fileno()}: ${(e as Error).message}`;
   }
 });
 
@@ -97,12 +102,43 @@ export const SOCK_FLAGS: Cap = cap("SOCK_NONBLOCK in socket types", () => {
   return socket.SOCK_NONBLOCK === undefined ? "the OS has no SOCK_NONBLOCK" : undefined;
 });
 
-/** Errors carry errno values and messages as a Unix C library gives them. */
+/** Errors carry the errno values of a Unix C library (not Winsock's WSAE* codes). */
 export const UNIX_ERRNO: Cap = cap("Unix errno values", () => {
   return socket.errnoOf("ECONNREFUSED") >= 10000
     ? "errno values are Winsock's (WSAE*), as CPython's on Windows"
     : undefined;
 });
+
+/**
+ * A behaviour of the Unix socket layer that Winsock does not share, named
+ * in `what` (present wherever errno values are Unix ones).
+ */
+export function unixBehaviour(what: string): Cap {
+  return cap(what, () => UNIX_ERRNO.missing() === undefined ? undefined : "Winsock differs");
+}
+
+/**
+ * `getsockname()` of a socket never bound gives the wildcard address
+ * (Winsock fails it with WSAEINVAL, as CPython there raises).
+ */
+export const UNBOUND_NAME: Cap = cap("getsockname() of an unbound socket", () => {
+  using s = socket.socket();
+  try {
+    s.getsockname();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+});
+
+/**
+ * The errno a non-blocking `connect_ex` returns while the connection is
+ * being made: EINPROGRESS, or WSAEWOULDBLOCK (10035) where errno values are
+ * Winsock's (CPython's `connect_ex` there returns it).
+ */
+export function connectInProgress(): number {
+  return socket.errnoOf(UNIX_ERRNO.missing() === undefined ? "EINPROGRESS" : "EWOULDBLOCK");
+}
 
 const reported = new Set<string>();
 
@@ -134,4 +170,9 @@ export function test(
   fn: (t: Deno.TestContext) => void | Promise<void>,
 ): void {
   Deno.test({ name, ignore: skipReason(name, caps) !== undefined, fn });
+}
+
+/** Whether `c` is present here (for a part of a test; no message). */
+export function has(c: Cap): boolean {
+  return c.missing() === undefined;
 }
