@@ -61,6 +61,14 @@ export const CONNECT_PENDING: number = WIN
   ? table.errnoNames.EWOULDBLOCK
   : table.errnoNames.EINPROGRESS;
 
+/**
+ * The POLL* bit that asks for, and reports, `select()`'s "exceptional
+ * condition" (out-of-band data): POLLPRI, or POLLRDBAND for WSAPoll, which
+ * takes no POLLPRI request ("not supported by the Microsoft Winsock
+ * provider").
+ */
+export const POLL_EXCEPTIONAL: number = WIN ? C.POLLRDBAND : C.POLLPRI;
+
 /** A Python call that CPython does not build on every OS (its `#ifdef`s). */
 export type Feature = "poll" | "msg" | "mmsg";
 

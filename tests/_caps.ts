@@ -9,7 +9,7 @@
  * The probes run once per test file, on first use.
  */
 import * as socket from "../mod.ts";
-import { poll } from "../select.ts";
+import { epoll, poll } from "../select.ts";
 
 /** A capability: whether the machine has it, and what is missing if not. */
 export interface Cap {
@@ -38,6 +38,11 @@ function spawns(cmd: string, args: string[]): string | undefined {
 
 /** `python3` runs: the oracle and the peer of many tests. */
 export const PYTHON3: Cap = cap("python3", () => spawns("python3", ["-c", "pass"]));
+
+/** The program `cmd` runs (`args`: a harmless invocation, e.g. `-V`). */
+export function tool(cmd: string, args: string[]): Cap {
+  return cap(cmd, () => spawns(cmd, args));
+}
 
 /** `sh` runs (POSIX tools: sleep, cat, kill). */
 export const POSIX_SHELL: Cap = cap("a POSIX shell", () => spawns("sh", ["-c", ":"]));
@@ -91,6 +96,16 @@ export const MSG: Cap = cap("sendmsg/recvmsg", () => {
 export const SELECT_POLL: Cap = cap("select.poll", () => {
   try {
     poll();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+});
+
+/** `select.epoll` exists (Linux). */
+export const EPOLL: Cap = cap("select.epoll", () => {
+  try {
+    epoll().close();
     return undefined;
   } catch (e) {
     return (e as Error).message;

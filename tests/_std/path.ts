@@ -34,3 +34,9 @@ export function fromFileUrl(url: string | URL): string {
   // file:///C:/dir/x → C:/dir/x (Windows; Deno takes forward slashes there)
   return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
 }
+
+/** Converts an absolute path to a `file:` URL (upstream `toFileUrl`); Windows drive paths too. */
+export function toFileUrl(path: string): URL {
+  const p = path.replace(/\\/g, "/");
+  return new URL(`file://${/^[A-Za-z]:\//.test(p) ? "/" : ""}${encodeURI(p)}`);
+}
