@@ -65,8 +65,16 @@ import {
   retryLater,
   waitReady,
 } from "./_io.ts";
-import { type AncData, buildMsgOut, checkAncItem, IOV_MAX, MsgIn } from "./ancillary.ts";
+import { buildMsgOut, checkAncItem, IOV_MAX, MsgIn } from "./ancillary.ts";
 import { FROM_LEN, FROM_LEN_BYTES, FROM_NAME } from "./_scratch.ts";
+import { getdefaulttimeout, timeoutArg } from "./timeout.ts";
+import type {
+  AsyncOptions,
+  RecvMsgIntoResult,
+  RecvMsgResult,
+  SendfileSource,
+  SendmsgAfalgOptions,
+} from "./types.ts";
 
 const EINTR = table.errnoNames.EINTR;
 const EINPROGRESS = table.errnoNames.EINPROGRESS;
@@ -83,54 +91,6 @@ const MAX_IO = 0x7fff_f000;
 const scratch = new Uint8Array(65536);
 
 const EMSGSIZE = table.errnoNames.EMSGSIZE;
-
-// ---------------------------------------------------------------------------
-// Default timeout (module-wide, as in Python)
-
-let defaultTimeout: number | null = null;
-
-function timeoutArg(value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== "number") {
-    throw new TypeError(`Timeout value must be a number or null, not ${typeName(value)}`);
-  }
-  // As CPython: NaN is a ValueError (RangeError here), not a TypeError.
-  if (Number.isNaN(value)) throw new RangeError("Invalid value NaN (not a number)");
-  if (value < 0) throw new RangeError("Timeout value out of range");
-  if (!Number.isFinite(value)) throw new RangeError("Timeout value out of range");
-  return value;
-}
-
-/**
- * Returns the default timeout in seconds (`null`: no timeout) for new
- * sockets. A Python convenience: no libc call.
- *
- * @example
- * ```ts
- * import * as socket from "@libc/socket";
- * console.log(socket.getdefaulttimeout()); // null
- * ```
- */
-export function getdefaulttimeout(): number | null {
-  return defaultTimeout;
-}
-
-/**
- * Sets the default timeout in seconds for sockets created afterwards
- * (`null`: blocking). A Python convenience: no libc call.
- *
- * @example
- * ```ts
- * import * as socket from "@libc/socket";
- * socket.setdefaulttimeout(5);
- * socket.setdefaulttimeout(null);
- * ```
- *
- * @throws {RangeError} For a negative timeout.
- */
-export function setdefaulttimeout(timeout: number | null): void {
-  defaultTimeout = timeoutArg(timeout);
-}
 
 // ---------------------------------------------------------------------------
 // Leaked sockets are closed when garbage-collected.
@@ -154,43 +114,6 @@ const finalizer = new FinalizationRegistry<Handle>((h) => {
     libc.close(fd);
   }
 });
-
-/** Options of the async methods. */
-export interface AsyncOptions {
-  /** Rejects the operation with the signal's reason when aborted. */
-  signal?: AbortSignal;
-}
-
-/** The keyword arguments of {@linkcode Socket.sendmsg_afalg}, as CPython's. */
-export interface SendmsgAfalgOptions {
-  /** The operation: `ALG_OP_ENCRYPT` or `ALG_OP_DECRYPT` (`ALG_SET_OP`). Required. */
-  op: number;
-  /** The initialization vector (`ALG_SET_IV`, sent with its length header). */
-  iv?: Data | null;
-  /** The length of the associated data, for AEAD ciphers (`ALG_SET_AEAD_ASSOCLEN`). */
-  assoclen?: number | null;
-  /** `MSG_*` flags, e.g. `MSG_MORE` to send more data for the same operation. */
-  flags?: number;
-}
-
-/** What `recvmsg` returns: `[data, ancdata, msg_flags, address]`. */
-export type RecvMsgResult = [
-  data: Uint8Array,
-  ancdata: AncData[],
-  msg_flags: number,
-  address: Address | null,
-];
-
-/** What `recvmsg_into` returns: `[nbytes, ancdata, msg_flags, address]`. */
-export type RecvMsgIntoResult = [
-  nbytes: number,
-  ancdata: AncData[],
-  msg_flags: number,
-  address: Address | null,
-];
-
-/** A file whose descriptor `sendfile` can read, or a Deno file to read from. */
-export type SendfileSource = number | { fileno(): number } | Deno.FsFile;
 
 function getFlags(fd: number): number {
   return check(fcntl(fd, C.F_GETFL, 0), "fcntl");
@@ -279,7 +202,7 @@ export class Socket {
     if (nonblockIn(type)) {
       this.#timeout = 0;
     } else {
-      this.#timeout = defaultTimeout;
+      this.#timeout = getdefaulttimeout();
     }
     // As CPython, an adopted descriptor keeps its flags unless a timeout applies.
     if (this.#timeout !== null && !nonblockIn(type)) {
