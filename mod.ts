@@ -109,12 +109,12 @@ export type {
   TipcAddress,
   UnixAddress,
   VsockAddress,
-} from "./socket/address.ts";
+} from "./socket/address/mod.ts";
 export type { MmsgMessage, MmsgResult } from "./socket/_mmsg.ts";
 export { packUdpSegment, udpGroSegment } from "./socket/gso.ts";
 export { SocketFile } from "./socket/makefile.ts";
 export type { SocketFileOptions } from "./socket/makefile.ts";
-export type { Data } from "./core/util.ts";
+export type { Data } from "./core/bytes.ts";
 export * from "./constants/public.ts";
 export {
   getMulticastLoop,

@@ -44,4 +44,17 @@
  *
  * @module
  */
-export * from "./selectors/selectors.ts";
+export {
+  BaseSelector,
+  EVENT_READ,
+  EVENT_WRITE,
+  KeyError,
+  SelectorKey,
+  SelectorMapping,
+} from "./selectors/_base.ts";
+export type { FileDescriptorLike, SelectAsyncOptions, SelectorEvent } from "./selectors/_base.ts";
+export { SelectSelector } from "./selectors/select.ts";
+export { PollSelector } from "./selectors/poll.ts";
+export { EpollSelector } from "./selectors/epoll.ts";
+export { KqueueSelector } from "./selectors/kqueue.ts";
+export { DefaultSelector } from "./selectors/default.ts";

@@ -1,7 +1,7 @@
 /**
  * The JS forms of socket addresses, by family: what methods take and
  * return. The codec that packs them into `struct sockaddr_*` is
- * `address.ts`, which re-exports these types.
+ * `socket/address/mod.ts`, which re-exports these types.
  *
  * @module
  */

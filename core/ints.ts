@@ -2,9 +2,10 @@
 // PyLong_CheckExact test), so that a value reaches FFI only after the check
 // its C type needs. A Python int is a JS integer `number` (−0 is 0) or a
 // `bigint`; a boolean is an int as in Python (bool subclasses int) unless
-// the caller asks for an exact int.
+// the caller asks for an exact int. The number-only checks at the end
+// (int, intIn, cint, fdArg) take a JS number and never a bigint.
 
-import { repr, typeAndRepr } from "./repr.ts";
+import { repr, typeAndRepr, typeName } from "./repr.ts";
 
 /** `v` as an exact integer (bigint), or null when it is not a Python int. */
 export function asInteger(v: unknown, allowBool = true): bigint | null {
@@ -48,4 +49,44 @@ export function intRange(v: unknown, min: number, max: number, what: string): nu
     throw new RangeError(`${what} must be ${min}-${max}, got ${repr(n)}`);
   }
   return Number(n);
+}
+
+// Number-only checks: a JS `number` (a boolean counts as 0 or 1) and never a
+// `bigint`, for arguments that are JS numbers in this API (sizes, flags,
+// option values, descriptors). -0 comes back as 0.
+
+/** Throws TypeError unless `v` is an integer number; returns it. */
+export function int(v: unknown, what: string): number {
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v !== "number" || !Number.isInteger(v)) {
+    throw new TypeError(`${what} must be an integer, not ${typeName(v)}`);
+  }
+  // -0 is an integer to JS but not to FFI ("Invalid FFI i32 type").
+  return v === 0 ? 0 : v;
+}
+
+/** An integer within [min, max], else TypeError/RangeError. */
+export function intIn(v: unknown, min: number, max: number, what: string): number {
+  const n = int(v, what);
+  if (n < min || n > max) {
+    throw new RangeError(`${what} must be ${min}-${max}, got ${n}`);
+  }
+  return n;
+}
+
+/** A C `int` (32-bit signed) argument. */
+export function cint(v: unknown, what: string): number {
+  return intIn(v, -0x80000000, 0x7fffffff, what);
+}
+
+/**
+ * A file descriptor argument: a C `int` that is not negative. Beyond that
+ * range it is a RangeError (Deno's FFI would silently wrap it to 32 bits,
+ * and CPython truncates it to `int`, so `close(2**32 + 1)` closes fd 1).
+ */
+export function fdArg(v: unknown, what = "fd"): number {
+  const n = int(v, what);
+  if (n < 0) throw new RangeError(`negative file descriptor: ${n}`);
+  if (n > 0x7fffffff) throw new RangeError(`${what} out of range for a C int: ${n}`);
+  return n;
 }

@@ -254,3 +254,12 @@ export function addressStr(v: unknown, nested = false): string {
   }
   return repr(v);
 }
+
+/**
+ * What a wrong argument is, for error messages: its Python type name and a
+ * short, bounded repr (`str ('80')`, `float (1.5)`, `null`), so a message
+ * says what it got without ever growing with the value.
+ */
+export function typeName(v: unknown): string {
+  return typeAndRepr(v);
+}

@@ -3,12 +3,15 @@
 //    (UnicodeEncodeError, a RangeError here), never a silent U+FFFD;
 //  - the file-system encoding (os.fsencode / PyUnicode_FSConverter):
 //    UTF-8 with "surrogateescape", so U+DC80..U+DCFF stand for the raw
-//    bytes 0x80..0xFF, and fsDecode is its exact inverse.
+//    bytes 0x80..0xFF, and fsDecode is its exact inverse;
+//  - last, plain C strings where no Python rule applies (cstr, fromCBytes):
+//    lenient UTF-8, a lone surrogate becoming U+FFFD.
 
-import { typeAndRepr } from "./repr.ts";
+import { typeAndRepr, typeName } from "./repr.ts";
 
 const encoder = new TextEncoder();
 const fatal = new TextDecoder("utf-8", { fatal: true });
+const decoder = new TextDecoder();
 
 function hex4(c: number): string {
   return "\\u" + c.toString(16).padStart(4, "0");
@@ -140,4 +143,26 @@ export function fsDecode(bytes: Uint8Array): string {
 export function fsDecodeC(bytes: Uint8Array): string {
   const end = bytes.indexOf(0);
   return fsDecode(end < 0 ? bytes : bytes.subarray(0, end));
+}
+
+// C strings with no Python rule behind them: names libc parses (inet_pton)
+// and text libc writes into our buffers.
+
+/** A NUL-terminated UTF-8 copy of `s`; embedded NULs are a TypeError. */
+export function cstr(s: string, what = "string"): Uint8Array {
+  if (typeof s !== "string") {
+    throw new TypeError(`${what} must be a string, not ${typeName(s)}`);
+  }
+  if (s.includes("\0")) {
+    throw new TypeError(`${what} must not contain null character`);
+  }
+  const bytes = new Uint8Array(s.length * 3 + 1); // UTF-8 (lone surrogates as U+FFFD)
+  const { written } = encoder.encodeInto(s, bytes);
+  return bytes.subarray(0, written + 1);
+}
+
+/** Decodes UTF-8 bytes up to the first NUL (or the end). */
+export function fromCBytes(bytes: Uint8Array): string {
+  const end = bytes.indexOf(0);
+  return decoder.decode(end < 0 ? bytes : bytes.subarray(0, end));
 }

@@ -12,7 +12,7 @@
  * @module
  */
 import * as socket from "../mod.ts";
-import * as selectors from "../selectors/selectors.ts";
+import * as selectors from "../selectors.ts";
 import { exampleArgs } from "./_args.ts";
 
 const { port, count, cli } = exampleArgs(

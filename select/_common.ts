@@ -5,7 +5,8 @@ import { constants as C, struct, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { error, fromErrno } from "../core/errors.ts";
-import { LITTLE_ENDIAN, typeName } from "../core/util.ts";
+import { LITTLE_ENDIAN } from "../core/memory.ts";
+import { typeName } from "../core/repr.ts";
 
 /** An integer descriptor, or an object whose `fileno()` returns one. */
 export type FileDescriptorLike = number | { fileno(): number };

@@ -7,7 +7,7 @@ import { type PlatformTable, type StructLayout, table, tableFor } from "../const
 import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { fromErrno } from "../core/errors.ts";
-import { typeName } from "../core/util.ts";
+import { typeName } from "../core/repr.ts";
 import { EINTR, fdOf } from "./_common.ts";
 import { type Kevent, packKevent, unpackKevent } from "../sys/kqueue.ts";
 import { fcntl } from "../sys/platform.ts";

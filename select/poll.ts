@@ -1,7 +1,7 @@
 // select() and the poll object, both on poll(2), with their async twins.
 import { constants as C } from "../constants/mod.ts";
 import { fromErrno } from "../core/errors.ts";
-import { typeName } from "../core/util.ts";
+import { typeName } from "../core/repr.ts";
 import {
   badFd,
   deadlineOf,

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { byteLength, int, writableBytes } from "../core/util.ts";
+import { byteLength, writableBytes } from "../core/bytes.ts";
+import { int } from "../core/ints.ts";
 
 /** Largest buffer a single call may request (fits the `i32` result). */
 export const MAX_IO = 0x7fff_f000;

@@ -20,10 +20,10 @@ import {
   encodeAddress,
   encodeAddressAsync,
   SOCKADDR_MAX,
-} from "./address.ts";
+} from "./address/mod.ts";
 import { READ, WRITE } from "../sys/reactor.ts";
 import { acceptConn, intOption } from "../sys/platform.ts";
-import { cint } from "../core/util.ts";
+import { cint } from "../core/ints.ts";
 import { isAgain, pollUntil } from "./_io.ts";
 import {
   deadline,

@@ -9,7 +9,7 @@
 import { constants as C, struct, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { annotate, type error, fromErrno, gaierror, lastErrno } from "../core/errors.ts";
-import { LITTLE_ENDIAN, readCString } from "../core/util.ts";
+import { LITTLE_ENDIAN, readCString } from "../core/memory.ts";
 import { fsDecodeC } from "../core/text.ts";
 import { plainText } from "../core/repr.ts";
 

@@ -18,7 +18,7 @@ import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { fromErrno, restack, timedOut } from "../core/errors.ts";
 import { aboutAddress } from "./_subject.ts";
-import { LITTLE_ENDIAN as L } from "../core/util.ts";
+import { LITTLE_ENDIAN as L } from "../core/memory.ts";
 import { type Direction, reactor, READ, WRITE as WRITE_DIR } from "../sys/reactor.ts";
 
 const EAGAIN = table.errnoNames.EAGAIN;

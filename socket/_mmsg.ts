@@ -9,19 +9,11 @@
 // resized or transferred meanwhile).
 import { constants as C, struct } from "../constants/mod.ts";
 import { Area, fresh, scratch } from "./_scratch.ts";
-import { type Address, type AddressLike, decodeAddress, SOCKADDR_MAX } from "./address.ts";
+import { type Address, type AddressLike, decodeAddress, SOCKADDR_MAX } from "./address/mod.ts";
 import { type AncItem, checkAncItem, packCmsgs, unpackCmsgs } from "./ancillary.ts";
-import {
-  addressOf,
-  cint,
-  type Data,
-  getSize,
-  LITTLE_ENDIAN as L,
-  setAddress,
-  setSize,
-  toBytes,
-  writableBytes,
-} from "../core/util.ts";
+import { type Data, toBytes, writableBytes } from "../core/bytes.ts";
+import { cint } from "../core/ints.ts";
+import { addressOf, getSize, LITTLE_ENDIAN as L, setAddress, setSize } from "../core/memory.ts";
 
 const MM = struct("mmsghdr");
 const MSG = struct("msghdr");

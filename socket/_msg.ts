@@ -13,20 +13,13 @@
 import { constants as C, struct, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { error, fromErrno } from "../core/errors.ts";
-import { type AddressLike, encodeAddress } from "./address.ts";
+import { type AddressLike, encodeAddress } from "./address/mod.ts";
 import { READ, WRITE } from "../sys/reactor.ts";
 import { SEND_FLAGS } from "../sys/platform.ts";
-import {
-  byteLength,
-  cint,
-  type Data,
-  int,
-  LITTLE_ENDIAN as L,
-  liveSource,
-  toBytes,
-  typeName,
-  writableBytes,
-} from "../core/util.ts";
+import { byteLength, type Data, liveSource, toBytes, writableBytes } from "../core/bytes.ts";
+import { cint, int } from "../core/ints.ts";
+import { LITTLE_ENDIAN as L } from "../core/memory.ts";
+import { typeName } from "../core/repr.ts";
 import {
   batchSize,
   MMSG_MAX,

@@ -9,9 +9,11 @@
  */
 import { libc } from "../ffi/library.ts";
 import { check } from "../core/errors.ts";
-import { type Address, decodeAddress, SOCKADDR_MAX } from "./address.ts";
+import { type Address, decodeAddress, SOCKADDR_MAX } from "./address/mod.ts";
 import { intOption } from "../sys/platform.ts";
-import { byteLength, cint, type Data, EMPTY, int, intIn, toBytes } from "../core/util.ts";
+import { byteLength, type Data, toBytes } from "../core/bytes.ts";
+import { cint, int, intIn } from "../core/ints.ts";
+import { EMPTY } from "../core/memory.ts";
 import { liveFd, type SocketState } from "./_state.ts";
 
 /** `getpeername()`. */

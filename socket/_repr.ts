@@ -10,7 +10,7 @@
 import { constants as C } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { addressStr } from "../core/repr.ts";
-import { decodeAddress, SOCKADDR_MAX } from "./address.ts";
+import { decodeAddress, SOCKADDR_MAX } from "./address/mod.ts";
 import type { SocketState } from "./_state.ts";
 
 const SOCK_TYPES = [

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { SOCKADDR_MAX } from "./address.ts";
+import { SOCKADDR_MAX } from "./address/mod.ts";
 
 /** The areas: one per struct a call may hold at the same time. */
 export const Area = {

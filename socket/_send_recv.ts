@@ -21,10 +21,11 @@ import {
   decodeAddress,
   encodeAddress,
   SOCKADDR_MAX,
-} from "./address.ts";
+} from "./address/mod.ts";
 import { reactor, READ, WRITE } from "../sys/reactor.ts";
 import { SEND_FLAGS } from "../sys/platform.ts";
-import { byteLength, cint, type Data, liveSource, toBytes, writableBytes } from "../core/util.ts";
+import { byteLength, type Data, liveSource, toBytes, writableBytes } from "../core/bytes.ts";
+import { cint } from "../core/ints.ts";
 import { isAgain } from "./_io.ts";
 import { FROM_LEN, FROM_LEN_BYTES, FROM_NAME } from "./_scratch.ts";
 import { intoArgs, MAX_IO, received, sizeArg } from "./_args.ts";

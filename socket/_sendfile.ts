@@ -14,7 +14,8 @@ import { errno } from "../ffi/errno.ts";
 import { fromErrno } from "../core/errors.ts";
 import { WRITE } from "../sys/reactor.ts";
 import { SEND_FLAGS, target } from "../sys/platform.ts";
-import { fdArg, intIn, typeName } from "../core/util.ts";
+import { fdArg, intIn } from "../core/ints.ts";
+import { typeName } from "../core/repr.ts";
 import { io, type SocketState } from "./_state.ts";
 import type { SendfileSource } from "./types.ts";
 

@@ -31,7 +31,7 @@ import {
   socketProtocol,
   TYPE_FLAGS,
 } from "../sys/platform.ts";
-import { cint, fdArg } from "../core/util.ts";
+import { cint, fdArg } from "../core/ints.ts";
 import { deadlineFor, ioAsync, ioBlocking, retryLater, waitReady } from "./_io.ts";
 import { getdefaulttimeout, timeoutArg } from "./timeout.ts";
 import type { AsyncOptions } from "./types.ts";

@@ -8,7 +8,7 @@
 import { constants as C } from "../constants/mod.ts";
 import { annotate, error, fromErrno } from "../core/errors.ts";
 import { errno as readErrno } from "../ffi/errno.ts";
-import { type Address, decodeAddress, familyOf } from "./address.ts";
+import { type Address, decodeAddress, familyOf } from "./address/mod.ts";
 import { addressStr, plainText, reprBytes } from "../core/repr.ts";
 
 /**

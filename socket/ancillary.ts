@@ -22,21 +22,11 @@ import {
 import { libc } from "../ffi/library.ts";
 import { Area, fresh, scratch } from "./_scratch.ts";
 import { fromErrno } from "../core/errors.ts";
-import { type Address, decodeAddress, SOCKADDR_MAX } from "./address.ts";
-import {
-  addressOf,
-  byteLength,
-  cint,
-  type Data,
-  fdArg,
-  int,
-  intIn,
-  LITTLE_ENDIAN as L,
-  liveSource,
-  setAddress,
-  toBytes,
-  typeName,
-} from "../core/util.ts";
+import { type Address, decodeAddress, SOCKADDR_MAX } from "./address/mod.ts";
+import { byteLength, type Data, liveSource, toBytes } from "../core/bytes.ts";
+import { cint, fdArg, int, intIn } from "../core/ints.ts";
+import { addressOf, LITTLE_ENDIAN as L, setAddress } from "../core/memory.ts";
+import { typeName } from "../core/repr.ts";
 
 const MSGHDR = struct("msghdr");
 const IOVEC = struct("iovec");

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { LITTLE_ENDIAN } from "../core/util.ts";
+import { LITTLE_ENDIAN } from "../core/memory.ts";
 import { cInt, integer } from "../core/ints.ts";
 
 // As CPython: htonl/ntohl take any int (bool included) and refuse what does

@@ -6,12 +6,11 @@
  */
 import { constants as C } from "../constants/mod.ts";
 import { error, fromErrno } from "../core/errors.ts";
-import type { AddressLike } from "./address.ts";
+import type { AddressLike } from "./address/mod.ts";
 import { getaddrinfo } from "./resolver.ts";
 import type { Socket } from "./socket.ts";
 import { socket } from "./functions.ts";
-import { typeName } from "../core/util.ts";
-import { addressStr } from "../core/repr.ts";
+import { addressStr, typeName } from "../core/repr.ts";
 
 /** Python's `socket.has_ipv6`: whether IPv6 is supported by this build. */
 export const has_ipv6: boolean = C.AF_INET6 !== undefined;

@@ -8,10 +8,11 @@
 import { constants as C, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { check, fromErrno, lastErrno } from "../core/errors.ts";
-import { type Address, type AddressLike } from "./address.ts";
+import { type Address, type AddressLike } from "./address/mod.ts";
 import { Socket } from "./socket.ts";
 import { CMSG_LEN, packFds, unpackFds } from "./ancillary.ts";
-import { cint, type Data, fdArg, int } from "../core/util.ts";
+import { type Data } from "../core/bytes.ts";
+import { cint, fdArg, int } from "../core/ints.ts";
 import { fcntl, newSocketpair } from "../sys/platform.ts";
 
 /**

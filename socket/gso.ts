@@ -7,7 +7,8 @@
  * @module
  */
 import { constants as C } from "../constants/mod.ts";
-import { intIn, LITTLE_ENDIAN as L } from "../core/util.ts";
+import { intIn } from "../core/ints.ts";
+import { LITTLE_ENDIAN as L } from "../core/memory.ts";
 
 /**
  * Packs a GSO segment size as `UDP_SEGMENT` ancillary data (a C `uint16_t`),

@@ -7,7 +7,7 @@
 import { constants as C } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { error, fromErrno, lastErrno } from "../core/errors.ts";
-import { formatIPv4, formatIPv6 } from "./address.ts";
+import { formatIPv4, formatIPv6 } from "./address/mod.ts";
 import { cInt } from "../core/ints.ts";
 import { pyType } from "../core/repr.ts";
 import { cString } from "../core/text.ts";

@@ -6,7 +6,7 @@
 import { constants as C, struct } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { error, fromErrno, lastErrno } from "../core/errors.ts";
-import { typeName } from "../core/util.ts";
+import { typeName } from "../core/repr.ts";
 import { intRange } from "../core/ints.ts";
 import { fsDecode, fsDecodeC, fsEncode, withNul } from "../core/text.ts";
 import { copyUint8 } from "../core/view.ts";

@@ -15,10 +15,12 @@
  * @module
  */
 import { constants as C, struct } from "../constants/mod.ts";
-import { encodeAddress } from "./address.ts";
+import { encodeAddress } from "./address/mod.ts";
 import { inet_pton } from "./inet.ts";
 import { if_nametoindex } from "./interfaces.ts";
-import { intIn, LITTLE_ENDIAN as L, typeName } from "../core/util.ts";
+import { intIn } from "../core/ints.ts";
+import { LITTLE_ENDIAN as L } from "../core/memory.ts";
+import { typeName } from "../core/repr.ts";
 import type { Socket } from "./socket.ts";
 
 /** An interface: its index, its name, or (IPv4 only) its local address. */

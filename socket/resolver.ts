@@ -26,18 +26,12 @@ import { hErrno } from "../ffi/errno.ts";
 import { target } from "../sys/target.ts";
 import { annotate, error, fromErrno, herror, lastErrno } from "../core/errors.ts";
 import { aboutAddress } from "./_subject.ts";
-import { plainText, pyType, repr } from "../core/repr.ts";
-import { decodeAddress, familyOf, formatIPv4, formatIPv6, setipaddr } from "./address.ts";
-import type { Address } from "./address.ts";
-import {
-  fromCBytes,
-  LITTLE_ENDIAN,
-  readCString,
-  readPointerArray,
-  typeName,
-} from "../core/util.ts";
+import { plainText, pyType, repr, typeName } from "../core/repr.ts";
+import { decodeAddress, familyOf, formatIPv4, formatIPv6, setipaddr } from "./address/mod.ts";
+import type { Address } from "./address/mod.ts";
+import { LITTLE_ENDIAN, readCString, readPointerArray } from "../core/memory.ts";
 import { asInteger, cInt, fitsCLong, integer } from "../core/ints.ts";
-import { cString, fsDecodeC, fsEncode, utf8, withNul } from "../core/text.ts";
+import { cString, fromCBytes, fsDecodeC, fsEncode, utf8, withNul } from "../core/text.ts";
 import { idna } from "./_idna.ts";
 import { copyUint8 } from "../core/view.ts";
 import {

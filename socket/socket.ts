@@ -33,8 +33,8 @@
  *
  * @module
  */
-import type { Address, AddressLike } from "./address.ts";
-import type { Data } from "../core/util.ts";
+import type { Address, AddressLike } from "./address/mod.ts";
+import type { Data } from "../core/bytes.ts";
 import { SocketFile, type SocketFileOptions } from "./makefile.ts";
 import type { MmsgMessage, MmsgResult } from "./_mmsg.ts";
 import {

@@ -11,9 +11,12 @@
  * @module
  */
 import { constants as C, struct, type StructLayout, table } from "../constants/mod.ts";
-import { formatIPv4, formatIPv6 } from "./address.ts";
+import { formatIPv4, formatIPv6 } from "./address/mod.ts";
 import { inet_pton } from "./inet.ts";
-import { cint, intIn, LITTLE_ENDIAN as L, toBytes, typeName } from "../core/util.ts";
+import { toBytes } from "../core/bytes.ts";
+import { cint, intIn } from "../core/ints.ts";
+import { LITTLE_ENDIAN as L } from "../core/memory.ts";
+import { typeName } from "../core/repr.ts";
 import type { Socket } from "./socket.ts";
 
 const LINGER = struct("linger");

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { typeName } from "../core/util.ts";
+import { typeName } from "../core/repr.ts";
 
 let defaultTimeout: number | null = null;
 

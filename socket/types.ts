@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Data } from "../core/util.ts";
-import type { Address } from "./address.ts";
+import type { Data } from "../core/bytes.ts";
+import type { Address } from "./address/mod.ts";
 import type { AncData } from "./ancillary.ts";
 
 /** Options of the async methods. */

@@ -2,7 +2,7 @@
 // `_SocketWriter` and `io.BytesIO` (the parts the handlers use), and async
 // twins of `makefile("rb")`/`makefile("wb")` for the concurrent servers.
 import type { Socket } from "../socket/socket.ts";
-import { type Data, toBytes } from "../core/util.ts";
+import { type Data, toBytes } from "../core/bytes.ts";
 
 const NO_BYTES = new Uint8Array(0);
 

@@ -1,7 +1,7 @@
 // socketserver's request handlers: BaseRequestHandler, the stream and
 // datagram handlers, and the async stream handler of the concurrent servers.
 import * as sock from "../mod.ts";
-import type { Address } from "../socket/address.ts";
+import type { Address } from "../socket/address/mod.ts";
 import type { Socket } from "../socket/socket.ts";
 import { error } from "../core/errors.ts";
 import type { SocketFile } from "../socket/makefile.ts";

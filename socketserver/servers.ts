@@ -2,10 +2,11 @@
 // servers (CPython's Lib/socketserver.py), with the async loop the
 // concurrent servers of threading.ts run.
 import * as sock from "../mod.ts";
-import type { Address, AddressLike } from "../socket/address.ts";
+import type { Address, AddressLike } from "../socket/address/mod.ts";
 import type { Socket } from "../socket/socket.ts";
 import { error } from "../core/errors.ts";
-import { EVENT_READ, PollSelector } from "../selectors/selectors.ts";
+import { EVENT_READ } from "../selectors/_base.ts";
+import { PollSelector } from "../selectors/poll.ts";
 import { type BaseRequestHandler, pendingHandlers } from "./handlers.ts";
 
 /** A datagram server's request: the packet and the server's socket. */

@@ -1,7 +1,7 @@
 // socketserver's concurrent, async servers: the Deno answer to
 // ThreadingMixIn (the Threading* names a Python user looks for).
 import * as sock from "../mod.ts";
-import type { Address } from "../socket/address.ts";
+import type { Address } from "../socket/address/mod.ts";
 import { type Request, TCPServer, UDPServer } from "./servers.ts";
 /**
  * Concurrent, async {@linkcode TCPServer}: the Deno answer to Python's

@@ -7,7 +7,7 @@
  */
 import type { BackendName } from "./target.ts";
 import { struct } from "../constants/mod.ts";
-import { LITTLE_ENDIAN } from "../core/util.ts";
+import { LITTLE_ENDIAN } from "../core/memory.ts";
 
 /** Readiness directions a waiter waits for. */
 export const READ = 0;

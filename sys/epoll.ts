@@ -10,7 +10,7 @@ import { constants as C, struct, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { fromErrno } from "../core/errors.ts";
-import { LITTLE_ENDIAN } from "../core/util.ts";
+import { LITTLE_ENDIAN } from "../core/memory.ts";
 import { type Backend, type Ready, type Registration, ShortTimespec } from "./backend.ts";
 
 const MAX_EVENTS = 512;

@@ -13,7 +13,7 @@ import { struct, type StructLayout, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { fromErrno } from "../core/errors.ts";
-import { LITTLE_ENDIAN } from "../core/util.ts";
+import { LITTLE_ENDIAN } from "../core/memory.ts";
 import { fcntl } from "./platform.ts";
 import { type Backend, type Ready, type Registration, ShortTimespec } from "./backend.ts";
 

@@ -16,7 +16,7 @@ import { constants as C, struct, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { fromErrno } from "../core/errors.ts";
-import { LITTLE_ENDIAN } from "../core/util.ts";
+import { LITTLE_ENDIAN } from "../core/memory.ts";
 import { newPipe } from "./platform.ts";
 import {
   type Backend,

@@ -10,7 +10,7 @@
  */
 
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { decodeAddress, encodeAddress, familyOf } from "../../socket/address.ts";
+import { decodeAddress, encodeAddress, familyOf } from "../../socket/address/mod.ts";
 import {
   constant,
   errnoMessage,

@@ -9,7 +9,7 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import * as socket from "../../mod.ts";
 import * as select from "../../select.ts";
-import * as selectors from "../../selectors/selectors.ts";
+import * as selectors from "../../selectors.ts";
 import { struct, tableFor } from "../../constants/mod.ts";
 import { HAS_KQUEUE, packKevents, unpackKevents } from "../../select/kqueue.ts";
 

@@ -15,7 +15,7 @@ import {
 } from "@std/assert";
 import * as socket from "../../mod.ts";
 import type { Socket } from "../../mod.ts";
-import * as selectors from "../../selectors/selectors.ts";
+import * as selectors from "../../selectors.ts";
 import { KeyError } from "../../select.ts";
 import { runExample } from "../_run_example.ts";
 

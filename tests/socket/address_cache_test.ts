@@ -1,8 +1,8 @@
-// The kept sockaddrs of numeric IP addresses (address.ts): the same bytes as
+// The kept sockaddrs of numeric IP addresses (socket/address/inet.ts): the same bytes as
 // a fresh encoding, and no way for a changing address to plant a wrong one.
 import { assertEquals, assertThrows } from "@std/assert";
 import * as socket from "../../mod.ts";
-import { encodeAddress } from "../../socket/address.ts";
+import { encodeAddress } from "../../socket/address/mod.ts";
 
 Deno.test("address cache: a kept sockaddr equals a fresh encoding, errors stay per call", () => {
   const first = encodeAddress(socket.AF_INET, ["127.0.0.1", 5000]);

@@ -20,7 +20,7 @@
 import { assert, assertEquals } from "@std/assert";
 import * as socket from "../../mod.ts";
 import { type Outcome, outcomeOf, py } from "../_py.ts";
-import { encodeAddress, encodeAddressAsync } from "../../socket/address.ts";
+import { encodeAddress, encodeAddressAsync } from "../../socket/address/mod.ts";
 
 const S = socket;
 const AF4 = S.AF_INET, AF6 = S.AF_INET6;

@@ -15,7 +15,7 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import * as S from "../../mod.ts";
-import { decodeAddress, SOCKADDR_MAX } from "../../socket/address.ts";
+import { decodeAddress, SOCKADDR_MAX } from "../../socket/address/mod.ts";
 import { struct } from "../../constants/mod.ts";
 import { python, tempDir } from "../_helpers.ts";
 
