@@ -13,7 +13,7 @@ import { Socket } from "./socket.ts";
 import { CMSG_LEN, packFds, unpackFds } from "./ancillary.ts";
 import { type Data } from "../core/bytes.ts";
 import { cint, fdArg, int } from "../core/ints.ts";
-import { dupFd, newSocketpair, SOCKETPAIR_FAMILY } from "../sys/platform.ts";
+import { dupFd, newSocketpair, requireFeature, SOCKETPAIR_FAMILY } from "../sys/platform.ts";
 
 /**
  * Creates a socket: Python's `socket.socket(family=AF_INET,
@@ -148,6 +148,7 @@ export function send_fds(
   flags = 0,
   address: AddressLike | null = null,
 ): number {
+  requireFeature("msg", "socket.send_fds()");
   return sock.sendmsg(buffers, [[C.SOL_SOCKET, C.SCM_RIGHTS, packFds(fds)]], flags, address);
 }
 
@@ -174,6 +175,7 @@ export function recv_fds(
   maxfds: number,
   flags = 0,
 ): [Uint8Array, number[], number, Address | null] {
+  requireFeature("msg", "socket.recv_fds()");
   const [data, ancdata, msgFlags, addr] = sock.recvmsg(
     bufsize,
     CMSG_LEN(int(maxfds, "maxfds") * 4),
