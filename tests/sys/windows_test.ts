@@ -293,3 +293,16 @@ test("windows: inet_aton is inet_addr, as CPython's there", [WINSOCK], () => {
   const e = assertThrows(() => S.inet_aton("1.2.3.x"), S.error);
   assertEquals([e.errno, e.message], [null, "illegal IP address string passed to inet_aton"]);
 });
+
+test("windows: the netdb calls decode Winsock's layouts", [WINSOCK], () => {
+  // <winsock2.h>: protoent.p_proto and hostent.h_addrtype/h_length are
+  // short, servent has s_proto before s_port on 64-bit Windows.
+  assertEquals(["icmp", "tcp", "udp"].map(S.getprotobyname), [1, 6, 17]);
+  assertEquals(S.getservbyname("http", "tcp"), 80);
+  assertEquals(S.getservbyport(80, "tcp"), "http");
+  const [, , v4] = S.gethostbyaddr("127.0.0.1");
+  assert(v4.includes("127.0.0.1"), `${v4}`);
+  const [, , v6] = S.gethostbyaddr("::1");
+  assertEquals(v6, ["::1"]); // decoded as AF_INET6: h_addrtype read as a short
+  assertEquals(S.gethostbyname("127.0.0.1"), "127.0.0.1");
+});
