@@ -8,11 +8,14 @@
  * - `SOCKET` is a `UINT_PTR`: declared `usize` and always passed a `bigint`
  *   (`BigInt(fd)`), returned as a `bigint` (`INVALID_SOCKET` is `~0`).
  *   Measured under Wine with Deno 2.9.6 for Windows (`bench/windows_handle.ts`,
- *   `__WSAFDIsSet`, a ws2_32 call without a system call): `usize` with a
- *   bigint made per call costs 14 ns, with a cached bigint 11 ns, `pointer`
- *   with `Deno.UnsafePointer.create` per call 66 ns, `usize` with a JS
- *   number (off V8's fast path) 145 ns. A `u32` would be 20 ns and wrong:
- *   the upper half of a 64-bit argument register is undefined.
+ *   `__WSAFDIsSet`, a ws2_32 call without a system call; four runs on a busy
+ *   2-core machine): `usize` with a bigint made per call 14–40 ns, with a
+ *   cached bigint 10–33 ns, `pointer` with a cached pointer object 14–17 ns
+ *   but with `Deno.UnsafePointer.create` per call 66–94 ns, `usize` with a
+ *   JS number (off V8's fast path) 140–220 ns. A `u32` (14–20 ns) would be
+ *   wrong: the upper half of a 64-bit argument register is undefined. So a
+ *   descriptor stays a JS number (`fileno()`, as CPython's) and becomes a
+ *   bigint at the call, with no per-socket state.
  * - Winsock lengths are `int`, not `size_t` (`recv`, `send`, `gethostname`),
  *   except `inet_ntop`'s `size_t`.
  * - `HANDLE` (kernel32) is pointer-sized too: `usize`, given a bigint.
