@@ -867,7 +867,22 @@ export class Socket<F extends number = number, T extends number = number> {
    *
    * @param mode `"r"`, `"w"`, `"rw"`, `"rb"`, `"wb"` or `"rwb"`.
    * @param buffering Buffer size in bytes (0: unbuffered, binary only).
+   * @returns A file of bytes for a mode with `b` (`const l: Uint8Array =
+   *   f.readline()` needs no cast), of strings for a text mode.
    */
+  makefile(
+    mode: `${string}b${string}`,
+    buffering?: number | null,
+    options?: SocketFileOptions,
+  ): SocketFile<Uint8Array>;
+  /** A text mode (`"r"`, the default, `"w"`, `"rw"`): a file of strings. */
+  makefile(
+    mode?: "r" | "w" | "rw" | "wr",
+    buffering?: number | null,
+    options?: SocketFileOptions,
+  ): SocketFile<string>;
+  /** A mode only known at run time: strings or bytes. */
+  makefile(mode: string, buffering?: number | null, options?: SocketFileOptions): SocketFile;
   makefile(
     mode = "r",
     buffering: number | null = null,

@@ -106,6 +106,21 @@ export async function _asyncOptions(s: socket.Socket): Promise<void> {
   await s.recvAsync(1024, "0");
 }
 
+/** Only type-checked: makefile's mode decides bytes or strings. */
+export function _makefile(s: socket.Socket, mode: string): void {
+  const l: Uint8Array = s.makefile("rb").readline();
+  s.makefile("wb").write(l);
+  s.makefile("rwb", 0).write(new Uint8Array(1));
+  const t: string = s.makefile().readline();
+  s.makefile("w").write(t);
+  // @ts-expect-error: a binary file's lines are bytes
+  const _t: string = s.makefile("rb").readline();
+  // @ts-expect-error: a text file takes strings
+  s.makefile("w").write(new Uint8Array(1));
+  const any: socket.SocketFile = s.makefile(mode);
+  void any;
+}
+
 /** Only type-checked: the constants stay numbers. */
 export function _constantsAreNumbers(s: socket.Socket): number {
   const n: number = socket.AF_INET + 0;

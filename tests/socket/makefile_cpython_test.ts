@@ -209,7 +209,7 @@ Deno.test("UnbufferedFileObjectClassTestCase.testUnbufferedReadline", () => {
   s.writeFile.flush();
   assertEquals(s.readFile.readline(), s.cat(enc.encode("A. "), MSG));
   using second = s.cli.makefile("rb", 0);
-  assertEquals(second.readline(), s.cat(enc.encode("B. "), MSG));
+  assertEquals<string | Uint8Array>(second.readline(), s.cat(enc.encode("B. "), MSG));
 });
 
 Deno.test("UnbufferedFileObjectClassTestCase.testMakefileClose", () => {
