@@ -201,7 +201,7 @@ Deno.test("selectors: an async echo server (selectAsync loop) serves python3 cli
     conn.setblocking(false);
     sel.register(conn, EVENT_READ, read);
   });
-  const port = (lsock.getsockname() as [string, number])[1];
+  const port = lsock.getsockname()[1];
   const child = new Deno.Command("python3", {
     args: [
       "-c",
