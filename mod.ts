@@ -32,6 +32,15 @@
 export { Socket, SocketType } from "./socket/socket.ts";
 export { getdefaulttimeout, setdefaulttimeout } from "./socket/timeout.ts";
 export type {
+  AcceptedAddress,
+  Family,
+  FamilyAddress,
+  FamilyName,
+  Kind,
+  KindName,
+  Sender,
+} from "./core/families.ts";
+export type {
   AsyncOptions,
   RecvMsgIntoResult,
   RecvMsgResult,

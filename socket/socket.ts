@@ -33,7 +33,8 @@
  *
  * @module
  */
-import type { Address, AddressLike } from "./address/mod.ts";
+import type { AddressLike } from "./address/mod.ts";
+import type { AcceptedAddress, FamilyAddress, Sender } from "../core/families.ts";
 import type { Data } from "../core/bytes.ts";
 import { SocketFile, type SocketFileOptions } from "./makefile.ts";
 import type { MmsgMessage, MmsgResult } from "./_mmsg.ts";
@@ -120,7 +121,7 @@ import type {
  * b.close();
  * ```
  */
-export class Socket {
+export class Socket<F extends number = number, T extends number = number> {
   /** The state every concern's functions work on (see _state.ts). */
   #s: SocketState;
   #readable?: ReadableStream<Uint8Array>;
@@ -138,21 +139,28 @@ export class Socket {
    * @param proto Protocol number, usually 0.
    * @param fileno An open socket descriptor to adopt (not duplicated).
    */
-  constructor(family = -1, type = -1, proto = -1, fileno: number | null = null) {
-    this.#s = open(family, type, proto, fileno);
+  constructor(family?: F, type?: T, proto?: number, fileno?: number | null) {
+    // -1 (Python's defaults): AF_INET, SOCK_STREAM, 0 for a new socket,
+    // the descriptor's own for `fileno`.
+    this.#s = open(
+      family === undefined ? -1 : family,
+      type === undefined ? -1 : type,
+      proto === undefined ? -1 : proto,
+      fileno === undefined ? null : fileno,
+    );
   }
 
   // -------------------------------------------------------------------------
   // Properties
 
   /** The address family, e.g. `AF_INET`. */
-  get family(): number {
-    return this.#s.family;
+  get family(): F {
+    return this.#s.family as F;
   }
 
   /** The socket type without `SOCK_NONBLOCK`/`SOCK_CLOEXEC`, e.g. `SOCK_STREAM`. */
-  get type(): number {
-    return this.#s.type;
+  get type(): T {
+    return this.#s.type as T;
   }
 
   /** The protocol number. */
@@ -241,8 +249,8 @@ export class Socket {
    * console.log(t.fileno() !== s.fileno()); // true
    * ```
    */
-  dup(): Socket {
-    const s = dup(this.#s, spawn);
+  dup(): Socket<F, T> {
+    const s = dup(this.#s, spawn) as Socket<F, T>;
     setTimeoutState(s.#s, this.#s.timeout);
     return s;
   }
@@ -394,7 +402,7 @@ export class Socket {
    * using srv = socket.socket();
    * srv.bind(["127.0.0.1", 0]);
    * srv.listen(1);
-   * using cli = socket.create_connection(srv.getsockname() as [string, number]);
+   * using cli = socket.create_connection(srv.getsockname());
    * const [conn, addr] = srv.accept();
    * console.log(addr); // ["127.0.0.1", 50312]
    * conn.close();
@@ -404,8 +412,8 @@ export class Socket {
    *   peer's address; `""` (no address) on an AF_ALG socket, where CPython
    *   gives `None`.
    */
-  accept(): [Socket, Address] {
-    return accept(this.#s, spawn);
+  accept(): [Socket<F, T>, AcceptedAddress<F>] {
+    return accept(this.#s, spawn) as [Socket<F, T>, AcceptedAddress<F>];
   }
 
   /**
@@ -418,7 +426,7 @@ export class Socket {
    * import * as socket from "@libc/socket";
    * using srv = socket.create_server(["127.0.0.1", 0]);
    * using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
-   * s.connect(srv.getsockname() as [string, number]);
+   * s.connect(srv.getsockname());
    * ```
    */
   connect(address: AddressLike): void;
@@ -475,12 +483,12 @@ export class Socket {
    * ```ts
    * import * as socket from "@libc/socket";
    * using srv = socket.create_server(["127.0.0.1", 0]);
-   * using c = socket.create_connection(srv.getsockname() as [string, number]);
+   * using c = socket.create_connection(srv.getsockname());
    * console.log(c.getpeername()); // ["127.0.0.1", port]
    * ```
    */
-  getpeername(): Address {
-    return getpeername(this.#s);
+  getpeername(): FamilyAddress<F> {
+    return getpeername(this.#s) as FamilyAddress<F>;
   }
 
   /**
@@ -491,11 +499,11 @@ export class Socket {
    * import * as socket from "@libc/socket";
    * using s = socket.socket();
    * s.bind(["127.0.0.1", 0]);
-   * const [host, port] = s.getsockname() as [string, number];
+   * const [host, port] = s.getsockname();
    * ```
    */
-  getsockname(): Address {
-    return getsockname(this.#s);
+  getsockname(): FamilyAddress<F> {
+    return getsockname(this.#s) as FamilyAddress<F>;
   }
 
   /**
@@ -613,8 +621,8 @@ export class Socket {
    *
    * @returns `[data, address]`; the address is `null` when the kernel gave none.
    */
-  recvfrom(bufsize: number, flags = 0): [Uint8Array, Address | null] {
-    return recvfrom(this.#s, bufsize, flags);
+  recvfrom(bufsize: number, flags = 0): [Uint8Array, Sender<F, T>] {
+    return recvfrom(this.#s, bufsize, flags) as [Uint8Array, Sender<F, T>];
   }
 
   /**
@@ -636,8 +644,8 @@ export class Socket {
     buffer: ArrayBufferView | ArrayBuffer,
     nbytes = 0,
     flags = 0,
-  ): [number, Address | null] {
-    return recvfrom_into(this.#s, buffer, nbytes, flags);
+  ): [number, Sender<F, T>] {
+    return recvfrom_into(this.#s, buffer, nbytes, flags) as [number, Sender<F, T>];
   }
 
   /**
@@ -659,8 +667,8 @@ export class Socket {
    * @param ancbufsize Size of the buffer for ancillary data (0: none).
    * @returns `[data, ancdata, msg_flags, address]`.
    */
-  recvmsg(bufsize: number, ancbufsize = 0, flags = 0): RecvMsgResult {
-    return recvmsg(this.#s, bufsize, ancbufsize, flags);
+  recvmsg(bufsize: number, ancbufsize = 0, flags = 0): RecvMsgResult<Sender<F, T>> {
+    return recvmsg(this.#s, bufsize, ancbufsize, flags) as RecvMsgResult<Sender<F, T>>;
   }
 
   /**
@@ -685,8 +693,8 @@ export class Socket {
     buffers: Iterable<ArrayBufferView | ArrayBuffer>,
     ancbufsize = 0,
     flags = 0,
-  ): RecvMsgIntoResult {
-    return recvmsg_into(this.#s, buffers, ancbufsize, flags);
+  ): RecvMsgIntoResult<Sender<F, T>> {
+    return recvmsg_into(this.#s, buffers, ancbufsize, flags) as RecvMsgIntoResult<Sender<F, T>>;
   }
 
   // -------------------------------------------------------------------------
@@ -859,7 +867,22 @@ export class Socket {
    *
    * @param mode `"r"`, `"w"`, `"rw"`, `"rb"`, `"wb"` or `"rwb"`.
    * @param buffering Buffer size in bytes (0: unbuffered, binary only).
+   * @returns A file of bytes for a mode with `b` (`const l: Uint8Array =
+   *   f.readline()` needs no cast), of strings for a text mode.
    */
+  makefile(
+    mode: `${string}b${string}`,
+    buffering?: number | null,
+    options?: SocketFileOptions,
+  ): SocketFile<Uint8Array>;
+  /** A text mode (`"r"`, the default, `"w"`, `"rw"`): a file of strings. */
+  makefile(
+    mode?: "r" | "w" | "rw" | "wr",
+    buffering?: number | null,
+    options?: SocketFileOptions,
+  ): SocketFile<string>;
+  /** A mode only known at run time: strings or bytes. */
+  makefile(mode: string, buffering?: number | null, options?: SocketFileOptions): SocketFile;
   makefile(
     mode = "r",
     buffering: number | null = null,
@@ -885,8 +908,8 @@ export class Socket {
    * conn.close();
    * ```
    */
-  acceptAsync(options?: AsyncOptions): Promise<[Socket, Address]> {
-    return acceptAsync(this.#s, spawn, options);
+  acceptAsync(options?: AsyncOptions): Promise<[Socket<F, T>, AcceptedAddress<F>]> {
+    return acceptAsync(this.#s, spawn, options) as Promise<[Socket<F, T>, AcceptedAddress<F>]>;
   }
 
   /**
@@ -918,7 +941,12 @@ export class Socket {
    * b.close();
    * ```
    */
-  recvAsync(bufsize: number, flags = 0, options?: AsyncOptions): Promise<Uint8Array> {
+  recvAsync(
+    bufsize: number,
+    flags: number | AsyncOptions = 0,
+    options?: AsyncOptions,
+  ): Promise<Uint8Array> {
+    if (isOptions(flags)) return recvAsync(this.#s, bufsize, 0, flags);
     return recvAsync(this.#s, bufsize, flags, options);
   }
 
@@ -942,10 +970,12 @@ export class Socket {
    */
   recv_intoAsync(
     buffer: ArrayBufferView | ArrayBuffer,
-    nbytes = 0,
-    flags = 0,
+    nbytes: number | AsyncOptions = 0,
+    flags: number | AsyncOptions = 0,
     options?: AsyncOptions,
   ): Promise<number> {
+    if (isOptions(nbytes)) return recv_intoAsync(this.#s, buffer, 0, 0, nbytes);
+    if (isOptions(flags)) return recv_intoAsync(this.#s, buffer, nbytes, 0, flags);
     return recv_intoAsync(this.#s, buffer, nbytes, flags, options);
   }
 
@@ -964,10 +994,13 @@ export class Socket {
    */
   recvfromAsync(
     bufsize: number,
-    flags = 0,
+    flags: number | AsyncOptions = 0,
     options?: AsyncOptions,
-  ): Promise<[Uint8Array, Address | null]> {
-    return recvfromAsync(this.#s, bufsize, flags, options);
+  ): Promise<[Uint8Array, Sender<F, T>]> {
+    if (isOptions(flags)) {
+      return recvfromAsync(this.#s, bufsize, 0, flags) as Promise<[Uint8Array, Sender<F, T>]>;
+    }
+    return recvfromAsync(this.#s, bufsize, flags, options) as Promise<[Uint8Array, Sender<F, T>]>;
   }
 
   /**
@@ -985,11 +1018,15 @@ export class Socket {
    */
   recvmsgAsync(
     bufsize: number,
-    ancbufsize = 0,
-    flags = 0,
+    ancbufsize: number | AsyncOptions = 0,
+    flags: number | AsyncOptions = 0,
     options?: AsyncOptions,
-  ): Promise<RecvMsgResult> {
-    return recvmsgAsync(this.#s, bufsize, ancbufsize, flags, options);
+  ): Promise<RecvMsgResult<Sender<F, T>>> {
+    let p;
+    if (isOptions(ancbufsize)) p = recvmsgAsync(this.#s, bufsize, 0, 0, ancbufsize);
+    else if (isOptions(flags)) p = recvmsgAsync(this.#s, bufsize, ancbufsize, 0, flags);
+    else p = recvmsgAsync(this.#s, bufsize, ancbufsize, flags, options);
+    return p as Promise<RecvMsgResult<Sender<F, T>>>;
   }
 
   /**
@@ -1004,7 +1041,8 @@ export class Socket {
    * b.close();
    * ```
    */
-  sendAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<number> {
+  sendAsync(data: Data, flags: number | AsyncOptions = 0, options?: AsyncOptions): Promise<number> {
+    if (isOptions(flags)) return sendAsync(this.#s, data, 0, flags);
     return sendAsync(this.#s, data, flags, options);
   }
 
@@ -1023,7 +1061,12 @@ export class Socket {
    * b.close();
    * ```
    */
-  sendallAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<void> {
+  sendallAsync(
+    data: Data,
+    flags: number | AsyncOptions = 0,
+    options?: AsyncOptions,
+  ): Promise<void> {
+    if (isOptions(flags)) return sendallAsync(this.#s, data, 0, flags);
     return sendallAsync(this.#s, data, flags, options);
   }
 
@@ -1070,10 +1113,11 @@ export class Socket {
   sendmsgAsync(
     buffers: Iterable<Data>,
     ancdata: Iterable<readonly [number, number, Data]> = [],
-    flags = 0,
+    flags: number | AsyncOptions = 0,
     address?: AddressLike | null,
     options?: AsyncOptions,
   ): Promise<number> {
+    if (isOptions(flags)) return sendmsgAsync(this.#s, buffers, ancdata, 0, undefined, flags);
     return sendmsgAsync(this.#s, buffers, ancdata, flags, address, options);
   }
 
@@ -1174,10 +1218,12 @@ export class Socket {
   recvmmsgAsync(
     bufsize: number,
     vlen: number,
-    flags = 0,
-    ancbufsize = 0,
+    flags: number | AsyncOptions = 0,
+    ancbufsize: number | AsyncOptions = 0,
     options?: AsyncOptions,
   ): Promise<MmsgResult<Uint8Array>[]> {
+    if (isOptions(flags)) return recvmmsgAsync(this.#s, bufsize, vlen, 0, 0, flags);
+    if (isOptions(ancbufsize)) return recvmmsgAsync(this.#s, bufsize, vlen, flags, 0, ancbufsize);
     return recvmmsgAsync(this.#s, bufsize, vlen, flags, ancbufsize, options);
   }
 
@@ -1198,10 +1244,12 @@ export class Socket {
    */
   recvmmsg_intoAsync(
     buffers: Iterable<ArrayBufferView | ArrayBuffer>,
-    flags = 0,
-    ancbufsize = 0,
+    flags: number | AsyncOptions = 0,
+    ancbufsize: number | AsyncOptions = 0,
     options?: AsyncOptions,
   ): Promise<MmsgResult<number>[]> {
+    if (isOptions(flags)) return recvmmsg_intoAsync(this.#s, buffers, 0, 0, flags);
+    if (isOptions(ancbufsize)) return recvmmsg_intoAsync(this.#s, buffers, flags, 0, ancbufsize);
     return recvmmsg_intoAsync(this.#s, buffers, flags, ancbufsize, options);
   }
 
@@ -1219,9 +1267,10 @@ export class Socket {
    */
   sendmmsgAsync(
     messages: Iterable<MmsgMessage>,
-    flags = 0,
+    flags: number | AsyncOptions = 0,
     options?: AsyncOptions,
   ): Promise<number> {
+    if (isOptions(flags)) return sendmmsgAsync(this.#s, messages, 0, flags);
     return sendmmsgAsync(this.#s, messages, flags, options);
   }
 
@@ -1289,6 +1338,16 @@ export class Socket {
   [Symbol.for("Deno.customInspect")](): string {
     return this.toString();
   }
+}
+
+/**
+ * Whether an async method's optional numeric argument (`flags`, `nbytes`,
+ * `ancbufsize`) is the final options object given in its place:
+ * `recvAsync(1024, { signal })`. A number is never an object, so this can't
+ * be ambiguous; `null` stays a (wrong) number argument, as before.
+ */
+function isOptions(arg: number | AsyncOptions): arg is AsyncOptions {
+  return typeof arg === "object" && arg !== null;
 }
 
 /** Makes the socket object of a descriptor from `accept()` or `dup()`. */

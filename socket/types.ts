@@ -28,19 +28,19 @@ export interface SendmsgAfalgOptions {
 }
 
 /** What `recvmsg` returns: `[data, ancdata, msg_flags, address]`. */
-export type RecvMsgResult = [
+export type RecvMsgResult<A extends Address | null = Address | null> = [
   data: Uint8Array,
   ancdata: AncData[],
   msg_flags: number,
-  address: Address | null,
+  address: A,
 ];
 
 /** What `recvmsg_into` returns: `[nbytes, ancdata, msg_flags, address]`. */
-export type RecvMsgIntoResult = [
+export type RecvMsgIntoResult<A extends Address | null = Address | null> = [
   nbytes: number,
   ancdata: AncData[],
   msg_flags: number,
-  address: Address | null,
+  address: A,
 ];
 
 /** A file whose descriptor `sendfile` can read, or a Deno file to read from. */

@@ -91,7 +91,7 @@ test(
   [PYTHON3],
   async () => {
     using srv = socket.create_server(["127.0.0.1", 0]);
-    using c = socket.create_connection(srv.getsockname() as [string, number]);
+    using c = socket.create_connection(srv.getsockname());
     const [conn] = srv.accept();
     try {
       assertEquals(select.select([conn], [], [conn], 0), [[], [], []]);
@@ -166,7 +166,7 @@ Deno.test("select: a closed descriptor is EBADF; a closed Socket's fileno() -1 a
  */
 function pyPeer(code: string): { conn: Socket; child: Deno.ChildProcess } {
   using lst = socket.create_server(["127.0.0.1", 0]);
-  const port = (lst.getsockname() as [string, number])[1];
+  const port = lst.getsockname()[1];
   const child = new Deno.Command("python3", {
     args: [
       "-c",

@@ -221,7 +221,7 @@ test(
       conn.setblocking(false);
       sel.register(conn, EVENT_READ, read);
     });
-    const port = (lsock.getsockname() as [string, number])[1];
+    const port = lsock.getsockname()[1];
     const child = new Deno.Command("python3", {
       args: [
         "-c",

@@ -547,6 +547,43 @@ Deno.test("async: an already-aborted signal rejects with its reason", async () =
   assertThrows(() => b.recv(4), socket.BlockingIOError);
 });
 
+Deno.test("async: the options object may stand in place of flags (issue 19)", async () => {
+  const [a, b] = socket.socketpair();
+  using _a = a;
+  using _b = b;
+  const reason = new Error("stop");
+  const options = { signal: AbortSignal.abort(reason) };
+  // An aborted signal in the flags position is honoured, not read as flags.
+  const ops: [string, () => Promise<unknown>][] = [
+    ["recvAsync", () => b.recvAsync(10, options)],
+    ["recv_intoAsync/nbytes", () => b.recv_intoAsync(new Uint8Array(4), options)],
+    ["recv_intoAsync/flags", () => b.recv_intoAsync(new Uint8Array(4), 2, options)],
+    ["recvfromAsync", () => b.recvfromAsync(10, options)],
+    ["recvmsgAsync/ancbufsize", () => b.recvmsgAsync(10, options)],
+    ["recvmsgAsync/flags", () => b.recvmsgAsync(10, 0, options)],
+    ["sendAsync", () => a.sendAsync("x", options)],
+    ["sendallAsync", () => a.sendallAsync("x", options)],
+    ["sendmsgAsync", () => a.sendmsgAsync(["x"], [], options)],
+  ];
+  for (const [name, op] of ops) {
+    await assertRejects(op, Error, "stop", name);
+  }
+  // And a live signal lets them work as with flags = 0.
+  const live = { signal: new AbortController().signal };
+  assertEquals(await a.sendAsync("hello", live), 5);
+  await a.sendallAsync("!", live);
+  assertEquals(new TextDecoder().decode(await b.recvAsync(5, live)), "hello");
+  const buf = new Uint8Array(4);
+  assertEquals(await b.recv_intoAsync(buf, live), 1);
+  assertEquals(buf[0], 0x21);
+  // null is still a wrong flags value, not options.
+  await assertRejects(
+    // @ts-expect-error: null is not a flags value
+    () => b.recvAsync(1, null),
+    TypeError,
+  );
+});
+
 Deno.test("async: aborting while waiting rejects with the reason, socket stays usable", async () => {
   const [a, b] = socket.socketpair();
   using _a = a;

@@ -57,10 +57,13 @@ function assertPython(e: socket.error, theirs: PyExc, subject: string, cls = the
 }
 
 /** A TCP port nobody listens on: bound (not listening) by `holder`. */
-function refusingPort(host = "127.0.0.1", family = S.AF_INET): [socket.Socket, number] {
+function refusingPort(
+  host = "127.0.0.1",
+  family: typeof S.AF_INET | typeof S.AF_INET6 = S.AF_INET,
+): [socket.Socket, number] {
   const holder = S.socket(family);
   holder.bind([host, 0]);
-  return [holder, (holder.getsockname() as [string, number])[1]];
+  return [holder, holder.getsockname()[1]];
 }
 
 function hasIPv6Loopback(): boolean {
@@ -181,7 +184,7 @@ test(
       `[Errno ${S.errnoOf("ECONNREFUSED")}] ${e.strerror}: 127.0.0.1:${port}`,
     );
     using srv = S.create_server(["127.0.0.1", 0]);
-    const addr = srv.getsockname() as [string, number];
+    const addr = srv.getsockname();
     const theirs = await py<PyExc>(`out = call(socket.create_server, ("127.0.0.1", ${addr[1]}))`);
     const ours = oserror(() => S.create_server(addr));
     // CPython puts the address in strerror: so do we, word for word

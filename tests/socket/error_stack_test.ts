@@ -57,7 +57,7 @@ async function rejected(p: Promise<unknown>): Promise<unknown> {
 function refusingPort(): [holder: socket.Socket, port: number] {
   const holder = S.socket();
   holder.bind(["127.0.0.1", 0]);
-  return [holder, (holder.getsockname() as [string, number])[1]];
+  return [holder, holder.getsockname()[1]];
 }
 
 /** An AF_UNIX stream listener at a fresh path whose backlog is full. */

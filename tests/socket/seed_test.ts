@@ -59,7 +59,7 @@ function assertOSError(
 }
 
 /** A listening TCP socket on an ephemeral loopback port. */
-function listener(backlog = 5): socket.Socket {
+function listener(backlog = 5): socket.Socket<typeof socket.AF_INET> {
   const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   s.bind(["127.0.0.1", 0]);
   s.listen(backlog);
@@ -67,7 +67,7 @@ function listener(backlog = 5): socket.Socket {
 }
 
 /** A connected TCP pair over loopback: `[client, server side]`. */
-function tcpPair(): [socket.Socket, socket.Socket] {
+function tcpPair(): [socket.Socket<typeof socket.AF_INET>, socket.Socket<typeof socket.AF_INET>] {
   using srv = listener(1);
   const c = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   c.connect(srv.getsockname());
@@ -79,7 +79,7 @@ function tcpPair(): [socket.Socket, socket.Socket] {
 function refusingPort(): [socket.Socket, number] {
   const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   s.bind(["127.0.0.1", 0]);
-  return [s, (s.getsockname() as [string, number])[1]];
+  return [s, s.getsockname()[1]];
 }
 
 /** python3's view of an expression, as JSON (exceptions as `{exc, errno}`). */
@@ -363,7 +363,7 @@ test("seed: fromfd duplicates the descriptor (AF_INET and AF_UNIX)", [AF_UNIX], 
     s.close();
     // The copy works on after the original is closed.
     t.bind(["127.0.0.1", 0]);
-    assertEquals((t.getsockname() as [string, number])[0], "127.0.0.1");
+    assertEquals(t.getsockname()[0], "127.0.0.1");
   } finally {
     s.close();
     t.close();
@@ -466,13 +466,13 @@ Deno.test("seed: accept returns (conn, address): a new socket and the peer's add
 Deno.test("seed: bind(address) and the seed's bind(host, port); a bound socket cannot rebind", () => {
   using a = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   a.bind(["127.0.0.1", 0]);
-  const [host, port] = a.getsockname() as [string, number];
+  const [host, port] = a.getsockname();
   assertEquals(host, "127.0.0.1");
   assert(port > 0);
   assertOSError(() => a.bind(["127.0.0.1", 0]), "EINVAL"); // must not already be bound
   using b = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   b.bind("127.0.0.1", 0); // s.bind(HOST, PORT) as in the seed's example
-  assertEquals((b.getsockname() as [string, number])[0], "127.0.0.1");
+  assertEquals(b.getsockname()[0], "127.0.0.1");
   using c = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   assertOSError(() => c.bind("127.0.0.1", port), "EADDRINUSE");
 });
@@ -515,7 +515,7 @@ Deno.test("seed: close is idempotent; later operations fail with EBADF; fileno()
 
 Deno.test("seed: connect(address), connect(host, port) and connect to a host name", () => {
   using srv = listener();
-  const [, port] = srv.getsockname() as [string, number];
+  const [, port] = srv.getsockname();
   using a = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   a.connect(["127.0.0.1", port]);
   using b = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
@@ -536,7 +536,7 @@ Deno.test("seed: connect(address), connect(host, port) and connect to a host nam
 
 Deno.test("seed: connect_ex returns 0 or the errno instead of raising", () => {
   using srv = listener();
-  const [, port] = srv.getsockname() as [string, number];
+  const [, port] = srv.getsockname();
   using ok = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   assertStrictEquals(ok.connect_ex(["127.0.0.1", port]), 0);
   const [conn] = srv.accept();
@@ -573,7 +573,7 @@ test("seed: getpeername and getsockname give (host, port)", [UNBOUND_NAME], () =
   const [c, conn] = tcpPair();
   using _c = c;
   using _conn = conn;
-  const [chost, cport] = c.getsockname() as [string, number];
+  const [chost, cport] = c.getsockname();
   assertEquals(chost, "127.0.0.1");
   assertEquals(conn.getpeername(), ["127.0.0.1", cport]);
   assertEquals(c.getpeername(), conn.getsockname());
@@ -758,7 +758,7 @@ test("seed: sendto(string, address) and sendto(string, flags, address)", [AF_UNI
   assertEquals(text(r.recvfrom(64)[0]), "two args");
   const [d2, from] = r.recvfrom(64);
   assertEquals(text(d2), "three args");
-  assertEquals(from, ["127.0.0.1", (s.getsockname() as [string, number])[1]]); // sendto bound the sender implicitly
+  assertEquals(from, ["127.0.0.1", s.getsockname()[1]]); // sendto bound the sender implicitly
   assertEquals(r.recvfrom(64)[0], new Uint8Array(3));
   assertThrows(() => (s.sendto as (d: string) => number)("no address"), TypeError);
   // AF_UNIX datagrams: addresses are paths.
@@ -886,10 +886,10 @@ test(
   () => {
     using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
     s.bind(["", 0]);
-    assertEquals((s.getsockname() as [string, number])[0], "0.0.0.0");
+    assertEquals(s.getsockname()[0], "0.0.0.0");
     using t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
     t.bind("", 0);
-    assertEquals((t.getsockname() as [string, number])[0], "0.0.0.0");
+    assertEquals(t.getsockname()[0], "0.0.0.0");
     // '<broadcast>' without SO_BROADCAST is refused by the kernel, as a
     // broadcast address is; with it, a UDP connect (which sends nothing)
     // records 255.255.255.255 as the peer. (Sending is tested in a network
@@ -908,7 +908,7 @@ test(
 test("seed: host names are resolved; failed lookups throw", [UNBOUND_NAME], () => {
   using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   s.bind(["localhost", 0]);
-  assertEquals((s.getsockname() as [string, number])[0], "127.0.0.1");
+  assertEquals(s.getsockname()[0], "127.0.0.1");
   using t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   assertThrows(() => t.bind(["no-such-host.invalid", 0]), socket.gaierror);
   assertThrows(() => t.sendto("x", ["no-such-host.invalid", 9]), socket.gaierror);
@@ -1090,7 +1090,7 @@ conn.close()
     try {
       s.settimeout(10); // a broken peer fails the test instead of hanging it
       s.connect("127.0.0.1", port);
-      mine = (s.getsockname() as [string, number])[1];
+      mine = s.getsockname()[1];
       assertEquals(s.send("Hello, world"), 12);
       data = s.recv(1024);
     } finally {
@@ -1103,7 +1103,7 @@ conn.close()
 
 test("seed: our echo server against a python3 client", [PYTHON3], async () => {
   using srv = listener(1);
-  const [, port] = srv.getsockname() as [string, number];
+  const [, port] = srv.getsockname();
   const peer = pyPeer(
     `
 import socket, sys
@@ -1156,7 +1156,7 @@ for _ in range(2):
   assertEquals([text(d1), text(d2)], ["FIRST", "SECOND"]);
   assertEquals(a1, ["127.0.0.1", port]);
   assertEquals(a2, ["127.0.0.1", port]);
-  const mine = (u.getsockname() as [string, number])[1];
+  const mine = u.getsockname()[1];
   assertEquals(await peer.finish(), [`${mine} first`, `${mine} second`]);
 });
 

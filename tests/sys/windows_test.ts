@@ -207,7 +207,7 @@ test("windows: dup (WSADuplicateSocketW) is the same socket; adoption reads its 
   assertEquals([t.family, t.type, t.proto], [S.AF_INET6, S.SOCK_DGRAM, S.IPPROTO_UDP]);
   s.close();
   d.bind(["::1", 0]);
-  assertEquals((d.getsockname() as [string, number])[0], "::1");
+  assertEquals(d.getsockname()[0], "::1");
 });
 
 test("windows: socketpair is loopback TCP, as Lib/socket.py makes it there", [WINSOCK], () => {
@@ -216,7 +216,8 @@ test("windows: socketpair is loopback TCP, as Lib/socket.py makes it there", [WI
   assertEquals([a.family, a.type, a.proto], [S.AF_INET, S.SOCK_STREAM, 0]);
   assertEquals(a.getpeername(), b.getsockname());
   assertEquals(b.getpeername(), a.getsockname());
-  assertEquals((a.getsockname() as [string, number])[0], "127.0.0.1");
+  // (typed as AF_UNIX, socketpair's default elsewhere)
+  assertEquals((a.getsockname() as unknown as [string, number])[0], "127.0.0.1");
   a.sendall("one way");
   b.sendall("and back");
   assertEquals(new TextDecoder().decode(b.recv(16)), "one way");
