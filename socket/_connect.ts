@@ -22,7 +22,7 @@ import {
   SOCKADDR_MAX,
 } from "./address/mod.ts";
 import { READ, WRITE } from "../sys/reactor.ts";
-import { acceptConn, intOption } from "../sys/platform.ts";
+import { acceptConn, CONNECT_PENDING, intOption } from "../sys/platform.ts";
 import { cint } from "../core/ints.ts";
 import { isAgain, pollUntil } from "./_io.ts";
 import {
@@ -38,7 +38,8 @@ import {
 import type { AsyncOptions } from "./types.ts";
 
 const EINTR = table.errnoNames.EINTR;
-const EINPROGRESS = table.errnoNames.EINPROGRESS;
+/** EINPROGRESS (WSAEWOULDBLOCK on Windows): a non-blocking connect under way. */
+const EINPROGRESS = CONNECT_PENDING;
 
 /** The seed's `(host, port)` two-argument form → one address value. */
 function pairArgs(address: unknown, port: unknown, argc: number): unknown {

@@ -15,7 +15,7 @@ import { libc } from "../ffi/library.ts";
 import { error, fromErrno } from "../core/errors.ts";
 import { type AddressLike, encodeAddress } from "./address/mod.ts";
 import { READ, WRITE } from "../sys/reactor.ts";
-import { SEND_FLAGS } from "../sys/platform.ts";
+import { MSG_DONTWAIT, SEND_FLAGS } from "../sys/platform.ts";
 import { byteLength, type Data, liveSource, toBytes, writableBytes } from "../core/bytes.ts";
 import { cint, int } from "../core/ints.ts";
 import { LITTLE_ENDIAN as L } from "../core/memory.ts";
@@ -40,7 +40,6 @@ import type {
 } from "./types.ts";
 
 const EMSGSIZE = table.errnoNames.EMSGSIZE;
-const MSG_DONTWAIT = C.MSG_DONTWAIT;
 
 /**
  * Takes at most `max` items from `items`, checking each as it comes, so a

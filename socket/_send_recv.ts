@@ -23,7 +23,7 @@ import {
   SOCKADDR_MAX,
 } from "./address/mod.ts";
 import { reactor, READ, WRITE } from "../sys/reactor.ts";
-import { SEND_FLAGS } from "../sys/platform.ts";
+import { MSG_DONTWAIT, SEND_FLAGS } from "../sys/platform.ts";
 import { byteLength, type Data, liveSource, toBytes, writableBytes } from "../core/bytes.ts";
 import { cint } from "../core/ints.ts";
 import { isAgain } from "./_io.ts";
@@ -33,7 +33,6 @@ import { deadline, io, ioAsyncOn, liveFd, type SocketState } from "./_state.ts";
 import type { AsyncOptions } from "./types.ts";
 
 const EINTR = table.errnoNames.EINTR;
-const MSG_DONTWAIT = C.MSG_DONTWAIT;
 const MSG_TRUNC = C.MSG_TRUNC ?? 0;
 
 /** Scratch space for synchronous `recv` (never held across an await). */

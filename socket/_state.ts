@@ -20,13 +20,18 @@
 import { constants as C, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
-import { check, type error, fromErrno, restack } from "../core/errors.ts";
+import { type error, fromErrno, restack } from "../core/errors.ts";
 import { type Direction, reactor } from "../sys/reactor.ts";
 import {
-  fcntl,
+  ALWAYS_NONBLOCKING,
+  dupFd,
+  getInheritable,
   intOption,
   newSocket,
   nonblockIn,
+  nonblockingCall,
+  setInheritable,
+  setNonblocking,
   socketFamily,
   socketProtocol,
   TYPE_FLAGS,
@@ -84,14 +89,8 @@ const finalizer = new FinalizationRegistry<number>((fd) => {
   libc.close(fd);
 });
 
-function getFlags(fd: number): number {
-  return check(fcntl(fd, C.F_GETFL, 0), "fcntl");
-}
-
 function setNonblockFlag(fd: number, on: boolean): void {
-  const flags = getFlags(fd);
-  const want = on ? flags | C.O_NONBLOCK : flags & ~C.O_NONBLOCK;
-  if (want !== flags) check(fcntl(fd, C.F_SETFL, want), "fcntl");
+  setNonblocking(fd, on);
 }
 
 /**
@@ -137,8 +136,9 @@ export function open(
     ioRefs: 0,
     closePending: false,
   };
-  // As CPython, an adopted descriptor keeps its flags unless a timeout applies.
-  if (st.timeout !== null && !nonblockIn(type)) {
+  // As CPython, an adopted descriptor keeps its flags unless a timeout
+  // applies (on Windows every handle is made non-blocking: ALWAYS_NONBLOCKING).
+  if ((st.timeout !== null || ALWAYS_NONBLOCKING) && !nonblockIn(type)) {
     try {
       setNonblockFlag(fd, true);
     } catch (e) {
@@ -222,7 +222,7 @@ export function ioref(st: SocketState, delta: 1 | -1): boolean {
  * descriptor; the copy is closed if the object cannot be made.
  */
 export function dup<S>(st: SocketState, spawn: Spawn<S>): S {
-  const fd = check(fcntl(liveFd(st), C.F_DUPFD_CLOEXEC, 0), "fcntl");
+  const fd = dupFd(liveFd(st));
   try {
     return spawn(st, fd);
   } catch (e) {
@@ -233,15 +233,12 @@ export function dup<S>(st: SocketState, spawn: Spawn<S>): S {
 
 /** `get_inheritable()`: no `FD_CLOEXEC`. */
 export function get_inheritable(st: SocketState): boolean {
-  return (check(fcntl(liveFd(st), C.F_GETFD, 0), "fcntl") & C.FD_CLOEXEC) === 0;
+  return getInheritable(liveFd(st));
 }
 
 /** `set_inheritable()`: sets or clears `FD_CLOEXEC`. */
 export function set_inheritable(st: SocketState, inheritable: boolean): void {
-  const fd = liveFd(st);
-  const flags = check(fcntl(fd, C.F_GETFD, 0), "fcntl");
-  const want = inheritable ? flags & ~C.FD_CLOEXEC : flags | C.FD_CLOEXEC;
-  if (want !== flags) check(fcntl(fd, C.F_SETFD, want), "fcntl");
+  setInheritable(liveFd(st), inheritable);
 }
 
 // ---------------------------------------------------------------------------
@@ -342,12 +339,7 @@ export function nonblocking(st: SocketState, fd: number, fn: () => number): [num
     const r = fn();
     return [r, r === -1 ? errno() : 0];
   }
-  const flags = getFlags(fd);
-  check(fcntl(fd, C.F_SETFL, flags | C.O_NONBLOCK), "fcntl");
-  const r = fn();
-  const e = r === -1 ? errno() : 0;
-  fcntl(fd, C.F_SETFL, flags);
-  return [r, e];
+  return nonblockingCall(fd, fn);
 }
 
 /** Waits `ms` (at most until `deadline`) before a retry; rejects like {@linkcode wait}. */

@@ -7,14 +7,14 @@
  */
 import { constants as C, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
-import { check, fromErrno, lastErrno } from "../core/errors.ts";
+import { fromErrno, lastErrno } from "../core/errors.ts";
 import { type Address, type AddressLike } from "./address/mod.ts";
 import { Socket } from "./socket.ts";
 import type { Family, Kind } from "../core/families.ts";
 import { CMSG_LEN, packFds, unpackFds } from "./ancillary.ts";
 import { type Data } from "../core/bytes.ts";
 import { cint, fdArg, int } from "../core/ints.ts";
-import { fcntl, newSocketpair } from "../sys/platform.ts";
+import { dupFd, newSocketpair, requireFeature, SOCKETPAIR_FAMILY } from "../sys/platform.ts";
 
 /**
  * Creates a socket: Python's `socket.socket(family=AF_INET,
@@ -72,14 +72,16 @@ export function socket(
  * b.close();
  * ```
  *
- * @param family `AF_UNIX` (default).
+ * @param family `AF_UNIX` (default). On Windows the default is `AF_INET`, as
+ *   CPython's there, and the pair a loopback TCP connection (AF_INET or
+ *   AF_INET6, `SOCK_STREAM` only); pass the family to type the sockets so.
  * @param type `SOCK_STREAM` (default), `SOCK_DGRAM` or `SOCK_SEQPACKET`.
  */
 export function socketpair<
   F extends number = Family<"AF_UNIX">,
   T extends number = Kind<"SOCK_STREAM">,
 >(
-  family: F = C.AF_UNIX as F,
+  family: F = SOCKETPAIR_FAMILY as F,
   type: T = C.SOCK_STREAM as T,
   proto = 0,
 ): [Socket<F, T>, Socket<F, T>] {
@@ -147,7 +149,7 @@ export function close(fd: number): void {
  * ```
  */
 export function dup(fd: number): number {
-  return check(fcntl(fdArg(fd), C.F_DUPFD_CLOEXEC, 0), "fcntl");
+  return dupFd(fdArg(fd));
 }
 
 /**
@@ -172,6 +174,7 @@ export function send_fds(
   flags = 0,
   address: AddressLike | null = null,
 ): number {
+  requireFeature("msg", "socket.send_fds()");
   return sock.sendmsg(buffers, [[C.SOL_SOCKET, C.SCM_RIGHTS, packFds(fds)]], flags, address);
 }
 
@@ -198,6 +201,7 @@ export function recv_fds(
   maxfds: number,
   flags = 0,
 ): [Uint8Array, number[], number, Address | null] {
+  requireFeature("msg", "socket.recv_fds()");
   const [data, ancdata, msgFlags, addr] = sock.recvmsg(
     bufsize,
     CMSG_LEN(int(maxfds, "maxfds") * 4),
