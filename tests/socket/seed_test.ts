@@ -1047,7 +1047,7 @@ const isSocket = (fd) => {
 const make = () => socket.socket(socket.AF_INET, socket.SOCK_DGRAM).fileno();
 const fd = make();
 if (!open(fd) || !isSocket(fd)) throw new Error("the socket is not open before gc");
-for (let i = 0; i < 100 && open(fd); i++) {
+for (let i = 0; i < 500 && open(fd); i++) {
   globalThis.gc();
   await new Promise((r) => setTimeout(r, 10));
 }
