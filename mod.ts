@@ -29,14 +29,24 @@
  * @module
  */
 
-export { getdefaulttimeout, setdefaulttimeout, Socket, SocketType } from "./socket/socket.ts";
+export { Socket, SocketType } from "./socket/socket.ts";
+export { getdefaulttimeout, setdefaulttimeout } from "./socket/timeout.ts";
+export type {
+  AcceptedAddress,
+  Family,
+  FamilyAddress,
+  FamilyName,
+  Kind,
+  KindName,
+  Sender,
+} from "./core/families.ts";
 export type {
   AsyncOptions,
   RecvMsgIntoResult,
   RecvMsgResult,
   SendfileSource,
   SendmsgAfalgOptions,
-} from "./socket/socket.ts";
+} from "./socket/types.ts";
 export {
   CMSG_LEN,
   CMSG_SPACE,

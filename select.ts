@@ -26,7 +26,7 @@
  * import { select } from "@libc/socket/select";
  *
  * using server = socket.create_server(["127.0.0.1", 0]);
- * using client = socket.create_connection(server.getsockname() as [string, number]);
+ * using client = socket.create_connection(server.getsockname());
  * const [readable] = select([server], [], [], 5);
  * const [conn] = readable[0].accept();
  * client.send("hi");

@@ -34,7 +34,7 @@
  *   conn.setblocking(false);
  *   sel.register(conn, EVENT_READ, read);
  * });
- * using client = socket.create_connection(sock.getsockname() as [string, number]);
+ * using client = socket.create_connection(sock.getsockname());
  * client.send("echo me");
  * for (let round = 0; round < 2; round++) {
  *   for (const [key, mask] of sel.select(5)) key.data(key.fileobj, mask);

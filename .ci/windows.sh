@@ -1,26 +1,32 @@
 #!/usr/bin/env bash
 # Runs test files with the stock Deno for Windows under Wine 10.
 #
-# usage: .ci/windows.sh [test files...]   (default: tests/windows_smoke_test.ts)
+# usage: .ci/windows.sh [test files...]   (default: the portable suite, $PORTABLE below)
 #
 # 1. makes a Debian trixie chroot with Wine 10 in $LIBC_SOCKET_WINE_CACHE/trixie
 #    (default /var/cache/libc-socket/wine): `debootstrap --variant=minbase`, then
-#    `apt-get install wine wine64` inside; kept between runs (Debian 12's Wine 8
-#    can't run deno.exe: no ProcessPrng, and its VirtualAlloc2 refuses V8);
+#    `apt-get install wine wine64 netbase` inside; kept between runs (Debian 12's
+#    Wine 8 can't run deno.exe: no ProcessPrng, and its VirtualAlloc2 refuses
+#    V8). Wine's resolver is the chroot's: netbase gives it /etc/services and
+#    /etc/protocols, and an /etc/hosts naming localhost is written (a Windows
+#    machine has all three: C:\Windows\System32\drivers\etc);
 # 2. fetches deno.exe from npm (`npm pack @deno/win32-x64@$DENO_VERSION`, then
 #    untar) into $DENO_WIN_CACHE (default ~/.cache/deno-win);
 # 3. in a private mount namespace (every mount goes when the run ends): /proc,
 #    /dev, this checkout at /repo and deno.exe at /opt/deno-win inside the
-#    chroot; runs `deno.exe test --allow-all` there under Wine, with the Wine
-#    prefix kept in $LIBC_SOCKET_WINE_CACHE/prefix;
+#    chroot; runs `deno.exe test --allow-all --parallel` there under Wine, with
+#    the Wine prefix kept in $LIBC_SOCKET_WINE_CACHE/prefix. Tests that need what
+#    Wine lacks (python3, AF_UNIX, /proc, POSIX tools) print `skip: <test>:
+#    needs <capability>: <why>` and are ignored (tests/_caps.ts);
 # 4. ends with the line "windows (wine): N passed, M failed".
 #
 # Needs root (debootstrap, chroot, mount). One run at a time per cache (flock).
 #
 # Environment: DENO_VERSION (default 2.9.6), LIBC_SOCKET_WINE_CACHE,
 # DENO_WIN_CACHE, WINDOWS_DENO_TEST_FLAGS (extra flags for `deno test`;
-# default --no-check: the native phase type-checks), WINDOWS_TIMEOUT (seconds
-# for the test run, default 600).
+# default --no-check --parallel: the native phase type-checks; files run on
+# $WINDOWS_JOBS threads, default 2), WINDOWS_TIMEOUT (seconds for the test
+# run, default 600).
 # Exits non-zero if a test fails or no summary line is found.
 
 set -euo pipefail
@@ -35,7 +41,25 @@ PREFIX="$CACHE/prefix"
 DENO_WIN="${DENO_WIN_CACHE:-$HOME/.cache/deno-win}"
 PKG="@deno/win32-x64"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-FLAGS="${WINDOWS_DENO_TEST_FLAGS---no-check}"
+FLAGS="${WINDOWS_DENO_TEST_FLAGS---no-check --parallel}"
+
+# The test files that run on Windows (each skips what it can't do there).
+PORTABLE=(
+  tests/sys/windows_smoke_test.ts
+  tests/sys/windows_test.ts
+  tests/socket/seed_test.ts
+  tests/socket/async_test.ts
+  tests/socket/timeout_test.ts
+  tests/socket/errors_test.ts
+  tests/socket/error_messages_test.ts
+  tests/socket/error_stack_test.ts
+  tests/socket/handles_test.ts
+  tests/socket/resolver_test.ts
+  tests/select/select_test.ts
+  tests/selectors/selectors_test.ts
+  tests/selectors/selectors_cpython_test.ts
+  tests/socketserver/socketserver_test.ts
+)
 
 say() { echo "windows: $*" >&2; }
 
@@ -62,9 +86,15 @@ in_chroot() {
 }
 
 # --- 1. the trixie chroot with Wine 10 ----------------------------------------
+PACKAGES=(wine wine64 netbase)
+
 wine_ready() {
-  [ -x "$ROOT/usr/lib/wine/wine64" ] &&
-    chroot "$ROOT" dpkg-query -W -f='${Status}' wine64 2>/dev/null | grep -q "install ok installed"
+  [ -x "$ROOT/usr/lib/wine/wine64" ] || return 1
+  local p
+  for p in "${PACKAGES[@]}"; do
+    chroot "$ROOT" dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+      grep -q "install ok installed" || return 1
+  done
 }
 
 if ! wine_ready; then
@@ -80,9 +110,9 @@ if ! wine_ready; then
     rm -rf "$ROOT"
     debootstrap --variant=minbase trixie "$ROOT" "$MIRROR" >&2
   fi
-  say "installing wine and wine64 in the chroot"
+  say "installing ${PACKAGES[*]} in the chroot"
   in_chroot apt-get update -qq >&2
-  in_chroot apt-get install -y -qq --no-install-recommends wine wine64 >&2
+  in_chroot apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >&2
   in_chroot apt-get clean
   wine_ready || {
     echo "windows: Wine is still missing from $ROOT"
@@ -108,8 +138,13 @@ if [ ! -f "$DENO_WIN/package/deno.exe" ] || [ "$installed" != "$DENO_VERSION" ];
 fi
 
 # --- 3. run the tests under Wine ----------------------------------------------------
+# debootstrap writes no /etc/hosts: localhost, as Windows resolves it
+if [ ! -s "$ROOT/etc/hosts" ]; then
+  printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$ROOT/etc/hosts"
+fi
+
 if (($# == 0)); then
-  set -- tests/windows_smoke_test.ts
+  set -- "${PORTABLE[@]}"
 fi
 
 mkdir -p "$PREFIX" "$ROOT/repo" "$ROOT/opt/deno-win" "$ROOT/opt/wineprefix"
@@ -129,7 +164,7 @@ timeout --kill-after=10 "${WINDOWS_TIMEOUT:-600}" \
     mount --bind "$prefix" "$root/opt/wineprefix"
     env=(/usr/bin/env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8
       XDG_RUNTIME_DIR=/tmp WINEPREFIX=/opt/wineprefix WINEDEBUG=-all
-      DENO_DISABLE_NODE_SHIM=1 NO_COLOR=1)
+      DENO_DISABLE_NODE_SHIM=1 NO_COLOR=1 DENO_JOBS="${WINDOWS_JOBS:-2}")
     set +e
     # shellcheck disable=SC2086 # flags is a list of flags
     chroot "$root" /bin/sh -c "cd /repo && exec \"\$@\"" sh "${env[@]}" \

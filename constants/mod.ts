@@ -113,6 +113,23 @@ export function struct(name: string, t: PlatformTable = table): StructLayout {
 }
 
 /**
+ * Returns the layout of a struct that some platforms lack, for a module's
+ * top-level constants: `struct(name)` where the running platform has it,
+ * else a stand-in that throws `struct(name)`'s error when any of its
+ * properties is read (the features that need the struct are unavailable
+ * there: `msghdr` on Windows, `mmsghdr` on macOS).
+ *
+ * @param name The struct tag, e.g. `msghdr`.
+ * @returns Its layout, or the stand-in.
+ */
+export function structWhereAvailable(name: string): StructLayout {
+  if (Object.hasOwn(table.structs, name)) return table.structs[name];
+  return new Proxy({} as StructLayout, {
+    get: () => struct(name),
+  });
+}
+
+/**
  * Returns the offset and size of one field of a struct layout.
  *
  * @param layout A layout from {@linkcode struct}, or a struct tag.

@@ -13,6 +13,7 @@
  * @module
  */
 
+import type { Family, Kind } from "../core/families.ts";
 import { table } from "./mod.ts";
 
 const c = table.constants;
@@ -22,7 +23,7 @@ const e = table.errnoNames;
 export const AF_12844: number | undefined = c.AF_12844;
 
 /** Address family `AF_ALG`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
-export const AF_ALG: number = c.AF_ALG;
+export const AF_ALG: Family<"AF_ALG"> = c.AF_ALG as Family<"AF_ALG">;
 
 /** Address family `AF_APPLETALK`, from `<bits/socket.h>`. */
 export const AF_APPLETALK: number = c.AF_APPLETALK;
@@ -58,7 +59,7 @@ export const AF_BTH: number | undefined = c.AF_BTH;
 export const AF_CAIF: number = c.AF_CAIF;
 
 /** Address family `AF_CAN`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
-export const AF_CAN: number = c.AF_CAN;
+export const AF_CAN: Family<"AF_CAN"> = c.AF_CAN as Family<"AF_CAN">;
 
 /** Address family `AF_CCITT`, from `<sys/socket.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64. */
 export const AF_CCITT: number | undefined = c.AF_CCITT;
@@ -91,7 +92,7 @@ export const AF_ECMA: number | undefined = c.AF_ECMA;
 export const AF_ECONET: number = c.AF_ECONET;
 
 /** Address family `AF_FILE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
-export const AF_FILE: number = c.AF_FILE;
+export const AF_FILE: Family<"AF_UNIX"> = c.AF_FILE as Family<"AF_UNIX">;
 
 /** Address family `AF_FIREFOX`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
 export const AF_FIREFOX: number | undefined = c.AF_FIREFOX;
@@ -118,10 +119,10 @@ export const AF_IEEE802154: number = c.AF_IEEE802154;
 export const AF_IMPLINK: number | undefined = c.AF_IMPLINK;
 
 /** Address family `AF_INET`, from `<bits/socket.h>`. */
-export const AF_INET: number = c.AF_INET;
+export const AF_INET: Family<"AF_INET"> = c.AF_INET as Family<"AF_INET">;
 
 /** Address family `AF_INET6`, from `<bits/socket.h>`. */
-export const AF_INET6: number = c.AF_INET6;
+export const AF_INET6: Family<"AF_INET6"> = c.AF_INET6 as Family<"AF_INET6">;
 
 /** Address family `AF_IPX`, from `<bits/socket.h>`. */
 export const AF_IPX: number = c.AF_IPX;
@@ -154,7 +155,7 @@ export const AF_LINK: number | undefined = c.AF_LINK;
 export const AF_LLC: number = c.AF_LLC;
 
 /** Address family `AF_LOCAL`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
-export const AF_LOCAL: number = c.AF_LOCAL;
+export const AF_LOCAL: Family<"AF_UNIX"> = c.AF_LOCAL as Family<"AF_UNIX">;
 
 /** Address family `AF_MAX`, from `<bits/socket.h>`. */
 export const AF_MAX: number = c.AF_MAX;
@@ -181,7 +182,7 @@ export const AF_NETBIOS: number | undefined = c.AF_NETBIOS;
 export const AF_NETDES: number | undefined = c.AF_NETDES;
 
 /** Address family `AF_NETLINK`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
-export const AF_NETLINK: number = c.AF_NETLINK;
+export const AF_NETLINK: Family<"AF_NETLINK"> = c.AF_NETLINK as Family<"AF_NETLINK">;
 
 /** Address family `AF_NETROM`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_NETROM: number = c.AF_NETROM;
@@ -196,7 +197,7 @@ export const AF_NS: number | undefined = c.AF_NS;
 export const AF_OSI: number | undefined = c.AF_OSI;
 
 /** Address family `AF_PACKET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
-export const AF_PACKET: number = c.AF_PACKET;
+export const AF_PACKET: Family<"AF_PACKET"> = c.AF_PACKET as Family<"AF_PACKET">;
 
 /** Address family `AF_PHONET`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_PHONET: number = c.AF_PHONET;
@@ -211,7 +212,7 @@ export const AF_PPPOX: number = c.AF_PPPOX;
 export const AF_PUP: number | undefined = c.AF_PUP;
 
 /** Address family `AF_QIPCRTR`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
-export const AF_QIPCRTR: number = c.AF_QIPCRTR;
+export const AF_QIPCRTR: Family<"AF_QIPCRTR"> = c.AF_QIPCRTR as Family<"AF_QIPCRTR">;
 
 /** Address family `AF_RDS`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_RDS: number = c.AF_RDS;
@@ -250,10 +251,10 @@ export const AF_TCNMESSAGE: number | undefined = c.AF_TCNMESSAGE;
 export const AF_TCNPROCESS: number | undefined = c.AF_TCNPROCESS;
 
 /** Address family `AF_TIPC`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
-export const AF_TIPC: number = c.AF_TIPC;
+export const AF_TIPC: Family<"AF_TIPC"> = c.AF_TIPC as Family<"AF_TIPC">;
 
 /** Address family `AF_UNIX`, from `<bits/socket.h>`. */
-export const AF_UNIX: number = c.AF_UNIX;
+export const AF_UNIX: Family<"AF_UNIX"> = c.AF_UNIX as Family<"AF_UNIX">;
 
 /** Address family `AF_UNKNOWN1`, from `<winsock2.h>`. Not defined (`undefined`) on linux_x86_64, linux_aarch64, darwin_x86_64, darwin_aarch64. */
 export const AF_UNKNOWN1: number | undefined = c.AF_UNKNOWN1;
@@ -268,7 +269,7 @@ export const AF_UTUN: number | undefined = c.AF_UTUN;
 export const AF_VOICEVIEW: number | undefined = c.AF_VOICEVIEW;
 
 /** Address family `AF_VSOCK`, from `<bits/socket.h>`. Not defined (`undefined`) on windows_x86_64. */
-export const AF_VSOCK: number = c.AF_VSOCK;
+export const AF_VSOCK: Family<"AF_VSOCK"> = c.AF_VSOCK as Family<"AF_VSOCK">;
 
 /** Address family `AF_WANPIPE`, from `<bits/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const AF_WANPIPE: number = c.AF_WANPIPE;
@@ -3492,7 +3493,7 @@ export const SOCK_CLOEXEC: number = c.SOCK_CLOEXEC;
 export const SOCK_DCCP: number = c.SOCK_DCCP;
 
 /** Socket type or `socket()` type flag `SOCK_DGRAM`, from `<bits/socket_type.h>`. */
-export const SOCK_DGRAM: number = c.SOCK_DGRAM;
+export const SOCK_DGRAM: Kind<"SOCK_DGRAM"> = c.SOCK_DGRAM as Kind<"SOCK_DGRAM">;
 
 /** Socket type or `socket()` type flag `SOCK_IOC_TYPE`, from `<linux/sockios.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_IOC_TYPE: number = c.SOCK_IOC_TYPE;
@@ -3507,7 +3508,7 @@ export const SOCK_NONBLOCK: number = c.SOCK_NONBLOCK;
 export const SOCK_PACKET: number = c.SOCK_PACKET;
 
 /** Socket type or `socket()` type flag `SOCK_RAW`, from `<bits/socket_type.h>`. */
-export const SOCK_RAW: number = c.SOCK_RAW;
+export const SOCK_RAW: Kind<"SOCK_RAW"> = c.SOCK_RAW as Kind<"SOCK_RAW">;
 
 /** Socket type or `socket()` type flag `SOCK_RCVBUF_LOCK`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_RCVBUF_LOCK: number = c.SOCK_RCVBUF_LOCK;
@@ -3516,13 +3517,13 @@ export const SOCK_RCVBUF_LOCK: number = c.SOCK_RCVBUF_LOCK;
 export const SOCK_RDM: number = c.SOCK_RDM;
 
 /** Socket type or `socket()` type flag `SOCK_SEQPACKET`, from `<bits/socket_type.h>`. */
-export const SOCK_SEQPACKET: number = c.SOCK_SEQPACKET;
+export const SOCK_SEQPACKET: Kind<"SOCK_SEQPACKET"> = c.SOCK_SEQPACKET as Kind<"SOCK_SEQPACKET">;
 
 /** Socket type or `socket()` type flag `SOCK_SNDBUF_LOCK`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_SNDBUF_LOCK: number = c.SOCK_SNDBUF_LOCK;
 
 /** Socket type or `socket()` type flag `SOCK_STREAM`, from `<bits/socket_type.h>`. */
-export const SOCK_STREAM: number = c.SOCK_STREAM;
+export const SOCK_STREAM: Kind<"SOCK_STREAM"> = c.SOCK_STREAM as Kind<"SOCK_STREAM">;
 
 /** Socket type or `socket()` type flag `SOCK_TXREHASH_DEFAULT`, from `<linux/socket.h>`. Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */
 export const SOCK_TXREHASH_DEFAULT: number = c.SOCK_TXREHASH_DEFAULT;

@@ -18,7 +18,7 @@
  * @module
  */
 import { errnoMessage, table } from "../constants/mod.ts";
-import { errno as readErrno } from "../ffi/errno.ts";
+import { errno as readErrno, winerrorOf, winerrorToErrno } from "../ffi/errno.ts";
 import type { Address } from "./address_types.ts";
 import { reprStr, typeAndRepr } from "./repr.ts";
 
@@ -89,6 +89,13 @@ export class error extends Error {
   filename?: string | Uint8Array;
   /** The host name a failed lookup was about (`getaddrinfo`, `gethostbyname`, …). */
   hostname?: string;
+  /**
+   * Windows only, as CPython's `winerror`: the Windows error code
+   * (`WSAECONNREFUSED`, 10061) of a failed Winsock or system call; `errno`
+   * then holds the errno CPython derives from it (`winerror_to_errno`), and
+   * the message reads `[WinError 10061] …`.
+   */
+  winerror?: number;
 
   /**
    * Creates an error from an errno (and optional message) or a message alone.
@@ -252,15 +259,48 @@ export function errorClassFor(errnum: number): typeof error {
 export function fromErrno(
   errnum: number,
   syscall?: string,
-  cls: typeof error = errorClassFor(errnum),
+  cls?: typeof error,
 ): error {
-  const e = new cls(errnum);
+  const winerror = winerrorOf(errnum);
+  if (winerror !== undefined) {
+    return fromWinerror(winerror, winerrorToErrno(winerror), syscall, errnoMessage(winerror), cls);
+  }
+  return build(errnum, syscall, cls ?? errorClassFor(errnum));
+}
+
+function build(errnum: number, syscall: string | undefined, cls: typeof error, text?: string) {
+  const e = new cls(errnum, text);
   // The Deno class goes into the prototype chain after construction: a
   // constructor given as `new.target` that is not on the stack (as
   // Reflect.construct would need) makes V8 drop every frame of the stack.
   const deno = DENO_BY_ERRNO.get(errnum);
   if (deno) Object.setPrototypeOf(e, hybrid(cls, deno));
   if (syscall !== undefined) e.syscall = syscall;
+  return e;
+}
+
+/**
+ * Builds the exception for a Windows error code, as CPython's
+ * `PyErr_SetExcFromWindowsErr`: `winerror` holds the code, `errno` the
+ * errno CPython derives from it (which picks the class), `strerror` the
+ * system's message, and the message reads `[WinError code] strerror`.
+ *
+ * @param winerror The Windows error code (`WSAGetLastError()`, `GetLastError()`).
+ * @param errnum The errno for it (`winerror_to_errno`).
+ * @param syscall The failed call.
+ * @param strerror The system's message for the code (`FormatMessageW`).
+ * @param cls The class, when not the errno's.
+ */
+export function fromWinerror(
+  winerror: number,
+  errnum: number,
+  syscall: string | undefined,
+  strerror: string,
+  cls: typeof error = errorClassFor(errnum),
+): error {
+  const e = build(errnum, syscall, cls, strerror);
+  e.winerror = winerror;
+  e.message = `[WinError ${winerror}] ${strerror}`;
   return e;
 }
 
@@ -300,11 +340,8 @@ export function restack<T>(e: T): T {
 
 /** The timeout error of an expired socket timeout, as CPython's `timed out`. */
 export function timedOut(syscall?: string): TimeoutError {
-  const e = fromErrno(
-    table.errnoNames.ETIMEDOUT,
-    syscall,
-    TimeoutError,
-  ) as TimeoutError;
+  // Built from errno alone: no `winerror` on Windows either (as CPython's).
+  const e = build(table.errnoNames.ETIMEDOUT, syscall, TimeoutError) as TimeoutError;
   e.message = "timed out";
   e.strerror = "timed out";
   return e;

@@ -37,7 +37,7 @@ if (port < 0 || port > 65535) cli.usage(`bad port: ${portArg}`);
 
 await cli.run(async () => {
   using server = socket.create_server([host, port], { backlog: 1024 });
-  console.log(`listening on ${(server.getsockname() as [string, number])[1]}`);
+  console.log(`listening on ${server.getsockname()[1]}`);
 
   for (;;) {
     let conn: socket.Socket;

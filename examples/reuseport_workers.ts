@@ -38,7 +38,7 @@ function worker(): void {
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1);
     srv.bind([HOST, port]);
     srv.listen(128);
-    self.postMessage({ port: (srv.getsockname() as [string, number])[1] });
+    self.postMessage({ port: srv.getsockname()[1] });
     let served = 0;
     (async () => {
       for (;;) {

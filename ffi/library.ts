@@ -10,9 +10,14 @@
  * generated table lacks (macOS tables are read from assembly, without
  * running anything, so they carry names and numbers only).
  *
+ * On Windows there is no C library to open for sockets: `libc` is Winsock
+ * (`ws2_32.dll`) behind the same names (`ffi/winsock.ts`), and the messages
+ * come from `FormatMessageW` (Winsock codes) or the C runtime's `strerror`.
+ *
  * @module
  */
 import { type Libc, SYMBOLS, THROW_WHEN_ABSENT } from "./symbols.ts";
+import { crtMessage, systemMessage, winerrorOf, winsockLibc } from "./winsock.ts";
 import { target } from "../sys/target.ts";
 import { setErrnoMessageSource } from "../constants/mod.ts";
 
@@ -39,9 +44,7 @@ function open(): Deno.DynamicLibrary<typeof SYMBOLS> {
   );
 }
 
-const library = open();
-
-function withStubs(symbols: typeof library.symbols): Libc {
+function withStubs(symbols: Deno.DynamicLibrary<typeof SYMBOLS>["symbols"]): Libc {
   const out: Record<string, unknown> = { ...symbols };
   for (const name of THROW_WHEN_ABSENT) {
     out[name] ??= () => {
@@ -53,10 +56,18 @@ function withStubs(symbols: typeof library.symbols): Libc {
   return out as unknown as Libc;
 }
 
-/** The libc symbols; the only place the rest of the library calls C from. */
-export const libc: Libc = withStubs(library.symbols);
+/**
+ * The libc symbols; the only place the rest of the library calls C from.
+ * On Windows, Winsock's calls under the same names (`ffi/winsock.ts`).
+ */
+export const libc: Libc = target.winsock ? winsockLibc() : withStubs(open().symbols);
 
-setErrnoMessageSource((n) => {
-  const p = libc.strerror(n);
-  return p === null ? undefined : new Deno.UnsafePointerView(p).getCString();
-});
+setErrnoMessageSource(
+  target.winsock
+    // Winsock codes: the system's message; errno values: the C runtime's.
+    ? (n) => winerrorOf(n) === undefined ? crtMessage(n) : systemMessage(n)
+    : (n) => {
+      const p = libc.strerror(n);
+      return p === null ? undefined : new Deno.UnsafePointerView(p).getCString();
+    },
+);

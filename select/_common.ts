@@ -5,6 +5,7 @@ import { constants as C, struct, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { error, fromErrno } from "../core/errors.ts";
+import { POLL_EXCEPTIONAL } from "../sys/platform.ts";
 import { LITTLE_ENDIAN } from "../core/memory.ts";
 import { typeName } from "../core/repr.ts";
 
@@ -165,4 +166,4 @@ export function badFd(syscall: string): error {
 /** The POLL* bits select(2) counts as readable, writable, exceptional (Linux fs/select.c). */
 export const SELECT_IN: number = C.POLLIN | C.POLLHUP | C.POLLERR;
 export const SELECT_OUT: number = C.POLLOUT | C.POLLERR;
-export const SELECT_EX: number = C.POLLPRI;
+export const SELECT_EX: number = POLL_EXCEPTIONAL;

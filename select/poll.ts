@@ -1,5 +1,6 @@
 // select() and the poll object, both on poll(2), with their async twins.
 import { constants as C } from "../constants/mod.ts";
+import { available, POLL_EXCEPTIONAL, requireFeature } from "../sys/platform.ts";
 import { fromErrno } from "../core/errors.ts";
 import { typeName } from "../core/repr.ts";
 import {
@@ -17,6 +18,9 @@ import {
   SELECT_OUT,
 } from "./_common.ts";
 import { type Direction, READ, waitAny, type Want, WRITE } from "./_async.ts";
+
+/** Whether `select.poll` exists here (CPython has none on Windows). */
+export const HAS_POLL: boolean = available("poll");
 
 /** Options of the async twins: an `AbortSignal` that cancels the wait. */
 export interface SelectAsyncOptions {
@@ -52,7 +56,7 @@ class SelectPlan<R, W, X> {
 
   constructor(rlist: Iterable<R>, wlist: Iterable<W>, xlist: Iterable<X>) {
     this.lists = [toArray(rlist, 1), toArray(wlist, 2), toArray(xlist, 3)];
-    const bits = [C.POLLIN, C.POLLOUT, C.POLLPRI];
+    const bits = [C.POLLIN, C.POLLOUT, POLL_EXCEPTIONAL];
     for (let k = 0; k < 3; k++) {
       for (const obj of this.lists[k]) {
         const fd = fdOf(obj);
@@ -77,7 +81,7 @@ class SelectPlan<R, W, X> {
     const out: Want[] = [];
     for (let i = 0; i < this.unique.length; i++) {
       const ev = this.events[i];
-      if (ev & (C.POLLIN | C.POLLPRI)) out.push([this.unique[i], READ]);
+      if (ev & (C.POLLIN | POLL_EXCEPTIONAL)) out.push([this.unique[i], READ]);
       if (ev & C.POLLOUT) out.push([this.unique[i], WRITE]);
     }
     return out;
@@ -110,7 +114,9 @@ class SelectPlan<R, W, X> {
  * see {@linkcode selectAsync}.
  *
  * A descriptor counts as readable on POLLIN, POLLHUP or POLLERR, writable on
- * POLLOUT or POLLERR, and exceptional on POLLPRI, as the kernel's select(2).
+ * POLLOUT or POLLERR, and exceptional on POLLPRI, as the kernel's select(2)
+ * (on Windows, `WSAPoll`'s POLLRDBAND: out-of-band data; three empty lists
+ * fail there with WSAEINVAL, as CPython's select does).
  * EINTR is retried with the time left (PEP 475).
  *
  * @example A socket pair: one end becomes readable
@@ -242,6 +248,15 @@ function eventMask(v: unknown, max: number): number {
  */
 export class Poll {
   #fds = new Map<number, number>();
+
+  /**
+   * Creates an empty poll object; prefer {@linkcode poll}.
+   *
+   * @throws {TypeError} On Windows, where CPython has no `select.poll`.
+   */
+  constructor() {
+    requireFeature("poll", "select.poll()");
+  }
 
   /**
    * Registers a descriptor (or changes its mask, if already registered).
@@ -416,5 +431,6 @@ export class Poll {
  * @returns An empty {@linkcode Poll}.
  */
 export function poll(): Poll {
+  requireFeature("poll", "select.poll()");
   return new Poll();
 }

@@ -6,15 +6,18 @@
  */
 import { HAS_EPOLL } from "../select/epoll.ts";
 import { HAS_KQUEUE } from "../select/kqueue.ts";
+import { HAS_POLL } from "../select/poll.ts";
 import type { BaseSelector, FileDescriptorLike } from "./_base.ts";
 import { EpollSelector } from "./epoll.ts";
 import { KqueueSelector } from "./kqueue.ts";
 import { PollSelector } from "./poll.ts";
+import { SelectSelector } from "./select.ts";
 
 /**
  * The most efficient selector of the platform: {@linkcode KqueueSelector}
  * where kqueue exists (macOS, BSD), {@linkcode EpollSelector} on Linux,
- * {@linkcode PollSelector} elsewhere.
+ * {@linkcode SelectSelector} on Windows (no `select.poll` there, as in
+ * CPython), {@linkcode PollSelector} elsewhere.
  *
  * @example
  * ```ts
@@ -26,4 +29,10 @@ import { PollSelector } from "./poll.ts";
 export const DefaultSelector: new <
   F extends FileDescriptorLike = FileDescriptorLike,
   D = unknown,
->() => BaseSelector<F, D> = HAS_KQUEUE ? KqueueSelector : HAS_EPOLL ? EpollSelector : PollSelector;
+>() => BaseSelector<F, D> = HAS_KQUEUE
+  ? KqueueSelector
+  : HAS_EPOLL
+  ? EpollSelector
+  : HAS_POLL
+  ? PollSelector
+  : SelectSelector;

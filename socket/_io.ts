@@ -2,7 +2,8 @@
  * The try → EAGAIN → wait → retry loops behind every socket call, and their
  * deadlines (CPython's `sock_call_ex`):
  * - blocking sockets with a timeout sleep in `poll(2)` on the calling
- *   thread ({@linkcode ioBlocking});
+ *   thread ({@linkcode ioBlocking}); so do blocking-mode sockets where the
+ *   OS descriptor is non-blocking anyway (Windows), with no deadline;
  * - the async twins wait on this thread's reactor ({@linkcode ioAsync});
  * - EINTR retries (PEP 475); a spurious wake-up simply retries;
  * - a wait never exceeds {@linkcode MAX_WAIT_MS} (poll's `int`, and
@@ -13,18 +14,16 @@
  *
  * @module
  */
-import { constants as C, struct, table } from "../constants/mod.ts";
-import { libc } from "../ffi/library.ts";
+import { table } from "../constants/mod.ts";
 import { errno } from "../ffi/errno.ts";
 import { fromErrno, restack, timedOut } from "../core/errors.ts";
 import { aboutAddress } from "./_subject.ts";
-import { LITTLE_ENDIAN as L } from "../core/memory.ts";
-import { type Direction, reactor, READ, WRITE as WRITE_DIR } from "../sys/reactor.ts";
+import { type Direction, reactor, WRITE as WRITE_DIR } from "../sys/reactor.ts";
+import { ALWAYS_NONBLOCKING, pollFd } from "../sys/platform.ts";
 
 const EAGAIN = table.errnoNames.EAGAIN;
 const EWOULDBLOCK = table.errnoNames.EWOULDBLOCK ?? EAGAIN;
 const EINTR = table.errnoNames.EINTR;
-const POLL = struct("pollfd");
 
 /** The "timer expired" outcome of `retryLater`'s wait: not an error. */
 export const RETRY = Symbol("retry");
@@ -58,12 +57,7 @@ export function pollUntil(fd: number, dir: Direction, deadline: number, connect 
 
 /** Sleeps in `poll(2)` until `fd` is ready for `dir` or `ms` pass (-1: forever). */
 export function pollWait(fd: number, dir: Direction, ms: number, connect = false): boolean {
-  const pfd = new Uint8Array(POLL.size);
-  const v = new DataView(pfd.buffer);
-  v.setInt32(POLL.fields.fd.offset, fd, L);
-  const events = dir === READ ? C.POLLIN : C.POLLOUT;
-  v.setInt16(POLL.fields.events.offset, connect ? events | C.POLLERR : events, L);
-  const r = libc.poll(pfd, 1n, ms);
+  const r = pollFd(fd, dir, ms, connect);
   if (r === -1) {
     const e = errno();
     if (e === EINTR) return true; // let the caller retry (PEP 475)
@@ -99,8 +93,9 @@ export function ioBlocking(
     if (r !== -1) return r;
     const e = errno();
     if (e === EINTR) continue;
-    if (isAgain(e) && timeout !== null && timeout > 0) {
-      deadline ??= performance.now() + timeout * 1000;
+    // Blocking mode waits too where the descriptor is non-blocking anyway (Windows).
+    if (isAgain(e) && (timeout === null ? ALWAYS_NONBLOCKING : timeout > 0)) {
+      deadline ??= timeout === null ? Infinity : performance.now() + timeout * 1000;
       if (!pollUntil(s, dir, deadline)) throw about(timedOut(syscall), syscall, sa, proto);
       continue;
     }

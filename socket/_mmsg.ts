@@ -7,19 +7,18 @@
 // buffers' intrinsic bounds at the moment of the call, so an async twin
 // calls it again after every wait (a buffer may have been detached,
 // resized or transferred meanwhile).
-import { constants as C, struct } from "../constants/mod.ts";
+import { constants as C, structWhereAvailable } from "../constants/mod.ts";
 import { Area, fresh, scratch } from "./_scratch.ts";
 import { type Address, type AddressLike, decodeAddress, SOCKADDR_MAX } from "./address/mod.ts";
 import { type AncItem, checkAncItem, packCmsgs, unpackCmsgs } from "./ancillary.ts";
 import { type Data, toBytes, writableBytes } from "../core/bytes.ts";
 import { cint } from "../core/ints.ts";
+import { requireFeature } from "../sys/platform.ts";
 import { addressOf, getSize, LITTLE_ENDIAN as L, setAddress, setSize } from "../core/memory.ts";
 
-const MM = struct("mmsghdr");
-const MSG = struct("msghdr");
-const IOV = struct("iovec");
-const HDR = MM.fields.msg_hdr.offset;
-const MSG_LEN = MM.fields.msg_len.offset;
+const MM = structWhereAvailable("mmsghdr");
+const MSG = structWhereAvailable("msghdr");
+const IOV = structWhereAvailable("iovec");
 
 /**
  * The most messages one call takes: Linux's `UIO_MAXIOV` (1024), which the
@@ -67,6 +66,7 @@ export class MmsgIn {
     block: Uint8Array | null = null,
     sync = false,
   ) {
+    requireFeature("mmsg", "socket.recvmmsg()");
     const n = bufs.length;
     const mem = sync ? scratch : fresh;
     this.#sources = bufs;
@@ -104,7 +104,7 @@ export class MmsgIn {
     const stride = block === null || this.#bufs.length === 0 ? 0 : this.#bufs[0].byteLength;
     this.vec.fill(0);
     this.#bufs.forEach((b, i) => {
-      const m = i * MM.size + HDR;
+      const m = i * MM.size + MM.fields.msg_hdr.offset;
       const io = i * IOV.size;
       const base = block === null ? addressOf(b) : blockBase + BigInt(i * stride);
       setAddress(iv, io + IOV.fields.iov_base.offset, base);
@@ -136,7 +136,7 @@ export class MmsgIn {
       return lastAddress;
     };
     for (let i = 0; i < n; i++) {
-      const m = i * MM.size + HDR;
+      const m = i * MM.size + MM.fields.msg_hdr.offset;
       const namelen = v.getUint32(m + MSG.fields.msg_namelen.offset, L);
       const name = this.#names.subarray(
         i * SOCKADDR_MAX,
@@ -147,7 +147,7 @@ export class MmsgIn {
         Math.min(getSize(v, m + MSG.fields.msg_controllen.offset), this.#anc),
       );
       out.push([
-        v.getUint32(i * MM.size + MSG_LEN, L),
+        v.getUint32(i * MM.size + MM.fields.msg_len.offset, L),
         namelen > 0 ? sender(name) : null,
         anc,
         v.getInt32(m + MSG.fields.msg_flags.offset, L),
@@ -187,6 +187,7 @@ export class MmsgOut {
 
   /** @param sync As for {@linkcode MmsgIn}: headers in the shared scratch memory. */
   constructor(items: readonly MmsgOutItem[], sync = false) {
+    requireFeature("mmsg", "socket.sendmmsg()");
     const mem = sync ? scratch : fresh;
     this.#items = items;
     this.vec = mem(Area.MmsgOutVec, items.length * MM.size);
@@ -211,7 +212,7 @@ export class MmsgOut {
     const iov = addressOf(this.#iov);
     this.vec.fill(0);
     this.#items.forEach((it, i) => {
-      const m = i * MM.size + HDR;
+      const m = i * MM.size + MM.fields.msg_hdr.offset;
       const first = this.#first[i];
       it.bufs.forEach((d, j) => {
         const b = toBytes(d); // detached meanwhile: TypeError; shrunk: its size now

@@ -17,9 +17,11 @@ import {
   type FieldLayout,
   type PlatformTable,
   struct,
+  structWhereAvailable,
   table,
 } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
+import { requireFeature } from "../sys/platform.ts";
 import { Area, fresh, scratch } from "./_scratch.ts";
 import { fromErrno } from "../core/errors.ts";
 import { type Address, decodeAddress, SOCKADDR_MAX } from "./address/mod.ts";
@@ -28,8 +30,8 @@ import { cint, fdArg, int, intIn } from "../core/ints.ts";
 import { addressOf, LITTLE_ENDIAN as L, setAddress } from "../core/memory.ts";
 import { typeName } from "../core/repr.ts";
 
-const MSGHDR = struct("msghdr");
-const IOVEC = struct("iovec");
+const MSGHDR = structWhereAvailable("msghdr");
+const IOVEC = structWhereAvailable("iovec");
 /** The most bytes one call moves (Linux's MAX_RW_COUNT). */
 const MAX_IO = 0x7fff_f000;
 /** Most buffers one sendmsg/recvmsg takes. */
@@ -81,6 +83,7 @@ function cmsgAlign(n: number, t: PlatformTable = table): number {
  * @throws {RangeError} For a negative or too large length.
  */
 export function CMSG_LEN(length: number): number {
+  requireFeature("msg", "socket.CMSG_LEN()");
   const n = int(length, "length");
   if (n < 0 || n > 0x7fffffff - table.sizes.cmsgHeader) {
     throw new RangeError("CMSG_LEN() argument out of range");
@@ -101,6 +104,7 @@ export function CMSG_LEN(length: number): number {
  * @throws {RangeError} For a negative or too large length.
  */
 export function CMSG_SPACE(length: number): number {
+  requireFeature("msg", "socket.CMSG_SPACE()");
   const n = int(length, "length");
   // As CPython: room for the padding before and after the data, i.e.
   // CMSG_SPACE(1), must fit below INT_MAX (2147483623 on 64-bit Linux).
@@ -190,6 +194,7 @@ export function buildMsgOut(
   anc: readonly AncItem[],
   sa: Uint8Array | null,
 ): Uint8Array {
+  requireFeature("msg", "socket.sendmsg()");
   const msg = new Uint8Array(MSGHDR.size);
   const v = new DataView(msg.buffer);
   const F = MSGHDR.fields;
@@ -222,6 +227,7 @@ export class MsgIn {
    *   the structs live in the per-thread scratch memory (`_scratch.ts`).
    */
   constructor(bufs: Uint8Array[], ancbufsize: number, fn: string, sync = false) {
+    requireFeature("msg", `socket.${fn}()`);
     const anc = int(ancbufsize, "ancbufsize");
     if (bufs.length > IOV_MAX) throw fromErrno(EMSGSIZE, fn === "recvmsg" ? fn : "recvmsg");
     if (anc < 0 || anc > MAX_IO) {

@@ -9,6 +9,7 @@ import { error, fromErrno } from "../core/errors.ts";
 import type { AddressLike } from "./address/mod.ts";
 import { getaddrinfo } from "./resolver.ts";
 import type { Socket } from "./socket.ts";
+import type { Family, Kind } from "../core/families.ts";
 import { socket } from "./functions.ts";
 import { addressStr, typeName } from "../core/repr.ts";
 
@@ -30,13 +31,15 @@ export interface CreateConnectionOptions {
  * ```ts
  * import * as socket from "@libc/socket";
  * using srv = socket.create_server(["127.0.0.1", 0]);
- * using s = socket.create_connection(srv.getsockname() as [string, number], 5);
+ * using s = socket.create_connection(srv.getsockname(), 5);
  * ```
  *
  * @param address `[host, port]`.
  * @param timeout Seconds for the connect and later operations; `null` for
  *   blocking; omitted (`undefined`): the default timeout.
  * @param source_address `[host, port]` to bind to before connecting.
+ * @returns A connected `SOCK_STREAM` socket, `AF_INET` or `AF_INET6` by the
+ *   address resolved (its addresses typed as either form).
  * @throws {error} The last attempt's error, as CPython (or `AggregateError` of all with `all_errors`).
  */
 export function create_connection(
@@ -44,7 +47,7 @@ export function create_connection(
   timeout?: number | null,
   source_address: AddressLike | null = null,
   options: CreateConnectionOptions = {},
-): Socket {
+): Socket<Family<"AF_INET"> | Family<"AF_INET6">, Kind<"SOCK_STREAM">> {
   if (!Array.isArray(address) || address.length !== 2) {
     throw new TypeError(`address must be [host, port], not ${typeName(address)}`);
   }
@@ -57,7 +60,7 @@ export function create_connection(
       if (timeout !== undefined) sock.settimeout(timeout);
       if (source_address) sock.bind(source_address);
       sock.connect(sockaddr);
-      return sock;
+      return sock as Socket<Family<"AF_INET"> | Family<"AF_INET6">, Kind<"SOCK_STREAM">>;
     } catch (e) {
       sock?.close();
       // As CPython: only OS errors move on to the next address; a wrong
@@ -72,9 +75,9 @@ export function create_connection(
 }
 
 /** Keyword-only options of {@linkcode create_server}. */
-export interface CreateServerOptions {
+export interface CreateServerOptions<F extends number = number> {
   /** `AF_INET` (default) or `AF_INET6`. */
-  family?: number;
+  family?: F;
   /** `listen()` backlog; default `min(SOMAXCONN, 128)`. */
   backlog?: number | null;
   /** Set `SO_REUSEPORT` so several sockets can bind the same port. */
@@ -94,11 +97,15 @@ export interface CreateServerOptions {
  * using srv = socket.create_server(["", 0], { family: socket.AF_INET6, dualstack_ipv6: true });
  * ```
  *
+ * @returns A listening `SOCK_STREAM` socket of `options.family` (typed by it).
  * @throws {RangeError} For an unsupported option combination.
  * @throws {error} When binding fails; the message names the address.
  */
-export function create_server(address: AddressLike, options: CreateServerOptions = {}): Socket {
-  const family = options.family ?? C.AF_INET;
+export function create_server<F extends number = Family<"AF_INET">>(
+  address: AddressLike,
+  options: CreateServerOptions<F> = {},
+): Socket<F, Kind<"SOCK_STREAM">> {
+  const family: number = options.family ?? C.AF_INET;
   if (options.reuse_port && C.SO_REUSEPORT === undefined) {
     throw new RangeError("SO_REUSEPORT not supported on this platform");
   }
@@ -108,7 +115,7 @@ export function create_server(address: AddressLike, options: CreateServerOptions
     }
     if (family !== C.AF_INET6) throw new RangeError("dualstack_ipv6 requires AF_INET6 family");
   }
-  const sock = socket(family, C.SOCK_STREAM);
+  const sock = socket(family as F, C.SOCK_STREAM as Kind<"SOCK_STREAM">);
   try {
     try {
       sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);

@@ -7,13 +7,14 @@
  */
 import { constants as C, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
-import { check, fromErrno, lastErrno } from "../core/errors.ts";
+import { fromErrno, lastErrno } from "../core/errors.ts";
 import { type Address, type AddressLike } from "./address/mod.ts";
 import { Socket } from "./socket.ts";
+import type { Family, Kind } from "../core/families.ts";
 import { CMSG_LEN, packFds, unpackFds } from "./ancillary.ts";
 import { type Data } from "../core/bytes.ts";
 import { cint, fdArg, int } from "../core/ints.ts";
-import { fcntl, newSocketpair } from "../sys/platform.ts";
+import { dupFd, newSocketpair, requireFeature, SOCKETPAIR_FAMILY } from "../sys/platform.ts";
 
 /**
  * Creates a socket: Python's `socket.socket(family=AF_INET,
@@ -31,11 +32,26 @@ import { fcntl, newSocketpair } from "../sys/platform.ts";
  * @param type Socket type (default `SOCK_STREAM`, or the descriptor's with `fileno`).
  * @param proto Protocol (default 0, or the descriptor's with `fileno`).
  * @param fileno Adopt this descriptor instead of creating one.
+ * @returns A socket typed by its family and type where they are constants
+ *   (`socket(AF_INET6)` returns 4-tuple addresses), by `AF_INET` and
+ *   `SOCK_STREAM` when omitted; `Socket` (any address) for numbers only
+ *   known at run time, or when adopting `fileno` without naming them.
  */
+export function socket<
+  F extends number = Family<"AF_INET">,
+  T extends number = Kind<"SOCK_STREAM">,
+>(family?: F, type?: T, proto?: number, fileno?: null): Socket<F, T>;
+/** `socket(family, type, proto, fileno)`: adopts `fileno`, of the given (or its own) family. */
+export function socket<F extends number = number, T extends number = number>(
+  family: F | undefined,
+  type: T | undefined,
+  proto: number | undefined,
+  fileno: number | null,
+): Socket<F, T>;
 export function socket(
   family: number = -1,
   type: number = -1,
-  proto = -1,
+  proto: number = -1,
   fileno: number | null = null,
 ): Socket {
   // -1 (the default, as in Python's signature): AF_INET, SOCK_STREAM and 0
@@ -56,14 +72,19 @@ export function socket(
  * b.close();
  * ```
  *
- * @param family `AF_UNIX` (default).
+ * @param family `AF_UNIX` (default). On Windows the default is `AF_INET`, as
+ *   CPython's there, and the pair a loopback TCP connection (AF_INET or
+ *   AF_INET6, `SOCK_STREAM` only); pass the family to type the sockets so.
  * @param type `SOCK_STREAM` (default), `SOCK_DGRAM` or `SOCK_SEQPACKET`.
  */
-export function socketpair(
-  family: number = C.AF_UNIX,
-  type: number = C.SOCK_STREAM,
+export function socketpair<
+  F extends number = Family<"AF_UNIX">,
+  T extends number = Kind<"SOCK_STREAM">,
+>(
+  family: F = SOCKETPAIR_FAMILY as F,
+  type: T = C.SOCK_STREAM as T,
   proto = 0,
-): [Socket, Socket] {
+): [Socket<F, T>, Socket<F, T>] {
   const [fd0, fd1] = newSocketpair(
     cint(family, "family"),
     cint(type, "type"),
@@ -84,10 +105,15 @@ export function socketpair(
  * using t = socket.fromfd(s.fileno(), socket.AF_INET, socket.SOCK_STREAM);
  * ```
  */
-export function fromfd(fd: number, family: number, type: number, proto = 0): Socket {
+export function fromfd<F extends number, T extends number>(
+  fd: number,
+  family: F,
+  type: T,
+  proto = 0,
+): Socket<F, T> {
   const copy = dup(fd);
   try {
-    return new Socket(family, type, proto, copy);
+    return new Socket<F, T>(family, type, proto, copy);
   } catch (e) {
     libc.close(copy);
     throw e;
@@ -123,7 +149,7 @@ export function close(fd: number): void {
  * ```
  */
 export function dup(fd: number): number {
-  return check(fcntl(fdArg(fd), C.F_DUPFD_CLOEXEC, 0), "fcntl");
+  return dupFd(fdArg(fd));
 }
 
 /**
@@ -148,6 +174,7 @@ export function send_fds(
   flags = 0,
   address: AddressLike | null = null,
 ): number {
+  requireFeature("msg", "socket.send_fds()");
   return sock.sendmsg(buffers, [[C.SOL_SOCKET, C.SCM_RIGHTS, packFds(fds)]], flags, address);
 }
 
@@ -174,6 +201,7 @@ export function recv_fds(
   maxfds: number,
   flags = 0,
 ): [Uint8Array, number[], number, Address | null] {
+  requireFeature("msg", "socket.recv_fds()");
   const [data, ancdata, msgFlags, addr] = sock.recvmsg(
     bufsize,
     CMSG_LEN(int(maxfds, "maxfds") * 4),

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { constants as C, struct } from "../constants/mod.ts";
+import { constants as C, struct, structWhereAvailable } from "../constants/mod.ts";
 import { encodeAddress } from "./address/mod.ts";
 import { inet_pton } from "./inet.ts";
 import { if_nametoindex } from "./interfaces.ts";
@@ -27,7 +27,7 @@ import type { Socket } from "./socket.ts";
 export type MulticastInterface = number | string;
 
 const MREQ = struct("ip_mreq");
-const MREQN = struct("ip_mreqn");
+const MREQN = structWhereAvailable("ip_mreqn");
 const MREQ6 = struct("ipv6_mreq");
 // ip_mreq_source, group_req and group_source_req are looked up when used:
 // a platform's table may lack them.

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { constants as C, struct, table } from "../constants/mod.ts";
+import { constants as C, type FieldLayout, struct, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { hErrno } from "../ffi/errno.ts";
 import { target } from "../sys/target.ts";
@@ -422,8 +422,8 @@ function hostError(code: number, syscall: string, host: string): herror {
  */
 function decodeHostent(ret: Uint8Array): HostEntry {
   const view = new DataView(ret.buffer);
-  const family = view.getInt32(HOSTENT.fields.h_addrtype.offset, LITTLE_ENDIAN);
-  const length = view.getInt32(HOSTENT.fields.h_length.offset, LITTLE_ENDIAN);
+  const family = intField(view, HOSTENT.fields.h_addrtype);
+  const length = intField(view, HOSTENT.fields.h_length);
   const name = readCString(readPtr(ret, HOSTENT.fields.h_name.offset));
   const aliases = readPointerArray(readPtr(ret, HOSTENT.fields.h_aliases.offset)).map(
     readCString,
@@ -434,6 +434,16 @@ function decodeHostent(ret: Uint8Array): HostEntry {
   // Formatting an IPv6 address calls inet_ntop: only after every copy.
   const addrs = raw.map((b) => family === C.AF_INET6 ? formatIPv6(b) : formatIPv4(b));
   return [name, aliases, addrs];
+}
+
+/**
+ * A signed integer field at the width its layout gives it: `int` on Unix,
+ * `short` on Windows (`hostent.h_addrtype`, `h_length`, `protoent.p_proto`).
+ */
+function intField(view: DataView, f: FieldLayout): number {
+  return f.size === 2
+    ? view.getInt16(f.offset, LITTLE_ENDIAN)
+    : view.getInt32(f.offset, LITTLE_ENDIAN);
 }
 
 /** A copy of `size` bytes at `p`. */
@@ -561,7 +571,7 @@ export function getprotobyname(protocolname: string): number {
     ret = p === null ? null : copyOut(p, PROTOENT.size);
   }
   if (ret === null) throw new error("protocol not found");
-  return new DataView(ret.buffer).getInt32(PROTOENT.fields.p_proto.offset, LITTLE_ENDIAN);
+  return intField(new DataView(ret.buffer), PROTOENT.fields.p_proto);
 }
 
 type ServentR = (ret: Uint8Array, buf: Uint8Array, len: bigint, result: Uint8Array) => number;

@@ -262,7 +262,7 @@ export function unpackTcpInfo(data: Uint8Array): TcpInfo {
  * ```ts
  * import * as socket from "@libc/socket";
  * using srv = socket.create_server(["127.0.0.1", 0]);
- * using c = socket.create_connection(srv.getsockname() as [string, number]);
+ * using c = socket.create_connection(srv.getsockname());
  * const info = socket.getTcpInfo(c);
  * console.log(info.state === socket.TCP_ESTABLISHED, info.snd_mss > 0); // true true
  * srv.accept()[0].close();

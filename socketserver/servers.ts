@@ -7,7 +7,15 @@ import type { Socket } from "../socket/socket.ts";
 import { error } from "../core/errors.ts";
 import { EVENT_READ } from "../selectors/_base.ts";
 import { PollSelector } from "../selectors/poll.ts";
+import { SelectSelector } from "../selectors/select.ts";
+import { HAS_POLL } from "../select/poll.ts";
 import { type BaseRequestHandler, pendingHandlers } from "./handlers.ts";
+
+/**
+ * The selector a server waits with, as CPython's `_ServerSelector`:
+ * `PollSelector` where `select.poll` exists, else (Windows) `SelectSelector`.
+ */
+const ServerSelector = HAS_POLL ? PollSelector : SelectSelector;
 
 /** A datagram server's request: the packet and the server's socket. */
 export type DatagramRequest = [data: Uint8Array, socket: Socket];
@@ -123,7 +131,7 @@ export class BaseServer implements Disposable {
   serve_forever(poll_interval = 0.5): void {
     this.#serving = true;
     try {
-      using selector = new PollSelector();
+      using selector = new ServerSelector();
       selector.register(this, EVENT_READ);
       while (!this.#shutdownRequest) {
         const ready = selector.select(poll_interval);
@@ -150,7 +158,7 @@ export class BaseServer implements Disposable {
     if (this.#abort.signal.aborted) this.#abort = new AbortController();
     const signal = this.#abort.signal;
     try {
-      using selector = new PollSelector();
+      using selector = new ServerSelector();
       selector.register(this, EVENT_READ);
       while (!this.#shutdownRequest) {
         let ready: unknown[] = [];
@@ -240,7 +248,7 @@ export class BaseServer implements Disposable {
   handle_request(): void {
     let timeout = this.#requestTimeout();
     const deadline = timeout === null ? 0 : performance.now() + timeout * 1000;
-    using selector = new PollSelector();
+    using selector = new ServerSelector();
     selector.register(this, EVENT_READ);
     for (;;) {
       if (selector.select(timeout).length > 0) return this._handle_request_noblock();
@@ -255,7 +263,7 @@ export class BaseServer implements Disposable {
   protected async _handle_request_async(): Promise<void> {
     let timeout = this.#requestTimeout();
     const deadline = timeout === null ? 0 : performance.now() + timeout * 1000;
-    using selector = new PollSelector();
+    using selector = new ServerSelector();
     selector.register(this, EVENT_READ);
     for (;;) {
       if ((await selector.selectAsync(timeout)).length > 0) {

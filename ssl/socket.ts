@@ -22,7 +22,8 @@
  *
  * @module
  */
-import { type AsyncOptions, type SendfileSource, Socket } from "../socket/socket.ts";
+import { Socket } from "../socket/socket.ts";
+import type { AsyncOptions, SendfileSource } from "../socket/types.ts";
 import type { Address, AddressLike } from "../socket/address/mod.ts";
 import { deadlineFor, pollUntil, waitReady } from "../socket/_io.ts";
 import { fcntl } from "../sys/platform.ts";
@@ -69,6 +70,11 @@ const IN_PROGRESS = new Set(
     .map((n) => table.errnoNames[n])
     .filter((v) => v !== undefined),
 );
+
+/** Whether an async method's flags argument is its options (as Socket allows). */
+function isOptions(arg: unknown): arg is AsyncOptions {
+  return typeof arg === "object" && arg !== null;
+}
 
 /** CPython's ValueError/NotImplementedError for a method TLS cannot carry. */
 function notAllowed(method: string): RangeError {
@@ -433,10 +439,11 @@ export class SSLSocket extends Socket {
   /** Async `recv`: resolves with up to `bufsize` decrypted bytes; empty at EOF. */
   override async recvAsync(
     bufsize: number,
-    flags = 0,
+    flags: number | AsyncOptions = 0,
     options?: AsyncOptions,
   ): Promise<Uint8Array> {
     if (this.#tls() === null) return super.recvAsync(bufsize, flags, options);
+    if (isOptions(flags)) [flags, options] = [0, flags];
     noFlags(flags, "recv");
     const size = readSize(bufsize, "bufsize");
     if (size === 0) return new Uint8Array(0);
@@ -458,11 +465,14 @@ export class SSLSocket extends Socket {
    */
   override async recv_intoAsync(
     buffer: ArrayBufferView | ArrayBuffer,
-    nbytes = 0,
-    flags = 0,
+    nbytes: number | AsyncOptions = 0,
+    flags: number | AsyncOptions = 0,
     options?: AsyncOptions,
   ): Promise<number> {
     if (this.#tls() === null) return super.recv_intoAsync(buffer, nbytes, flags, options);
+    // As Socket's: the options may come in the place of nbytes or of flags.
+    if (isOptions(nbytes)) [nbytes, flags, options] = [0, 0, nbytes];
+    else if (isOptions(flags)) [flags, options] = [0, flags];
     noFlags(flags, "recv_into");
     const want = intoCount(buffer, nbytes, "recv_into");
     if (want === 0) return 0;
@@ -483,8 +493,13 @@ export class SSLSocket extends Socket {
   }
 
   /** Async `sendall`: waits on the reactor while TLS records cannot be written. */
-  override async sendallAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<void> {
+  override async sendallAsync(
+    data: Data,
+    flags: number | AsyncOptions = 0,
+    options?: AsyncOptions,
+  ): Promise<void> {
     if (this.#tls() === null) return super.sendallAsync(data, flags, options);
+    if (isOptions(flags)) [flags, options] = [0, flags];
     noFlags(flags, "sendall");
     // A private copy: the caller's buffer may change or be detached while we wait.
     const bytes = toBytes(data).slice();
@@ -496,8 +511,13 @@ export class SSLSocket extends Socket {
   }
 
   /** Async `send`: resolves with the count written. */
-  override async sendAsync(data: Data, flags = 0, options?: AsyncOptions): Promise<number> {
+  override async sendAsync(
+    data: Data,
+    flags: number | AsyncOptions = 0,
+    options?: AsyncOptions,
+  ): Promise<number> {
     if (this.#tls() === null) return super.sendAsync(data, flags, options);
+    if (isOptions(flags)) [flags, options] = [0, flags];
     noFlags(flags, "send");
     const bytes = toBytes(data).slice();
     if (bytes.byteLength === 0) return 0;
@@ -609,7 +629,7 @@ export class SSLSocket extends Socket {
   /** Async `recvfrom`: refused while TLS is on; use `recvAsync`. */
   override recvfromAsync(
     bufsize: number,
-    flags = 0,
+    flags: number | AsyncOptions = 0,
     options?: AsyncOptions,
   ): Promise<[Uint8Array, Address | null]> {
     if (this.#tls() !== null) return Promise.reject(notAllowed("recvfrom"));

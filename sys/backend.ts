@@ -93,6 +93,20 @@ export interface Backend {
   wake(): void;
 }
 
+/**
+ * What interrupts a level-triggered backend's thread wait: a descriptor the
+ * backend watches for input, which {@linkcode Waker.wake} makes readable
+ * (a self-pipe; on Windows, one end of a loopback socket pair).
+ */
+export interface Waker {
+  /** The descriptor to watch for input. */
+  readonly fd: number;
+  /** Makes `fd` readable (from the JS thread). */
+  wake(): void;
+  /** Reads what `wake` wrote, after the wait reported `fd` readable. */
+  drain(): void;
+}
+
 /** A `struct timespec` of less than a second: the timeout of a backend's brief wait. */
 export class ShortTimespec {
   /** The struct, for the syscall. */

@@ -11,17 +11,22 @@
  *   `SO_NOSIGPIPE` once per socket ({@linkcode afterCreate}); on a portable
  *   Linux run neither, and Deno's own `SIG_IGN` for SIGPIPE keeps the process
  *   alive (a vanished peer gives EPIPE, i.e. BrokenPipeError);
- * - `fcntl` with the calling convention of this ABI ({@linkcode fcntl}).
+ * - `fcntl` with the calling convention of this ABI ({@linkcode fcntl});
+ * - on Windows, Winsock's ways (`sys/windows.ts`): non-inheritable handles
+ *   from `WSASocketW`, every handle non-blocking ({@linkcode
+ *   ALWAYS_NONBLOCKING}), `socketpair()` over loopback TCP, `WSAPoll`.
  *
  * Internal module: none of it is re-exported from `mod.ts`.
  *
  * @module
  */
-import { constants as C, struct } from "../constants/mod.ts";
+import { constants as C, struct, table } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
 import { errno } from "../ffi/errno.ts";
 import { check, fromErrno } from "../core/errors.ts";
+import { LITTLE_ENDIAN } from "../core/memory.ts";
 import { target } from "./target.ts";
+import * as win from "./windows.ts";
 
 export { target } from "./target.ts";
 
@@ -30,6 +35,70 @@ export const TYPE_FLAGS: number = (C.SOCK_NONBLOCK ?? 0) | (C.SOCK_CLOEXEC ?? 0)
 
 /** Flags every send ORs in: `MSG_NOSIGNAL`, or 0 where SIGPIPE is kept away otherwise. */
 export const SEND_FLAGS: number = target.msgNoSignal ? C.MSG_NOSIGNAL : 0;
+
+const WIN = target.winsock;
+
+/**
+ * Every descriptor a socket object holds is non-blocking in the OS, whatever
+ * its timeout (Windows: no `MSG_DONTWAIT`, and no way to read the mode
+ * back). Blocking mode is then the socket object's: a call that would block
+ * waits for readiness with no deadline (`socket/_io.ts`).
+ */
+export const ALWAYS_NONBLOCKING: boolean = WIN;
+
+/**
+ * `MSG_DONTWAIT`, which the async twins add to a call on a blocking-mode
+ * socket; 0 where every descriptor is non-blocking anyway (Windows).
+ */
+export const MSG_DONTWAIT: number = C.MSG_DONTWAIT ?? 0;
+
+/**
+ * The error a non-blocking `connect` reports while the connection is being
+ * made: EINPROGRESS, or on Windows `WSAEWOULDBLOCK` (which CPython's
+ * `connect_ex` returns there).
+ */
+export const CONNECT_PENDING: number = WIN
+  ? table.errnoNames.EWOULDBLOCK
+  : table.errnoNames.EINPROGRESS;
+
+/**
+ * The POLL* bit that asks for, and reports, `select()`'s "exceptional
+ * condition" (out-of-band data): POLLPRI, or POLLRDBAND for WSAPoll, which
+ * takes no POLLPRI request ("not supported by the Microsoft Winsock
+ * provider").
+ */
+export const POLL_EXCEPTIONAL: number = WIN ? C.POLLRDBAND : C.POLLPRI;
+
+/** A Python call that CPython does not build on every OS (its `#ifdef`s). */
+export type Feature = "poll" | "msg" | "mmsg";
+
+/**
+ * The features this OS lacks in CPython: on Windows `select.poll`,
+ * `sendmsg`/`recvmsg`/`recvmsg_into` with the `CMSG_*` helpers (and so
+ * `send_fds`/`recv_fds`), and `recvmmsg`/`sendmmsg`.
+ */
+const LACKS: ReadonlySet<Feature> = new Set<Feature>(WIN ? ["poll", "msg", "mmsg"] : []);
+
+/** Whether CPython has `feature` on this OS. */
+export function available(feature: Feature): boolean {
+  return !LACKS.has(feature);
+}
+
+/**
+ * Throws a `TypeError` naming `api` where CPython lacks `feature` on this
+ * OS (there, Python raises AttributeError: no such function).
+ *
+ * @param feature What the call needs.
+ * @param api The public call, e.g. `socket.sendmsg()`.
+ */
+export function requireFeature(feature: Feature, api: string): void {
+  if (LACKS.has(feature)) {
+    throw new TypeError(`${api} is not available on Windows (CPython has none there)`);
+  }
+}
+
+/** The family `socketpair()` defaults to: AF_UNIX, or AF_INET on Windows (as CPython). */
+export const SOCKETPAIR_FAMILY: number = WIN ? C.AF_INET : C.AF_UNIX;
 
 /**
  * Calls `fcntl(fd, cmd, arg)` with an int argument, declared the way this
@@ -91,11 +160,13 @@ export function noSigpipe(fd: number): void {
 /**
  * Creates a close-on-exec socket: `socket(2)` with `SOCK_CLOEXEC`, or
  * `socket(2)` then `fcntl(2)`. `SOCK_NONBLOCK` in `type` makes it
- * non-blocking on either path. Throws a `socket.error` on failure.
+ * non-blocking on either path. On Windows: `WSASocketW` with
+ * `WSA_FLAG_NO_HANDLE_INHERIT`. Throws a `socket.error` on failure.
  *
  * @returns The new descriptor.
  */
 export function newSocket(family: number, type: number, proto: number): number {
+  if (WIN) return win.newSocket(family, type, proto);
   if (target.typeFlags) {
     return afterCreate(
       check(libc.socket(family, type | C.SOCK_CLOEXEC, proto), "socket"),
@@ -109,11 +180,14 @@ export function newSocket(family: number, type: number, proto: number): number {
 
 /**
  * Creates a connected pair of close-on-exec sockets: `socketpair(2)` with
- * `SOCK_CLOEXEC`, or `socketpair(2)` then `fcntl(2)` on each.
+ * `SOCK_CLOEXEC`, or `socketpair(2)` then `fcntl(2)` on each. On Windows,
+ * a loopback TCP connection (AF_INET or AF_INET6, SOCK_STREAM only), as
+ * CPython's `Lib/socket.py` makes it.
  *
  * @returns The two descriptors.
  */
 export function newSocketpair(family: number, type: number, proto: number): [number, number] {
+  if (WIN) return win.newSocketpair(family, type, proto);
   const fds = new Int32Array(2);
   const sv = new Uint8Array(fds.buffer);
   if (target.typeFlags) {
@@ -139,7 +213,8 @@ export function newSocketpair(family: number, type: number, proto: number): [num
 
 /**
  * Accepts one connection: `accept4(2)` with `SOCK_CLOEXEC`, or `accept(2)`
- * then `fcntl(2)`. The new descriptor is close-on-exec and blocking. Like
+ * then `fcntl(2)`; on Windows `accept` then `SetHandleInformation`. The
+ * new descriptor is close-on-exec and blocking. Like
  * the syscall, returns -1 with errno set when accepting fails (so callers
  * can wait on EAGAIN); throws if fixing up an accepted descriptor fails.
  *
@@ -148,6 +223,7 @@ export function newSocketpair(family: number, type: number, proto: number): [num
  * @param len `socklen_t` in/out length of `sa` (4 bytes), or `null`.
  */
 export function acceptConn(fd: number, sa: Uint8Array | null, len: Uint8Array | null): number {
+  if (WIN) return win.acceptConn(fd, sa, len);
   if (target.accept4) return libc.accept4(fd, sa, len, C.SOCK_CLOEXEC);
   const n = libc.accept(fd, sa, len);
   if (n < 0) return n;
@@ -181,9 +257,11 @@ export function newPipe(): [number, number] {
 
 /**
  * The address family of a socket someone handed us: `getsockopt(SO_DOMAIN)`
- * where the OS has it, else the family field of `getsockname(2)` (macOS).
+ * where the OS has it, else the family field of `getsockname(2)` (macOS);
+ * on Windows, that of `getsockopt(SO_PROTOCOL_INFOW)`.
  */
 export function socketFamily(fd: number): number {
+  if (WIN) return win.protocolField(fd, "iAddressFamily");
   if (target.soDomain) return intOption(fd, C.SOL_SOCKET, C.SO_DOMAIN);
   const sa = new Uint8Array(struct("sockaddr_storage").size);
   const len = new Uint32Array([sa.byteLength]);
@@ -193,8 +271,12 @@ export function socketFamily(fd: number): number {
   return size === 2 ? sa[offset] | (sa[offset + 1] << 8) : sa[offset];
 }
 
-/** The protocol of a socket someone handed us: `SO_PROTOCOL`, or 0 where the OS lacks it. */
+/**
+ * The protocol of a socket someone handed us: `SO_PROTOCOL`, or 0 where the
+ * OS lacks it; on Windows, that of `getsockopt(SO_PROTOCOL_INFOW)`.
+ */
 export function socketProtocol(fd: number): number {
+  if (WIN) return win.protocolField(fd, "iProtocol");
   return C.SO_PROTOCOL === undefined ? 0 : intOption(fd, C.SOL_SOCKET, C.SO_PROTOCOL);
 }
 
@@ -207,4 +289,91 @@ export function intOption(fd: number, level: number, name: number): number {
     "getsockopt",
   );
   return value[0];
+}
+
+/**
+ * Puts `fd` in the OS mode its socket object's timeout asks for:
+ * non-blocking (`O_NONBLOCK`, with `fcntl(2)`) or blocking. On Windows
+ * every handle stays non-blocking ({@linkcode ALWAYS_NONBLOCKING}):
+ * `ioctlsocket(FIONBIO)` turns it on, and `on = false` does nothing.
+ */
+export function setNonblocking(fd: number, on: boolean): void {
+  if (WIN) {
+    if (on) win.setNonblocking(fd, true);
+    return;
+  }
+  const flags = check(fcntl(fd, C.F_GETFL, 0), "fcntl");
+  const want = on ? flags | C.O_NONBLOCK : flags & ~C.O_NONBLOCK;
+  if (want !== flags) check(fcntl(fd, C.F_SETFL, want), "fcntl");
+}
+
+/**
+ * Runs `call` (a syscall returning -1 with errno set) on a blocking-mode
+ * `fd` without blocking: `O_NONBLOCK` is set around it and restored after
+ * (a no-op wrap on Windows, where the handle is non-blocking already).
+ *
+ * @returns `[result, errno]` (errno 0 on success), errno read before the
+ *   mode is restored.
+ */
+export function nonblockingCall(fd: number, call: () => number): [number, number] {
+  if (WIN) {
+    const r = call();
+    return [r, r === -1 ? errno() : 0];
+  }
+  const flags = check(fcntl(fd, C.F_GETFL, 0), "fcntl");
+  check(fcntl(fd, C.F_SETFL, flags | C.O_NONBLOCK), "fcntl");
+  const r = call();
+  const e = r === -1 ? errno() : 0;
+  fcntl(fd, C.F_SETFL, flags);
+  return [r, e];
+}
+
+/**
+ * Whether `fd` is inherited by child processes: no `FD_CLOEXEC`
+ * (`fcntl(F_GETFD)`), or on Windows `HANDLE_FLAG_INHERIT`
+ * (`GetHandleInformation`).
+ */
+export function getInheritable(fd: number): boolean {
+  if (WIN) return win.getInheritable(fd);
+  return (check(fcntl(fd, C.F_GETFD, 0), "fcntl") & C.FD_CLOEXEC) === 0;
+}
+
+/**
+ * Sets whether `fd` is inherited by child processes: `FD_CLOEXEC` with
+ * `fcntl(F_SETFD)`, or on Windows `SetHandleInformation`.
+ */
+export function setInheritable(fd: number, inheritable: boolean): void {
+  if (WIN) return win.setInheritable(fd, inheritable);
+  const flags = check(fcntl(fd, C.F_GETFD, 0), "fcntl");
+  const want = inheritable ? flags & ~C.FD_CLOEXEC : flags | C.FD_CLOEXEC;
+  if (want !== flags) check(fcntl(fd, C.F_SETFD, want), "fcntl");
+}
+
+/**
+ * Duplicates `fd`, non-inheritable: `fcntl(F_DUPFD_CLOEXEC)`, or on Windows
+ * `WSADuplicateSocketW` + `WSASocketW`. Throws a `socket.error` on failure.
+ */
+export function dupFd(fd: number): number {
+  if (WIN) return win.dupSocket(fd);
+  return check(fcntl(fd, C.F_DUPFD_CLOEXEC, 0), "fcntl");
+}
+
+const PFD = struct("pollfd");
+
+/**
+ * Waits until `fd` is readable (`dir` 0) or writable (1), or `ms` pass
+ * (-1: no limit), on the calling thread: `poll(2)`, or `WSAPoll` on Windows.
+ * With `connect`, an error also ends the wait (`POLLERR`; WSAPoll always
+ * reports it, and takes no such request bit).
+ *
+ * @returns The call's result: >0 ready, 0 timed out, -1 with errno set.
+ */
+export function pollFd(fd: number, dir: 0 | 1, ms: number, connect = false): number {
+  const events = dir === 0 ? C.POLLIN : C.POLLOUT;
+  if (WIN) return win.pollOne(fd, events, ms);
+  const pfd = new Uint8Array(PFD.size);
+  const v = new DataView(pfd.buffer);
+  v.setInt32(PFD.fields.fd.offset, fd, LITTLE_ENDIAN);
+  v.setInt16(PFD.fields.events.offset, connect ? events | C.POLLERR : events, LITTLE_ENDIAN);
+  return libc.poll(pfd, 1n, ms);
 }

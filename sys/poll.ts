@@ -6,9 +6,13 @@
  * waiters: only descriptors that have waiters right now, each asking only
  * for the directions waited for (`POLLIN`, `POLLOUT`). A descriptor whose
  * waiters were woken leaves the set before the next poll, so a readiness
- * nobody has consumed yet cannot spin the pump. The self-pipe at index 0
- * wakes a thread wait, both to settle cancelled waiters and when a new
- * waiter is not covered by the set the thread is polling.
+ * nobody has consumed yet cannot spin the pump. The waker at index 0 (a
+ * self-pipe) wakes a thread wait, both to settle cancelled waiters and when
+ * a new waiter is not covered by the set the thread is polling.
+ *
+ * Windows' `WSAPoll` is the same mechanism: `sys/wsapoll.ts` runs this
+ * backend with a socket-pair waker, and the Winsock face of `libc` maps
+ * `poll` to `WSAPoll` (whose `fd` is a 64-bit `SOCKET`).
  *
  * @module
  */
@@ -24,14 +28,31 @@ import {
   type Ready,
   type Registration,
   ShortTimespec,
+  type Waker,
 } from "./backend.ts";
+
+/** A self-pipe: the poll backend's waker. */
+export function pipeWaker(): Waker {
+  const [r, w] = newPipe();
+  const byte = new Uint8Array(1);
+  const drain = new Uint8Array(64);
+  return {
+    fd: r,
+    wake: () => void libc.write(w, byte, 1n),
+    drain: () => {
+      while (libc.read(r, drain, 64n) === 64);
+    },
+  };
+}
 
 /** poll(2) behind the reactor's {@linkcode Backend} interface. */
 export class PollBackend implements Backend {
-  readonly name = "poll" as const;
+  readonly name: "poll" | "wsapoll";
   #pfd = struct("pollfd");
   #size = this.#pfd.size;
   #offFd = this.#pfd.fields.fd.offset;
+  /** `fd` is a 64-bit `SOCKET` (WSAPoll), not an `int`. */
+  #wideFd = this.#pfd.fields.fd.size === 8;
   #offEvents = this.#pfd.fields.events.offset;
   #offRevents = this.#pfd.fields.revents.offset;
   #readMask = C.POLLIN | C.POLLHUP | C.POLLERR | C.POLLNVAL;
@@ -49,16 +70,23 @@ export class PollBackend implements Backend {
   #built = new Map<number, number>();
   #dirty = true;
   #inThread = false;
-  #wakeRead = -1;
-  #wakeWrite = -1;
+  #makeWaker: () => Waker;
+  #waker: Waker | undefined;
   readonly edgeTriggered = false;
-  #ts = new ShortTimespec();
-  #byte = new Uint8Array(1);
-  #drain = new Uint8Array(64);
+  /** ppoll's timeout (made on first use: Windows has no `struct timespec`). */
+  #ts: ShortTimespec | undefined;
+
+  /**
+   * @param name `poll`, or `wsapoll` (the same mechanism on Windows).
+   * @param makeWaker Makes the waker, on the first watch: a self-pipe by default.
+   */
+  constructor(name: "poll" | "wsapoll" = "poll", makeWaker: () => Waker = pipeWaker) {
+    this.name = name;
+    this.#makeWaker = makeWaker;
+  }
 
   #init(): void {
-    if (this.#wakeRead >= 0) return;
-    [this.#wakeRead, this.#wakeWrite] = newPipe();
+    this.#waker ??= this.#makeWaker();
   }
 
   watch(reg: Registration): void {
@@ -81,7 +109,8 @@ export class PollBackend implements Backend {
 
   #entry(i: number, fd: number, events: number, token: number): void {
     const base = i * this.#size;
-    this.#view.setInt32(base + this.#offFd, fd, LITTLE_ENDIAN);
+    if (this.#wideFd) this.#view.setBigUint64(base + this.#offFd, BigInt(fd), LITTLE_ENDIAN);
+    else this.#view.setInt32(base + this.#offFd, fd, LITTLE_ENDIAN);
     this.#view.setInt16(base + this.#offEvents, events, LITTLE_ENDIAN);
     this.#view.setInt16(base + this.#offRevents, 0, LITTLE_ENDIAN);
     this.#tokens[i] = token;
@@ -97,7 +126,7 @@ export class PollBackend implements Backend {
       this.#buf = new Uint8Array(Math.max(need, this.#buf.byteLength * 2));
       this.#view = new DataView(this.#buf.buffer);
     }
-    this.#entry(0, this.#wakeRead, C.POLLIN, 0);
+    this.#entry(0, this.#waker!.fd, C.POLLIN, 0);
     let i = 1;
     for (const reg of this.#regs.values()) {
       const events = (reg.readers.length > 0 ? C.POLLIN : 0) |
@@ -126,6 +155,7 @@ export class PollBackend implements Backend {
     // ppoll: Linux and the BSDs; macOS has only poll's milliseconds.
     if (libc.ppoll === null) return -1;
     this.#build();
+    this.#ts ??= new ShortTimespec();
     const n = libc.ppoll(this.#buf, this.#nfds, this.#ts.set(us), null);
     if (n < 0) {
       const e = errno();
@@ -152,7 +182,7 @@ export class PollBackend implements Backend {
       if (revents === 0) continue;
       found++;
       if (i === 0) {
-        while (libc.read(this.#wakeRead, this.#drain, 64n) === 64);
+        this.#waker!.drain();
         continue;
       }
       // Level-triggered: nothing is drained here, so `ended` is never needed.
@@ -166,6 +196,6 @@ export class PollBackend implements Backend {
   }
 
   wake(): void {
-    libc.write(this.#wakeWrite, this.#byte, 1n);
+    this.#waker?.wake();
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The per-thread reactor behind the async methods: one interface, a backend
  * per readiness mechanism (epoll on Linux, kqueue on macOS and the BSDs,
- * poll(2) anywhere), chosen by `sys/target.ts`.
+ * poll(2) anywhere, WSAPoll on Windows), chosen by `sys/target.ts`.
  *
  * Contract (every backend keeps it):
  * - One reactor per JS thread (module state: a Worker gets its own).
@@ -35,6 +35,7 @@ import type { BackendName } from "./target.ts";
 import { EpollBackend } from "./epoll.ts";
 import { KqueueBackend } from "./kqueue.ts";
 import { PollBackend } from "./poll.ts";
+import { wsaPollBackend } from "./wsapoll.ts";
 import { LingerPolicy } from "./linger.ts";
 import { constants as C, struct } from "../constants/mod.ts";
 import {
@@ -88,7 +89,7 @@ export class Reactor {
     this.#backend = backend;
   }
 
-  /** The backend's name: `epoll`, `kqueue` or `poll`. */
+  /** The backend's name: `epoll`, `kqueue`, `poll` or `wsapoll`. */
   get backend(): BackendName {
     return this.#backend.name;
   }
@@ -326,7 +327,8 @@ export class Reactor {
  * Makes a reactor on the named backend. The process's reactor is
  * {@linkcode reactor}; tests make others to run every backend this OS has.
  *
- * @param name `epoll` (Linux), `kqueue` (macOS, BSD) or `poll` (anywhere).
+ * @param name `epoll` (Linux), `kqueue` (macOS, BSD), `poll` (anywhere but
+ *   Windows) or `wsapoll` (Windows).
  */
 export function createReactor(name: BackendName): Reactor {
   switch (name) {
@@ -337,6 +339,8 @@ export function createReactor(name: BackendName): Reactor {
       return new Reactor(new KqueueBackend(struct("kevent"), C));
     case "poll":
       return new Reactor(new PollBackend());
+    case "wsapoll":
+      return new Reactor(wsaPollBackend());
   }
 }
 

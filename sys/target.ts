@@ -21,7 +21,7 @@
 import { table } from "../constants/mod.ts";
 
 /** The reactor backends (see `sys/reactor.ts`). */
-export type BackendName = "epoll" | "kqueue" | "poll";
+export type BackendName = "epoll" | "kqueue" | "poll" | "wsapoll";
 
 /**
  * Returns an environment variable's value, or `undefined` when it is unset,
@@ -46,6 +46,7 @@ const os: string = Deno.build.os;
 const arch: string = Deno.build.arch;
 const darwin = os === "darwin";
 const linuxLike = os === "linux" || os === "android";
+const windows = os === "windows";
 
 /** Whether `LIBC_SOCKET_PORTABLE=1` asked for the portable paths. */
 export const PORTABLE: boolean = readEnv("LIBC_SOCKET_PORTABLE") === "1";
@@ -97,6 +98,12 @@ export interface Target {
    * itself (macOS's `extern int h_errno` in `<netdb.h>`).
    */
   readonly hErrnoSymbol: "__h_errno_location" | "h_errno";
+  /**
+   * Sockets come from Winsock (`ws2_32.dll`), not from a C library: `SOCKET`
+   * handles, `WSAGetLastError()` for the last error, `closesocket`,
+   * `ioctlsocket(FIONBIO)`, `WSAPoll` (Windows; see `ffi/winsock.ts`).
+   */
+  readonly winsock: boolean;
 }
 
 function libcCandidates(): readonly string[] {
@@ -121,6 +128,7 @@ function libcCandidates(): readonly string[] {
 }
 
 function backend(): BackendName {
+  if (windows) return "wsapoll";
   if (PORTABLE) return "poll";
   if (linuxLike) return "epoll";
   if (darwin || os === "freebsd" || os === "netbsd" || os === "openbsd") return "kqueue";
@@ -148,5 +156,6 @@ export const target: Target = Object.freeze(
     backend: backend(),
     reentrantNetdb: linuxLike && !PORTABLE,
     hErrnoSymbol: darwin ? "h_errno" : "__h_errno_location",
+    winsock: windows,
   } as const,
 );

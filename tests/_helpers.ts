@@ -65,3 +65,29 @@ export function permissionsOf(name: string, source: string): string[] {
   const flags = before.match(/--allow-[\w-]+(=\S+)?/g) ?? [];
   return flags.length > 0 ? flags : ["--allow-ffi"];
 }
+
+/**
+ * Fills `sock`'s send path until a send would block (bounded: 4,096 sends of
+ * 64 KiB), then restores its timeout; returns the bytes sent. A single large
+ * send does not: Winsock (and Wine) take a whole buffer of any size into an
+ * empty socket at once.
+ */
+export function fillSendBuffer(sock: {
+  gettimeout(): number | null;
+  settimeout(t: number | null): void;
+  send(data: Uint8Array): number;
+}): number {
+  const timeout = sock.gettimeout();
+  const chunk = new Uint8Array(1 << 16);
+  let sent = 0;
+  sock.settimeout(0);
+  try {
+    for (let i = 0; i < 4096; i++) sent += sock.send(chunk);
+  } catch (e) {
+    if ((e as Error).name !== "BlockingIOError") throw e;
+    return sent;
+  } finally {
+    sock.settimeout(timeout);
+  }
+  throw new Error(`fillSendBuffer: ${sent} bytes sent and still room`);
+}

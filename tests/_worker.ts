@@ -47,7 +47,7 @@ self.onmessage = async (ev: MessageEvent) => {
   if (cmd === "start") {
     server = socket.create_server(["127.0.0.1", 0], { backlog: 256 });
     acceptLoop = accept(server);
-    self.postMessage({ port: (server.getsockname() as [string, number])[1] });
+    self.postMessage({ port: server.getsockname()[1] });
   } else if (cmd === "stop") {
     server?.close();
     const acceptError = await acceptLoop;

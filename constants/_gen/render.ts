@@ -22,6 +22,31 @@ const GEN_CMD = "deno run -A constants/_gen/gen.ts";
  */
 const TYPED_BY = /^linux_/;
 
+/**
+ * The constants typed with a brand naming them (`core/families.ts`), so that
+ * `socket(AF_INET)` knows its address form: the families with an address
+ * codec (and their aliases) and the socket types that decide whether
+ * `recvfrom` has a sender. Their values stay numbers.
+ */
+const BRANDED: Readonly<Record<string, string>> = {
+  AF_INET: 'Family<"AF_INET">',
+  AF_INET6: 'Family<"AF_INET6">',
+  AF_UNIX: 'Family<"AF_UNIX">',
+  AF_LOCAL: 'Family<"AF_UNIX">',
+  AF_FILE: 'Family<"AF_UNIX">',
+  AF_NETLINK: 'Family<"AF_NETLINK">',
+  AF_VSOCK: 'Family<"AF_VSOCK">',
+  AF_PACKET: 'Family<"AF_PACKET">',
+  AF_ALG: 'Family<"AF_ALG">',
+  AF_CAN: 'Family<"AF_CAN">',
+  AF_TIPC: 'Family<"AF_TIPC">',
+  AF_QIPCRTR: 'Family<"AF_QIPCRTR">',
+  SOCK_STREAM: 'Kind<"SOCK_STREAM">',
+  SOCK_DGRAM: 'Kind<"SOCK_DGRAM">',
+  SOCK_SEQPACKET: 'Kind<"SOCK_SEQPACKET">',
+  SOCK_RAW: 'Kind<"SOCK_RAW">',
+};
+
 function key(k: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(k) || /^(0|[1-9]\d*)$/.test(k) ? k : JSON.stringify(k);
 }
@@ -140,6 +165,7 @@ export function renderPublic(info: PublicInfo): string {
   o.push(` * @module`);
   o.push(` */`);
   o.push("");
+  o.push(`import type { Family, Kind } from "../core/families.ts";`);
   o.push(`import { table } from "./mod.ts";`);
   o.push("");
   o.push(`const c = table.constants;`);
@@ -167,9 +193,9 @@ export function renderPublic(info: PublicInfo): string {
     const d = doc(name, familyDoc(name), present);
     o.push("");
     o.push(d.doc);
-    o.push(
-      `export const ${name}: number${d.always ? "" : " | undefined"} = c.${name};`,
-    );
+    const brand = BRANDED[name];
+    const type = `${brand ?? "number"}${d.always ? "" : " | undefined"}`;
+    o.push(`export const ${name}: ${type} = c.${name}${brand ? ` as ${type}` : ""};`);
   }
   for (const name of PUBLIC_ERRNO) {
     const present = info.tables.filter((t) => name in t.errnoNames);

@@ -30,5 +30,13 @@ export function resolve(...paths: string[]): string {
 export function fromFileUrl(url: string | URL): string {
   const u = url instanceof URL ? url : new URL(url);
   if (u.protocol !== "file:") throw new TypeError("Must be a file URL.");
-  return decodeURIComponent(u.pathname);
+  const path = decodeURIComponent(u.pathname);
+  // file:///C:/dir/x → C:/dir/x (Windows; Deno takes forward slashes there)
+  return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
+}
+
+/** Converts an absolute path to a `file:` URL (upstream `toFileUrl`); Windows drive paths too. */
+export function toFileUrl(path: string): URL {
+  const p = path.replace(/\\/g, "/");
+  return new URL(`file://${/^[A-Za-z]:\//.test(p) ? "/" : ""}${encodeURI(p)}`);
 }

@@ -296,7 +296,7 @@ Deno.test("public.ts: a name only macOS or Windows lacks is typed number and doc
   assertStringIncludes(
     text,
     "Not defined (`undefined`) on darwin_x86_64, darwin_aarch64, windows_x86_64. */\n" +
-      "export const AF_PACKET: number =",
+      'export const AF_PACKET: Family<"AF_PACKET"> =',
   );
   // only Windows lacks it
   assertStringIncludes(

@@ -96,7 +96,7 @@ let pathSeq = 0;
 
 function make(kind: Kind, timeout: number): Ctx {
   const all: S.Socket[] = [];
-  const keep = (s: S.Socket) => {
+  const keep = <F extends number, T extends number>(s: S.Socket<F, T>): S.Socket<F, T> => {
     all.push(s);
     return s;
   };
@@ -111,7 +111,7 @@ function make(kind: Kind, timeout: number): Ctx {
       const srv = keep(S.socket());
       srv.bind(["127.0.0.1", 0]);
       srv.listen(1);
-      sock = keep(S.create_connection(srv.getsockname() as [string, number]));
+      sock = keep(S.create_connection(srv.getsockname()));
       keep(srv.accept()[0]);
       break;
     }
@@ -590,7 +590,7 @@ async function moduleFunctions(): Promise<void> {
       const srv = S.socket();
       srv.bind(["127.0.0.1", 0]);
       srv.listen(8);
-      const [, port] = srv.getsockname() as [string, number];
+      const [, port] = srv.getsockname();
       const target = Array.isArray(addr) && addr.length === 2 && typeof addr[1] === "number"
         ? [addr[0], port]
         : addr;

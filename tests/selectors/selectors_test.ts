@@ -18,28 +18,33 @@ import type { Socket } from "../../mod.ts";
 import * as selectors from "../../selectors.ts";
 import { KeyError } from "../../select.ts";
 import { runExample } from "../_run_example.ts";
+import { EPOLL, has, PYTHON3, SELECT_POLL, test } from "../_caps.ts";
 
 const { EVENT_READ, EVENT_WRITE } = selectors;
 const dec = new TextDecoder();
 
 const KINDS = [
-  ["SelectSelector", () => new selectors.SelectSelector<Socket | number, unknown>()],
-  ["PollSelector", () => new selectors.PollSelector<Socket | number, unknown>()],
-  ["EpollSelector", () => new selectors.EpollSelector<Socket | number, unknown>()],
-  ["DefaultSelector", () => new selectors.DefaultSelector<Socket | number, unknown>()],
+  ["SelectSelector", () => new selectors.SelectSelector<Socket | number, unknown>(), []],
+  ["PollSelector", () => new selectors.PollSelector<Socket | number, unknown>(), [SELECT_POLL]],
+  ["EpollSelector", () => new selectors.EpollSelector<Socket | number, unknown>(), [EPOLL]],
+  ["DefaultSelector", () => new selectors.DefaultSelector<Socket | number, unknown>(), []],
 ] as const;
 
 Deno.test("selectors: constants and DefaultSelector as CPython on Linux", () => {
   assertEquals([EVENT_READ, EVENT_WRITE], [1, 2]);
-  assertStrictEquals(selectors.DefaultSelector, selectors.EpollSelector);
+  // (Windows: SelectSelector, as CPython's there, which has no select.poll)
+  assertStrictEquals(
+    selectors.DefaultSelector,
+    has(EPOLL) ? selectors.EpollSelector : selectors.SelectSelector,
+  );
   const key = new selectors.SelectorKey(3, 3, EVENT_READ, "d");
   assertEquals([key.fileobj, key.fd, key.events, key.data], [3, 3, 1, "d"]);
   assert(Object.isFrozen(key));
   assertEquals(String(key), "SelectorKey(fileobj=3, fd=3, events=1, data=d)");
 });
 
-for (const [name, make] of KINDS) {
-  Deno.test(`${name}: register, select, modify, unregister, get_key, get_map`, () => {
+for (const [name, make, needs] of KINDS) {
+  test(`${name}: register, select, modify, unregister, get_key, get_map`, needs, () => {
     const [a, b] = socket.socketpair();
     try {
       using sel = make();
@@ -85,36 +90,48 @@ for (const [name, make] of KINDS) {
     }
   });
 
-  Deno.test(`${name}: errors as CPython (KeyError, ValueError → RangeError, RuntimeError → Error)`, () => {
-    const [a, b] = socket.socketpair();
-    try {
-      const sel = make();
-      sel.register(a, EVENT_READ);
-      const dup = assertThrows(() => sel.register(a, EVENT_WRITE), KeyError, "already registered");
-      assertInstanceOf(dup, RangeError);
-      assertThrows(() => sel.register(a.fileno(), EVENT_READ), KeyError);
-      for (const ev of [0, 4, EVENT_READ | 8]) {
-        assertThrows(() => sel.register(b, ev), RangeError, "Invalid events");
+  test(
+    `${name}: errors as CPython (KeyError, ValueError → RangeError, RuntimeError → Error)`,
+    needs,
+    () => {
+      const [a, b] = socket.socketpair();
+      try {
+        const sel = make();
+        sel.register(a, EVENT_READ);
+        const dup = assertThrows(
+          () => sel.register(a, EVENT_WRITE),
+          KeyError,
+          "already registered",
+        );
+        assertInstanceOf(dup, RangeError);
+        assertThrows(() => sel.register(a.fileno(), EVENT_READ), KeyError);
+        for (const ev of [0, 4, EVENT_READ | 8]) {
+          assertThrows(() => sel.register(b, ev), RangeError, "Invalid events");
+        }
+        assertThrows(() => sel.register(b, "1" as never), TypeError);
+        assertThrows(
+          () => sel.register({} as never, EVENT_READ),
+          RangeError,
+          "Invalid file object",
+        );
+        assertThrows(() => sel.register(-1, EVENT_READ), RangeError, "Invalid file descriptor: -1");
+        assertThrows(() => sel.unregister(b), KeyError, "is not registered");
+        assertThrows(() => sel.get_key(b), KeyError);
+        assertThrows(() => sel.get_key({} as never), KeyError);
+        assertThrows(() => sel.modify(b, EVENT_READ), KeyError);
+        assertThrows(() => sel.modify(a, 0), RangeError, "Invalid events");
+        assertEquals(sel.get_map()!.size, 1, "failed registrations leave nothing behind");
+        sel.close();
+        assertEquals(sel.get_map(), null);
+        assertThrows(() => sel.get_key(a), Error, "Selector is closed");
+      } finally {
+        a.close();
+        b.close();
       }
-      assertThrows(() => sel.register(b, "1" as never), TypeError);
-      assertThrows(() => sel.register({} as never, EVENT_READ), RangeError, "Invalid file object");
-      assertThrows(() => sel.register(-1, EVENT_READ), RangeError, "Invalid file descriptor: -1");
-      assertThrows(() => sel.unregister(b), KeyError, "is not registered");
-      assertThrows(() => sel.get_key(b), KeyError);
-      assertThrows(() => sel.get_key({} as never), KeyError);
-      assertThrows(() => sel.modify(b, EVENT_READ), KeyError);
-      assertThrows(() => sel.modify(a, 0), RangeError, "Invalid events");
-      assertEquals(sel.get_map()!.size, 1, "failed registrations leave nothing behind");
-      sel.close();
-      assertEquals(sel.get_map(), null);
-      assertThrows(() => sel.get_key(a), Error, "Selector is closed");
-    } finally {
-      a.close();
-      b.close();
-    }
-  });
+    },
+  );
 
-  Deno.test(`${name}: a closed socket is still found and unregistered; timeouts`, () => {
+  test(`${name}: a closed socket is still found and unregistered; timeouts`, needs, () => {
     const [a, b] = socket.socketpair();
     using sel = make();
     const key = sel.register(a, EVENT_READ);
@@ -133,7 +150,7 @@ for (const [name, make] of KINDS) {
     d.close();
   });
 
-  Deno.test(`${name}: selectAsync waits on the reactor, with timeout and signal`, async () => {
+  test(`${name}: selectAsync waits on the reactor, with timeout and signal`, needs, async () => {
     const [a, b] = socket.socketpair();
     let ticks = 0;
     const iv = setInterval(() => ticks++, 5);
@@ -157,7 +174,7 @@ for (const [name, make] of KINDS) {
   });
 }
 
-Deno.test("EpollSelector: a descriptor epoll refuses is not left registered; fileno", () => {
+test("EpollSelector: a descriptor epoll refuses is not left registered; fileno", [EPOLL], () => {
   const path = Deno.makeTempFileSync();
   const file = Deno.openSync(path);
   try {
@@ -181,31 +198,34 @@ Deno.test("EpollSelector: a descriptor epoll refuses is not left registered; fil
   }
 });
 
-Deno.test("selectors: an async echo server (selectAsync loop) serves python3 clients", async () => {
-  type Cb = (s: Socket, mask: number) => void;
-  const sel = new selectors.DefaultSelector<Socket, Cb>();
-  const lsock = socket.create_server(["127.0.0.1", 0], { backlog: 64 });
-  lsock.setblocking(false);
-  let served = 0;
-  const read: Cb = (conn) => {
-    const data = conn.recv(1000);
-    if (data.length) conn.sendall(data);
-    else {
-      sel.unregister(conn);
-      conn.close();
-      served++;
-    }
-  };
-  sel.register(lsock, EVENT_READ, (s) => {
-    const [conn] = s.accept();
-    conn.setblocking(false);
-    sel.register(conn, EVENT_READ, read);
-  });
-  const port = (lsock.getsockname() as [string, number])[1];
-  const child = new Deno.Command("python3", {
-    args: [
-      "-c",
-      `
+test(
+  "selectors: an async echo server (selectAsync loop) serves python3 clients",
+  [PYTHON3],
+  async () => {
+    type Cb = (s: Socket, mask: number) => void;
+    const sel = new selectors.DefaultSelector<Socket, Cb>();
+    const lsock = socket.create_server(["127.0.0.1", 0], { backlog: 64 });
+    lsock.setblocking(false);
+    let served = 0;
+    const read: Cb = (conn) => {
+      const data = conn.recv(1000);
+      if (data.length) conn.sendall(data);
+      else {
+        sel.unregister(conn);
+        conn.close();
+        served++;
+      }
+    };
+    sel.register(lsock, EVENT_READ, (s) => {
+      const [conn] = s.accept();
+      conn.setblocking(false);
+      sel.register(conn, EVENT_READ, read);
+    });
+    const port = lsock.getsockname()[1];
+    const child = new Deno.Command("python3", {
+      args: [
+        "-c",
+        `
 import socket, threading
 res = []
 def one(i):
@@ -221,21 +241,24 @@ for t in ts: t.start()
 for t in ts: t.join()
 print(sum(res))
 `,
-    ],
-    stdin: "null",
-    stdout: "piped",
-  }).spawn();
-  const out = child.output();
-  while (served < 20) {
-    for (const [key, mask] of await sel.selectAsync(10)) key.data(key.fileobj, mask);
-  }
-  assertEquals(dec.decode((await out).stdout).trim(), "20");
-  sel.unregister(lsock);
-  sel.close();
-  lsock.close();
-});
+      ],
+      stdin: "null",
+      stdout: "piped",
+    }).spawn();
+    const out = child.output();
+    while (served < 20) {
+      for (const [key, mask] of await sel.selectAsync(10)) key.data(key.fileobj, mask);
+    }
+    assertEquals(dec.decode((await out).stdout).trim(), "20");
+    sel.unregister(lsock);
+    sel.close();
+    lsock.close();
+  },
+);
 
-Deno.test("example selectors_echo_server.ts: python3 clients, stops after --count and on stdin EOF", async () => {
+test("example selectors_echo_server.ts: python3 clients, stops after --count and on stdin EOF", [
+  PYTHON3,
+], async () => {
   const ex = await runExample("selectors_echo_server", ["--port", "0", "--count", "2"]);
   const got = await new Deno.Command("python3", {
     args: [

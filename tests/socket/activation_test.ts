@@ -276,7 +276,7 @@ try { listen_fds(); } catch (e) { console.log((e as Error).name + ": " + (e as E
       // A port free a moment ago; systemd-socket-activate binds it itself.
       const probe = socket.socket(AF_INET, SOCK_STREAM);
       probe.bind(["127.0.0.1", 0]);
-      const port = (probe.getsockname() as [string, number])[1];
+      const port = probe.getsockname()[1];
       probe.close();
       const line = await underSystemd(`127.0.0.1:${port}`, AF_INET, ["127.0.0.1", port]);
       assert(line.endsWith(`AF_INET SOCK_STREAM ["127.0.0.1",${port}]`), line);

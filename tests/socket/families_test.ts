@@ -503,7 +503,7 @@ function packetChild(pktHex: string): void {
   using u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   u.bind(["127.0.0.1", 0]);
   u.settimeout(5);
-  const port = (u.getsockname() as [string, number])[1];
+  const port = u.getsockname()[1];
   using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   s.sendto(payload, ["127.0.0.1", port]);
   let data: Uint8Array, addr: socket.Address | null;

@@ -9,6 +9,7 @@ import { assert, assertEquals, assertInstanceOf, assertThrows } from "@std/asser
 import * as socket from "../../mod.ts";
 import { mismatch, type Outcome, outcomeOf, py } from "../_py.ts";
 import { constants } from "../../constants/mod.ts";
+import { AF_UNIX, PYTHON3, test } from "../_caps.ts";
 
 const S = socket;
 const dec = new TextDecoder();
@@ -24,14 +25,14 @@ function nonblockFlag(fd: number): boolean {
 function deadAddress(): [string, number] {
   using s = S.socket();
   s.bind(["127.0.0.1", 0]);
-  return s.getsockname() as [string, number];
+  return s.getsockname();
 }
 
 function abstractName(tag: string): Uint8Array {
   return enc.encode(`\0libc-socket-test-${tag}-${Deno.pid}-${Math.random().toString(36).slice(2)}`);
 }
 
-Deno.test("socketpair: defaults, properties, types", () => {
+test("socketpair: defaults, properties, types", [AF_UNIX], () => {
   const [a, b] = S.socketpair();
   using _a = a, _b = b;
   assertEquals([a.family, a.type, a.proto, a.gettimeout()], [S.AF_UNIX, S.SOCK_STREAM, 0, null]);
@@ -55,7 +56,7 @@ Deno.test("socketpair: defaults, properties, types", () => {
   assertThrows(() => S.socketpair(S.AF_INET), S.error);
 });
 
-Deno.test("SOCK_SEQPACKET Unix sockets keep message boundaries", () => {
+test("SOCK_SEQPACKET Unix sockets keep message boundaries", [AF_UNIX], () => {
   const [a, b] = S.socketpair(S.AF_UNIX, S.SOCK_SEQPACKET);
   using _a = a, _b = b;
   assertEquals(a.type, S.SOCK_SEQPACKET);
@@ -85,7 +86,10 @@ Deno.test("SOCK_SEQPACKET Unix sockets keep message boundaries", () => {
   assertEquals(conn.recv(10).length, 0, "EOF");
 });
 
-Deno.test("abstract Unix addresses: bind/getsockname/connect, also with a python3 client", async () => {
+test("abstract Unix addresses: bind/getsockname/connect, also with a python3 client", [
+  AF_UNIX,
+  PYTHON3,
+], async () => {
   const name = abstractName("abs");
   using srv = S.socket(S.AF_UNIX, S.SOCK_STREAM);
   srv.bind(name);
@@ -124,8 +128,11 @@ c.sendall(b"hello from python"); out = c.getpeername(); c.close()
   assertThrows(() => big.bind(new Uint8Array(109)), RangeError);
 });
 
-Deno.test("family/type/proto, and adopting a descriptor reads them as python does", async () => {
-  const theirs = await py<number[][]>(`
+test(
+  "family/type/proto, and adopting a descriptor reads them as python does",
+  [PYTHON3],
+  async () => {
+    const theirs = await py<number[][]>(`
 out = []
 for fam, typ, proto in [(socket.AF_INET, socket.SOCK_STREAM, 0), (socket.AF_INET6, socket.SOCK_DGRAM, 0),
                         (socket.AF_UNIX, socket.SOCK_SEQPACKET, 0), (socket.AF_INET, socket.SOCK_STREAM, 6)]:
@@ -134,26 +141,27 @@ for fam, typ, proto in [(socket.AF_INET, socket.SOCK_STREAM, 0), (socket.AF_INET
     out.append([s.family, s.type, s.proto, t.family, t.type, t.proto])
     s.close(); t.close()
 `);
-  const ours = [
-    [S.AF_INET, S.SOCK_STREAM, 0],
-    [S.AF_INET6, S.SOCK_DGRAM, 0],
-    [S.AF_UNIX, S.SOCK_SEQPACKET, 0],
-    [S.AF_INET, S.SOCK_STREAM, S.IPPROTO_TCP],
-  ].map(([f, t, p]) => {
-    using s = S.socket(f, t, p);
-    using a = S.socket(undefined, undefined, undefined, S.dup(s.fileno()));
-    return [s.family, s.type, s.proto, a.family, a.type, a.proto];
-  });
-  assertEquals(ours, theirs);
-  using d = S.socket();
-  assertEquals([d.family, d.type, d.proto], [S.AF_INET, S.SOCK_STREAM, 0]);
-  // explicit values win over the descriptor's (fromfd passes them)
-  using f = S.fromfd(d.fileno(), S.AF_INET, S.SOCK_STREAM);
-  assertEquals(f.proto, 0);
-  assert(f.fileno() !== d.fileno());
-});
+    const ours = [
+      [S.AF_INET, S.SOCK_STREAM, 0],
+      [S.AF_INET6, S.SOCK_DGRAM, 0],
+      [S.AF_UNIX, S.SOCK_SEQPACKET, 0],
+      [S.AF_INET, S.SOCK_STREAM, S.IPPROTO_TCP],
+    ].map(([f, t, p]) => {
+      using s = S.socket(f, t, p);
+      using a = S.socket(undefined, undefined, undefined, S.dup(s.fileno()));
+      return [s.family, s.type, s.proto, a.family, a.type, a.proto];
+    });
+    assertEquals(ours, theirs);
+    using d = S.socket();
+    assertEquals([d.family, d.type, d.proto], [S.AF_INET, S.SOCK_STREAM, 0]);
+    // explicit values win over the descriptor's (fromfd passes them)
+    using f = S.fromfd(d.fileno(), S.AF_INET, S.SOCK_STREAM);
+    assertEquals(f.proto, 0);
+    assert(f.fileno() !== d.fileno());
+  },
+);
 
-Deno.test("SOCK_NONBLOCK | SOCK_CLOEXEC in type behave as in CPython", async () => {
+test("SOCK_NONBLOCK | SOCK_CLOEXEC in type behave as in CPython", [PYTHON3], async () => {
   const theirs = await py<unknown[]>(`
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM | socket.SOCK_NONBLOCK | socket.SOCK_CLOEXEC)
 out = [s.type, s.gettimeout(), s.getblocking(), os.get_blocking(s.fileno()), s.get_inheritable()]
@@ -168,7 +176,7 @@ out = [s.type, s.gettimeout(), s.getblocking(), os.get_blocking(s.fileno()), s.g
   assertEquals([c.type, c.gettimeout(), c.get_inheritable()], [S.SOCK_STREAM, null, false]);
 });
 
-Deno.test("dup, detach, module close/dup, closed state", () => {
+test("dup, detach, module close/dup, closed state", [AF_UNIX], () => {
   const [a, b] = S.socketpair();
   using _b = b;
   a.settimeout(3);
@@ -203,7 +211,7 @@ Deno.test("dup, detach, module close/dup, closed state", () => {
   }
 });
 
-Deno.test("get_inheritable/set_inheritable: what a child process inherits", async () => {
+test("get_inheritable/set_inheritable: what a child process inherits", [PYTHON3], async () => {
   using s = S.socket();
   const fd = s.fileno();
   const childSees = () => py<boolean>(`out = call(os.fstat, ${fd}).__class__ is os.stat_result`);
@@ -221,7 +229,7 @@ Deno.test("get_inheritable/set_inheritable: what a child process inherits", asyn
 
 Deno.test("create_connection: timeout, source_address, errors and all_errors", () => {
   using srv = S.create_server(["127.0.0.1", 0]);
-  const addr = srv.getsockname() as [string, number];
+  const addr = srv.getsockname();
   {
     using c = S.create_connection(addr, 2);
     assertEquals([c.family, c.type, c.gettimeout()], [S.AF_INET, S.SOCK_STREAM, 2]);
@@ -257,7 +265,7 @@ Deno.test("create_connection: timeout, source_address, errors and all_errors", (
   assertThrows(() => S.create_connection("127.0.0.1" as never), TypeError);
 });
 
-Deno.test("create_connection: which error when every address fails (as python)", async () => {
+test("create_connection: which error when every address fails (as python)", [PYTHON3], async () => {
   // host null resolves to ::1 then 127.0.0.1; binding to an IPv4 source
   // makes the IPv6 attempt fail differently (gaierror) from the IPv4 one
   // (refused). Python raises the last error, or an ExceptionGroup of all.
@@ -278,12 +286,12 @@ except ExceptionGroup as g:
   assertEquals(agg.errors.map((e) => (e as Error).name), theirs.all);
 });
 
-Deno.test("create_server: SO_REUSEADDR, backlog, reuse_port, bind errors", async () => {
+test("create_server: SO_REUSEADDR, backlog, reuse_port, bind errors", [PYTHON3], async () => {
   using srv = S.create_server(["127.0.0.1", 0], { backlog: 3 });
   assertEquals([srv.family, srv.type], [S.AF_INET, S.SOCK_STREAM]);
   assertEquals(srv.getsockopt(S.SOL_SOCKET, S.SO_REUSEADDR), 1);
   assertEquals(srv.getsockopt(S.SOL_SOCKET, S.SO_ACCEPTCONN), 1);
-  const addr = srv.getsockname() as [string, number];
+  const addr = srv.getsockname();
   // the port is taken: EADDRINUSE, a plain error, with the address in the message
   const theirs = await py<Outcome>(
     `out = outcome(socket.create_server, ("127.0.0.1", ${addr[1]}))`,
@@ -302,17 +310,20 @@ Deno.test("create_server: SO_REUSEADDR, backlog, reuse_port, bind errors", async
   // IPv6 family
   using v6 = S.create_server(["::1", 0], { family: S.AF_INET6 });
   assertEquals(v6.family, S.AF_INET6);
-  using _c = S.create_connection(["::1", (v6.getsockname() as [string, number])[1]]);
+  using _c = S.create_connection(["::1", v6.getsockname()[1]]);
   v6.accept()[0].close();
 });
 
-Deno.test("interfaces: if_nameindex/if_nametoindex/if_indextoname equal python's", async () => {
-  const theirs = await py<{
-    list: [number, string][];
-    byName: number[];
-    byIndex: string[];
-    errors: Outcome[];
-  }>(`
+test(
+  "interfaces: if_nameindex/if_nametoindex/if_indextoname equal python's",
+  [PYTHON3],
+  async () => {
+    const theirs = await py<{
+      list: [number, string][];
+      byName: number[];
+      byIndex: string[];
+      errors: Outcome[];
+    }>(`
 l = socket.if_nameindex()
 out = {"list": l, "byName": [socket.if_nametoindex(n) for _, n in l],
        "byIndex": [socket.if_indextoname(i) for i, _ in l],
@@ -320,25 +331,26 @@ out = {"list": l, "byName": [socket.if_nametoindex(n) for _, n in l],
                   outcome(socket.if_indextoname, -1), outcome(socket.if_nametoindex, 5),
                   outcome(socket.if_indextoname, "1"), outcome(socket.if_indextoname, 0)]}
 `);
-  const list = S.if_nameindex();
-  assertEquals(list, theirs.list);
-  assert(list.some(([, n]) => n === "lo"));
-  assertEquals(list.map(([, n]) => S.if_nametoindex(n)), theirs.byName);
-  assertEquals(list.map(([i]) => S.if_indextoname(i)), theirs.byIndex);
-  const ours = [
-    () => S.if_nametoindex("nosuchif0"),
-    () => S.if_indextoname(9999),
-    () => S.if_indextoname(-1),
-    () => S.if_nametoindex(5 as never),
-    () => S.if_indextoname("1" as never),
-    () => S.if_indextoname(0),
-  ].map(outcomeOf);
-  const problems = ours.map((o, i) => mismatch(theirs.errors[i], o, `case ${i}`))
-    .filter((m) => m !== null);
-  assertEquals(problems, []);
-  // python: OSError("no interface with this name"), errno None
-  const e = assertThrows(() => S.if_nametoindex("nosuchif0"), S.error);
-  assertEquals([e.errno, e.message], [null, "no interface with this name"]);
-  // python 3.11 truncates 2**32 to 0 (ENXIO); we refuse it up front
-  assertThrows(() => S.if_indextoname(2 ** 32), RangeError);
-});
+    const list = S.if_nameindex();
+    assertEquals(list, theirs.list);
+    assert(list.some(([, n]) => n === "lo"));
+    assertEquals(list.map(([, n]) => S.if_nametoindex(n)), theirs.byName);
+    assertEquals(list.map(([i]) => S.if_indextoname(i)), theirs.byIndex);
+    const ours = [
+      () => S.if_nametoindex("nosuchif0"),
+      () => S.if_indextoname(9999),
+      () => S.if_indextoname(-1),
+      () => S.if_nametoindex(5 as never),
+      () => S.if_indextoname("1" as never),
+      () => S.if_indextoname(0),
+    ].map(outcomeOf);
+    const problems = ours.map((o, i) => mismatch(theirs.errors[i], o, `case ${i}`))
+      .filter((m) => m !== null);
+    assertEquals(problems, []);
+    // python: OSError("no interface with this name"), errno None
+    const e = assertThrows(() => S.if_nametoindex("nosuchif0"), S.error);
+    assertEquals([e.errno, e.message], [null, "no interface with this name"]);
+    // python 3.11 truncates 2**32 to 0 (ENXIO); we refuse it up front
+    assertThrows(() => S.if_indextoname(2 ** 32), RangeError);
+  },
+);

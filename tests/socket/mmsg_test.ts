@@ -331,7 +331,7 @@ Deno.test("recvmmsg_intoAsync: a buffer shrunk while waiting is used at its new 
 Deno.test("recvmmsg_into/sendmmsg: reused buffers land right across growth, GC and transfers", () => {
   const [rx, tx] = udpPair();
   using _rx = rx, _tx = tx;
-  const to = rx.getsockname() as [string, number];
+  const to = rx.getsockname();
   // Small buffers (V8 keeps ≤ 64-byte arrays in its heap until their memory
   // is first asked for), a view at an offset into a resizable buffer that
   // grows between calls, and a buffer transferred away and replaced.

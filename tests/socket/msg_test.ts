@@ -14,9 +14,8 @@ const dec = new TextDecoder();
 const text = (b: Uint8Array) => dec.decode(b);
 
 function pair(type: number = S.SOCK_STREAM): [socket.Socket, socket.Socket] & Disposable {
-  const p = S.socketpair(S.AF_UNIX, type) as [socket.Socket, socket.Socket] & Disposable;
-  p[Symbol.dispose] = () => p.forEach((s) => s.close());
-  return p;
+  const p: [socket.Socket, socket.Socket] = S.socketpair(S.AF_UNIX, type);
+  return Object.assign(p, { [Symbol.dispose]: () => p.forEach((s) => s.close()) });
 }
 
 /** The descriptor number behind an open Deno.FsFile (found through /proc/self/fd). */

@@ -10,10 +10,14 @@ import { assert, assertEquals, assertInstanceOf, assertThrows } from "@std/asser
 import * as socket from "../../mod.ts";
 import { mismatch, type Outcome, outcomeOf, py } from "../_py.ts";
 import { resolverTests } from "../_resolver_netns.ts";
+import { AF_UNIX, PYTHON3, test, unixBehaviour } from "../_caps.ts";
 
 const S = socket;
 /** Deno.test under a resolver that answers NXDOMAIN (tests/_resolver_netns.ts). */
 const dnsTest = resolverTests(import.meta.url);
+const GLIBC = unixBehaviour(
+  "glibc's getaddrinfo answers (SOCK_RAW entries, '' refused, interface lo)",
+);
 /** Arguments travel as JSON; `{ b: "..." }` is bytes (a Uint8Array for us). */
 type Arg = string | number | null | { b: string } | Arg[];
 type Case = [fn: string, args: Arg[]];
@@ -160,23 +164,27 @@ const DIFFERENCES: Record<string, [Outcome, string]> = {
   ],
 };
 
-Deno.test("resolver: every case equals python3 (value, or class + errno + strerror)", async () => {
-  const want = await pythonOutcomes();
-  assertEquals(want.length, CASES.length);
-  const problems: string[] = [];
-  CASES.forEach((c, i) => {
-    const what = label(c);
-    const got = ours(c);
-    const m = mismatch(want[i], got, what);
-    if (m === null) return;
-    const known = DIFFERENCES[what];
-    if (known && JSON.stringify(got) === JSON.stringify(known[0])) return;
-    problems.push(m);
-  });
-  assertEquals(problems, []);
-});
+test(
+  "resolver: every case equals python3 (value, or class + errno + strerror)",
+  [PYTHON3],
+  async () => {
+    const want = await pythonOutcomes();
+    assertEquals(want.length, CASES.length);
+    const problems: string[] = [];
+    CASES.forEach((c, i) => {
+      const what = label(c);
+      const got = ours(c);
+      const m = mismatch(want[i], got, what);
+      if (m === null) return;
+      const known = DIFFERENCES[what];
+      if (known && JSON.stringify(got) === JSON.stringify(known[0])) return;
+      problems.push(m);
+    });
+    assertEquals(problems, []);
+  },
+);
 
-Deno.test("resolver: the table exercises both successes and each failure class", async () => {
+test("resolver: the table exercises both successes and each failure class", [PYTHON3], async () => {
   const want = await pythonOutcomes();
   const kinds = new Set(want.map((o) => "ok" in o ? "ok" : o.exc));
   for (const k of ["ok", "gaierror", "herror", "OSError", "TypeError", "OverflowError"]) {
@@ -202,17 +210,21 @@ dnsTest("getaddrinfo: gaierror carries the EAI code, gai_strerror text and the E
   assertEquals(g.code, "EAI_FAMILY");
 });
 
-Deno.test("getaddrinfo: the family/type filters and defaults are positional, as python's", () => {
-  const all = S.getaddrinfo("127.0.0.1", 7);
-  assertEquals(new Set(all.map((r) => r[1])), new Set([S.SOCK_STREAM, S.SOCK_DGRAM, S.SOCK_RAW]));
-  const tcp = S.getaddrinfo("127.0.0.1", 7, S.AF_INET, S.SOCK_STREAM);
-  assertEquals(tcp, [[S.AF_INET, S.SOCK_STREAM, S.IPPROTO_TCP, "", ["127.0.0.1", 7]]]);
-  const v6 = S.getaddrinfo("::1", 7, S.AF_INET6, S.SOCK_DGRAM);
-  assertEquals(v6, [[S.AF_INET6, S.SOCK_DGRAM, S.IPPROTO_UDP, "", ["::1", 7, 0, 0]]]);
-  // A scoped literal resolves with the interface's index as scope_id.
-  const [[, , , , scoped]] = S.getaddrinfo("fe80::1%lo", 7, S.AF_INET6, S.SOCK_STREAM);
-  assertEquals(scoped, ["fe80::1", 7, 0, S.if_nametoindex("lo")]);
-});
+test(
+  "getaddrinfo: the family/type filters and defaults are positional, as python's",
+  [GLIBC],
+  () => {
+    const all = S.getaddrinfo("127.0.0.1", 7);
+    assertEquals(new Set(all.map((r) => r[1])), new Set([S.SOCK_STREAM, S.SOCK_DGRAM, S.SOCK_RAW]));
+    const tcp = S.getaddrinfo("127.0.0.1", 7, S.AF_INET, S.SOCK_STREAM);
+    assertEquals(tcp, [[S.AF_INET, S.SOCK_STREAM, S.IPPROTO_TCP, "", ["127.0.0.1", 7]]]);
+    const v6 = S.getaddrinfo("::1", 7, S.AF_INET6, S.SOCK_DGRAM);
+    assertEquals(v6, [[S.AF_INET6, S.SOCK_DGRAM, S.IPPROTO_UDP, "", ["::1", 7, 0, 0]]]);
+    // A scoped literal resolves with the interface's index as scope_id.
+    const [[, , , , scoped]] = S.getaddrinfo("fe80::1%lo", 7, S.AF_INET6, S.SOCK_STREAM);
+    assertEquals(scoped, ["fe80::1", 7, 0, S.if_nametoindex("lo")]);
+  },
+);
 
 Deno.test("getaddrinfoAsync resolves as getaddrinfo and rejects with gaierror", async () => {
   assertEquals(
@@ -244,21 +256,25 @@ dnsTest("herror: gethostbyaddr of an address with no name (as python3 does here)
   assert(!(e instanceof S.gaierror));
 });
 
-Deno.test("getnameinfo: a scoped host with scope_id 0 (we keep the parsed scope)", async () => {
-  // CPython copies the sockaddr that getaddrinfo made for "fe80::1%lo" and
-  // then overwrites sin6_scope_id with the tuple's value, so "%lo" is lost
-  // when the tuple says 0. We keep the scope parsed from the host when the
-  // tuple's scope_id is 0 (an explicit non-zero scope_id still wins), which is
-  // what a caller writing "%lo" means. This is the one deliberate difference.
-  const theirs = await py<[string, string]>(
-    `out = socket.getnameinfo(("fe80::1%lo", 80, 0, 0), socket.NI_NUMERICHOST)`,
-  );
-  assertEquals(theirs, ["fe80::1", "http"]);
-  assertEquals(S.getnameinfo(["fe80::1%lo", 80, 0, 0], S.NI_NUMERICHOST), ["fe80::1%lo", "http"]);
-  assertEquals(S.getnameinfo(["fe80::1%lo", 80], S.NI_NUMERICHOST), ["fe80::1%lo", "http"]);
-  // With the scope in the tuple, both agree.
-  assertEquals(S.getnameinfo(["fe80::1", 80, 0, 1], S.NI_NUMERICHOST), ["fe80::1%lo", "http"]);
-});
+test(
+  "getnameinfo: a scoped host with scope_id 0 (we keep the parsed scope)",
+  [PYTHON3],
+  async () => {
+    // CPython copies the sockaddr that getaddrinfo made for "fe80::1%lo" and
+    // then overwrites sin6_scope_id with the tuple's value, so "%lo" is lost
+    // when the tuple says 0. We keep the scope parsed from the host when the
+    // tuple's scope_id is 0 (an explicit non-zero scope_id still wins), which is
+    // what a caller writing "%lo" means. This is the one deliberate difference.
+    const theirs = await py<[string, string]>(
+      `out = socket.getnameinfo(("fe80::1%lo", 80, 0, 0), socket.NI_NUMERICHOST)`,
+    );
+    assertEquals(theirs, ["fe80::1", "http"]);
+    assertEquals(S.getnameinfo(["fe80::1%lo", 80, 0, 0], S.NI_NUMERICHOST), ["fe80::1%lo", "http"]);
+    assertEquals(S.getnameinfo(["fe80::1%lo", 80], S.NI_NUMERICHOST), ["fe80::1%lo", "http"]);
+    // With the scope in the tuple, both agree.
+    assertEquals(S.getnameinfo(["fe80::1", 80, 0, 1], S.NI_NUMERICHOST), ["fe80::1%lo", "http"]);
+  },
+);
 
 Deno.test("getnameinfo and getservbyport: bad ports are RangeError before any call", () => {
   assertThrows(() => S.getnameinfo(["127.0.0.1", 70000], 0), RangeError);
@@ -268,12 +284,16 @@ Deno.test("getnameinfo and getservbyport: bad ports are RangeError before any ca
   assertThrows(() => S.getnameinfo(["127.0.0.1"] as never, 0), TypeError);
 });
 
-Deno.test("getfqdn: the name itself when nothing better is known; gethostname agrees", async () => {
-  const theirs = await py<[string, string]>(`out = [socket.gethostname(), socket.getfqdn("")]`);
-  assertEquals([S.gethostname(), S.getfqdn("")], theirs);
-  assertEquals(S.getfqdn("192.0.2.1"), "192.0.2.1");
-  assertEquals(S.getfqdn("0.0.0.0"), S.getfqdn());
-});
+test(
+  "getfqdn: the name itself when nothing better is known; gethostname agrees",
+  [PYTHON3],
+  async () => {
+    const theirs = await py<[string, string]>(`out = [socket.gethostname(), socket.getfqdn("")]`);
+    assertEquals([S.gethostname(), S.getfqdn("")], theirs);
+    assertEquals(S.getfqdn("192.0.2.1"), "192.0.2.1");
+    assertEquals(S.getfqdn("0.0.0.0"), S.getfqdn());
+  },
+);
 
 Deno.test("getaddrinfo: hints are C ints, an int port fits C long (#8 §2.1)", () => {
   // 2**32 + AF_INET used to become AF_INET; 2**63 used to resolve as port 192.
@@ -290,7 +310,7 @@ Deno.test("getaddrinfo: hints are C ints, an int port fits C long (#8 §2.1)", (
   assertThrows(() => S.getnameinfo(["127.0.0.1", 80], 2 ** 31), RangeError);
 });
 
-Deno.test('getaddrinfo("", port) is libc\'s answer (#8 §2.4)', () => {
+test('getaddrinfo("", port) is libc\'s answer (#8 §2.4)', [GLIBC], () => {
   const e = assertThrows(() => S.getaddrinfo("", -1), S.gaierror);
   assertEquals(e.errno, S.EAI_SERVICE);
   assertEquals(assertThrows(() => S.getaddrinfo("", 80), S.gaierror).errno, S.EAI_NONAME);
@@ -343,20 +363,24 @@ Deno.test("order of checks as CPython's (#8 §2.9)", () => {
   assertThrows(() => S.getservbyname("http", null as unknown as string), TypeError);
 });
 
-Deno.test("AF_UNIX names that are not UTF-8 round-trip with surrogateescape (#8 §2.10)", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    using s = S.socket(S.AF_UNIX, S.SOCK_DGRAM);
-    const name = `${dir}/u\udcff`;
-    s.bind(name);
-    assertEquals(s.getsockname(), name);
-    // The file really is named with the byte 0xff, as python sees it.
-    const theirs = await py<number[][]>(
-      `out = [list(os.fsencode(n)) for n in os.listdir(${JSON.stringify(dir)})]`,
-    );
-    assertEquals(theirs, [[0x75, 0xff]]);
-    assertThrows(() => s.bind(`${dir}/x\0y`), RangeError);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+test(
+  "AF_UNIX names that are not UTF-8 round-trip with surrogateescape (#8 §2.10)",
+  [AF_UNIX],
+  async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      using s = S.socket(S.AF_UNIX, S.SOCK_DGRAM);
+      const name = `${dir}/u\udcff`;
+      s.bind(name);
+      assertEquals(s.getsockname(), name);
+      // The file really is named with the byte 0xff, as python sees it.
+      const theirs = await py<number[][]>(
+        `out = [list(os.fsencode(n)) for n in os.listdir(${JSON.stringify(dir)})]`,
+      );
+      assertEquals(theirs, [[0x75, 0xff]]);
+      assertThrows(() => s.bind(`${dir}/x\0y`), RangeError);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);

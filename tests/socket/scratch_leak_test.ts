@@ -38,10 +38,10 @@ const zeros = (b: Uint8Array) => b.every((v) => v === 0);
 /** A connected TCP pair over loopback whose receiver has `data` queued, all of it. */
 function tcpWith(data: string): [S.Socket, S.Socket] & Disposable {
   using l = S.create_server(["127.0.0.1", 0]);
-  const c = S.create_connection(l.getsockname() as [string, number]);
+  const c = S.create_connection(l.getsockname());
   const [s] = l.accept();
-  const pair = [c, s] as [S.Socket, S.Socket] & Disposable;
-  pair[Symbol.dispose] = () => pair.forEach((x) => x.close());
+  const both: [S.Socket, S.Socket] = [c, s];
+  const pair = Object.assign(both, { [Symbol.dispose]: () => both.forEach((x) => x.close()) });
   c.sendall(data);
   // Bounded: loopback queues a small send at once; the peeks only wait for it.
   for (let i = 0; i < 1000 && s.recv(data.length, S.MSG_PEEK).length < data.length; i++);

@@ -35,7 +35,7 @@ out = [struct.pack('ii', 1, 7), struct.pack('ii', 0, 0)]`);
 
 Deno.test("sockopt: linger 0 resets the connection: python sees ECONNRESET", async () => {
   using srv = socket.create_server(["127.0.0.1", 0]);
-  const port = (srv.getsockname() as [string, number])[1];
+  const port = srv.getsockname()[1];
   const peer = pySpawn<string>(`
 s = socket.create_connection(("127.0.0.1", ${port}))
 s.sendall(b"x")
@@ -110,7 +110,7 @@ out = [os.getpid(), os.getuid(), os.getgid()]`);
 
 Deno.test("sockopt: unpackTcpInfo decodes python's own TCP_INFO bytes as python's struct.unpack does", async () => {
   using srv = socket.create_server(["127.0.0.1", 0]);
-  const port = (srv.getsockname() as [string, number])[1];
+  const port = srv.getsockname()[1];
   const peer = pySpawn<{ raw: Uint8Array; fields: number[] }>(`
 import struct
 s = socket.create_connection(("127.0.0.1", ${port}))
@@ -186,7 +186,7 @@ out = struct.pack('i4s4s', 1, socket.inet_aton("127.0.0.1"), socket.inet_aton("1
   using r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   r.bind(["0.0.0.0", 0]);
   r.setsockopt(socket.IPPROTO_IP, socket.IP_PKTINFO, 1);
-  const port = (r.getsockname() as [string, number])[1];
+  const port = r.getsockname()[1];
   await py(`
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.sendto(b"to .3", ("127.0.0.3", ${port}))`);
@@ -233,7 +233,7 @@ out = struct.pack('16sI', socket.inet_pton(socket.AF_INET6, "::1"), 1)`);
   using r = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
   r.bind(["::1", 0]);
   r.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVPKTINFO, 1);
-  const port = (r.getsockname() as [string, number])[1];
+  const port = r.getsockname()[1];
   await py(`
 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 s.sendto(b"v6", ("::1", ${port}))`);

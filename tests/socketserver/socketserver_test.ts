@@ -18,9 +18,11 @@ import type { Address, Socket } from "../../mod.ts";
 import * as ss from "../../socketserver.ts";
 import { denoCommand, tempDir } from "../_helpers.ts";
 import { runExample } from "../_run_example.ts";
+import { AF_UNIX, PYTHON3, test, tool } from "../_caps.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+const SS = tool("ss", ["-V"]);
 
 /** Starts python3 running `code` (with socket, sys, time imported); returns its stdout later. */
 function pyClient(code: string): Promise<string> {
@@ -47,40 +49,48 @@ class UpperLine extends ss.StreamRequestHandler {
   }
 }
 
-Deno.test("TCPServer + StreamRequestHandler: python3 clients, one request at a time", async () => {
-  using server = new ss.TCPServer(["127.0.0.1", 0], UpperLine);
-  assertEquals((server.server_address as [string, number])[0], "127.0.0.1");
-  assert(portOf(server) > 0);
-  assertEquals(server.fileno(), server.socket.fileno());
-  const out = pyClient(`
+test(
+  "TCPServer + StreamRequestHandler: python3 clients, one request at a time",
+  [PYTHON3],
+  async () => {
+    using server = new ss.TCPServer(["127.0.0.1", 0], UpperLine);
+    assertEquals((server.server_address as [string, number])[0], "127.0.0.1");
+    assert(portOf(server) > 0);
+    assertEquals(server.fileno(), server.socket.fileno());
+    const out = pyClient(`
 for i in range(3):
     with socket.create_connection(("127.0.0.1", ${portOf(server)})) as c:
         c.sendall(b"hello %d\\n" % i)
         print(c.makefile("rb").readline().decode().strip())
 `);
-  for (let i = 0; i < 3; i++) server.handle_request();
-  assertEquals((await out).trim().split("\n"), ["HELLO 0", "HELLO 1", "HELLO 2"]);
-});
+    for (let i = 0; i < 3; i++) server.handle_request();
+    assertEquals((await out).trim().split("\n"), ["HELLO 0", "HELLO 1", "HELLO 2"]);
+  },
+);
 
-Deno.test("serve_forever: shutdown() from a handler stops the loop after that request", async () => {
-  let handled = 0;
-  class Count extends ss.StreamRequestHandler {
-    override handle(): void {
-      this.wfile.write(this.rfile.readline());
-      if (++handled === 3) this.server.shutdown();
+test(
+  "serve_forever: shutdown() from a handler stops the loop after that request",
+  [PYTHON3],
+  async () => {
+    let handled = 0;
+    class Count extends ss.StreamRequestHandler {
+      override handle(): void {
+        this.wfile.write(this.rfile.readline());
+        if (++handled === 3) this.server.shutdown();
+      }
     }
-  }
-  using server = new ss.TCPServer(["127.0.0.1", 0], Count);
-  const out = pyClient(`
+    using server = new ss.TCPServer(["127.0.0.1", 0], Count);
+    const out = pyClient(`
 for i in range(3):
     with socket.create_connection(("127.0.0.1", ${portOf(server)})) as c:
         c.sendall(b"x%d\\n" % i)
         print(c.recv(10).decode().strip())
 `);
-  server.serve_forever(0.05);
-  assertEquals(handled, 3);
-  assertEquals((await out).trim().split("\n"), ["x0", "x1", "x2"]);
-});
+    server.serve_forever(0.05);
+    assertEquals(handled, 3);
+    assertEquals((await out).trim().split("\n"), ["x0", "x1", "x2"]);
+  },
+);
 
 Deno.test("serve_forever: service_actions runs each poll_interval and can shut down", () => {
   let actions = 0;
@@ -97,119 +107,123 @@ Deno.test("serve_forever: service_actions runs each poll_interval and can shut d
   assertEquals(actions, 4);
 });
 
-Deno.test("hooks run in CPython's order; verify_request false closes without handling", async () => {
-  const log: string[] = [];
-  class Logged extends ss.BaseRequestHandler {
-    override setup(): void {
-      log.push("setup");
+test(
+  "hooks run in CPython's order; verify_request false closes without handling",
+  [PYTHON3],
+  async () => {
+    const log: string[] = [];
+    class Logged extends ss.BaseRequestHandler {
+      override setup(): void {
+        log.push("setup");
+      }
+      override handle(): void {
+        log.push("handle");
+        if (dec.decode((this.request as Socket).recv(10)) === "boom") throw new Error("boom");
+      }
+      override finish(): void {
+        log.push("finish");
+      }
     }
-    override handle(): void {
-      log.push("handle");
-      if (dec.decode((this.request as Socket).recv(10)) === "boom") throw new Error("boom");
+    let reject = false;
+    const errors: unknown[] = [];
+    class Hooked extends ss.TCPServer {
+      override server_bind(): void {
+        log.push("server_bind");
+        super.server_bind();
+      }
+      override server_activate(): void {
+        log.push("server_activate");
+        super.server_activate();
+      }
+      override get_request(): [ss.Request, Address] {
+        log.push("get_request");
+        return super.get_request();
+      }
+      override verify_request(r: ss.Request, a: Address): boolean {
+        log.push("verify_request");
+        assertInstanceOf(r, socket.Socket);
+        assertEquals((a as [string, number])[0], "127.0.0.1");
+        return !reject;
+      }
+      override process_request(r: ss.Request, a: Address): void {
+        log.push("process_request");
+        super.process_request(r, a);
+      }
+      override finish_request(r: ss.Request, a: Address): Promise<void> | undefined {
+        log.push("finish_request");
+        return super.finish_request(r, a);
+      }
+      override shutdown_request(r: ss.Request): void {
+        log.push("shutdown_request");
+        super.shutdown_request(r);
+      }
+      override close_request(r: ss.Request): void {
+        log.push("close_request");
+        super.close_request(r);
+        assert((r as Socket).closed);
+      }
+      override handle_error(_r: ss.Request, _a: Address, e?: unknown): void {
+        log.push("handle_error");
+        errors.push(e);
+      }
+      override server_close(): void {
+        log.push("server_close");
+        super.server_close();
+      }
     }
-    override finish(): void {
-      log.push("finish");
-    }
-  }
-  let reject = false;
-  const errors: unknown[] = [];
-  class Hooked extends ss.TCPServer {
-    override server_bind(): void {
-      log.push("server_bind");
-      super.server_bind();
-    }
-    override server_activate(): void {
-      log.push("server_activate");
-      super.server_activate();
-    }
-    override get_request(): [ss.Request, Address] {
-      log.push("get_request");
-      return super.get_request();
-    }
-    override verify_request(r: ss.Request, a: Address): boolean {
-      log.push("verify_request");
-      assertInstanceOf(r, socket.Socket);
-      assertEquals((a as [string, number])[0], "127.0.0.1");
-      return !reject;
-    }
-    override process_request(r: ss.Request, a: Address): void {
-      log.push("process_request");
-      super.process_request(r, a);
-    }
-    override finish_request(r: ss.Request, a: Address): Promise<void> | undefined {
-      log.push("finish_request");
-      return super.finish_request(r, a);
-    }
-    override shutdown_request(r: ss.Request): void {
-      log.push("shutdown_request");
-      super.shutdown_request(r);
-    }
-    override close_request(r: ss.Request): void {
-      log.push("close_request");
-      super.close_request(r);
-      assert((r as Socket).closed);
-    }
-    override handle_error(_r: ss.Request, _a: Address, e?: unknown): void {
-      log.push("handle_error");
-      errors.push(e);
-    }
-    override server_close(): void {
-      log.push("server_close");
-      super.server_close();
-    }
-  }
-  const server = new Hooked(["127.0.0.1", 0], Logged);
-  assertEquals(log.splice(0), ["server_bind", "server_activate"]);
-  const send = (msg: string) =>
-    pyClient(`
+    const server = new Hooked(["127.0.0.1", 0], Logged);
+    assertEquals(log.splice(0), ["server_bind", "server_activate"]);
+    const send = (msg: string) =>
+      pyClient(`
 with socket.create_connection(("127.0.0.1", ${portOf(server)})) as c:
     c.sendall(b"${msg}")
     print(repr(c.recv(10)))
 `);
-  let out = send("ok");
-  server.handle_request();
-  assertEquals(log.splice(0), [
-    "get_request",
-    "verify_request",
-    "process_request",
-    "finish_request",
-    "setup",
-    "handle",
-    "finish",
-    "shutdown_request",
-    "close_request",
-  ]);
-  assertEquals((await out).trim(), "b''"); // closed after SHUT_WR
-  out = send("boom");
-  server.handle_request();
-  assertEquals(log.splice(0), [
-    "get_request",
-    "verify_request",
-    "process_request",
-    "finish_request",
-    "setup",
-    "handle",
-    "finish",
-    "handle_error",
-    "shutdown_request",
-    "close_request",
-  ]);
-  assertEquals((errors[0] as Error).message, "boom");
-  await out;
-  reject = true;
-  out = send("no");
-  server.handle_request();
-  assertEquals(log.splice(0), [
-    "get_request",
-    "verify_request",
-    "shutdown_request",
-    "close_request",
-  ]);
-  await out;
-  server[Symbol.dispose]();
-  assertEquals(log.splice(0), ["server_close"]);
-  assert(server.socket.closed);
-});
+    let out = send("ok");
+    server.handle_request();
+    assertEquals(log.splice(0), [
+      "get_request",
+      "verify_request",
+      "process_request",
+      "finish_request",
+      "setup",
+      "handle",
+      "finish",
+      "shutdown_request",
+      "close_request",
+    ]);
+    assertEquals((await out).trim(), "b''"); // closed after SHUT_WR
+    out = send("boom");
+    server.handle_request();
+    assertEquals(log.splice(0), [
+      "get_request",
+      "verify_request",
+      "process_request",
+      "finish_request",
+      "setup",
+      "handle",
+      "finish",
+      "handle_error",
+      "shutdown_request",
+      "close_request",
+    ]);
+    assertEquals((errors[0] as Error).message, "boom");
+    await out;
+    reject = true;
+    out = send("no");
+    server.handle_request();
+    assertEquals(log.splice(0), [
+      "get_request",
+      "verify_request",
+      "shutdown_request",
+      "close_request",
+    ]);
+    await out;
+    server[Symbol.dispose]();
+    assertEquals(log.splice(0), ["server_close"]);
+    assert(server.socket.closed);
+  },
+);
 
 Deno.test("handle_error prints CPython's report to stderr and the server goes on", async () => {
   const code = `
@@ -260,96 +274,104 @@ Deno.test("handle_request: timeout (class attribute and instance) calls handle_t
   assertEquals(Quick.timeout, 0.03);
 });
 
-Deno.test("TCPServer: allow_reuse_address/port, request_queue_size, bind_and_activate=false", async () => {
-  class Reuse extends ss.TCPServer {
-    static override allow_reuse_address = true;
-    static override allow_reuse_port = true;
-    static override request_queue_size = 77;
-  }
-  using a = new Reuse(["127.0.0.1", 0], ss.BaseRequestHandler);
-  assertEquals(a.socket.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR), 1);
-  assertEquals(a.socket.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT), 1);
-  // The backlog is the listener's Send-Q in ss(8).
-  const o = await new Deno.Command("ss", {
-    args: ["-Hltn", `sport = :${portOf(a)}`],
-    stdout: "piped",
-  })
-    .output();
-  const cols = dec.decode(o.stdout).trim().split(/\s+/);
-  assertEquals(cols[2], "77");
-  using plain = new ss.TCPServer(["127.0.0.1", 0], ss.BaseRequestHandler);
-  assertEquals(plain.socket.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR), 0);
-  // Python's pattern: construct unbound, set attributes, bind and activate.
-  using late = new ss.TCPServer(["127.0.0.1", 0], ss.BaseRequestHandler, false);
-  assertEquals(late.allow_reuse_address, false);
-  late.allow_reuse_address = true;
-  late.server_bind();
-  late.server_activate();
-  assertEquals(late.socket.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR), 1);
-  // A failing bind closes the socket again.
-  let failed: Socket | undefined;
-  class Keep extends ss.TCPServer {
-    override server_bind(): void {
-      failed = this.socket;
-      super.server_bind();
+test(
+  "TCPServer: allow_reuse_address/port, request_queue_size, bind_and_activate=false",
+  [SS],
+  async () => {
+    class Reuse extends ss.TCPServer {
+      static override allow_reuse_address = true;
+      static override allow_reuse_port = true;
+      static override request_queue_size = 77;
     }
-  }
-  try {
-    new Keep(["127.0.0.1", portOf(plain)], ss.BaseRequestHandler);
-    assert(false, "bind should have failed");
-  } catch (e) {
-    assertInstanceOf(e, socket.error);
-  }
-  assert(failed!.closed);
-});
-
-Deno.test("StreamRequestHandler: rbufsize/wbufsize, timeout, disable_nagle_algorithm", async () => {
-  const seen: Record<string, unknown> = {};
-  class Settings extends ss.StreamRequestHandler {
-    static override wbufsize = 8192;
-    static override rbufsize = 0;
-    static override timeout = 0.05;
-    static override disable_nagle_algorithm = true;
-    override handle(): void {
-      seen.nodelay = this.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY);
-      seen.timeout = this.connection.gettimeout();
-      seen.buffered = !(this.wfile instanceof ss.SocketWriter);
-      this.wfile.write(this.rfile.readline());
-      this.wfile.write(enc.encode("buffered until finish\n"));
-      try {
-        this.rfile.readline(); // the client sends nothing more: times out
-      } catch (e) {
-        seen.timedOut = e instanceof socket.TimeoutError;
+    using a = new Reuse(["127.0.0.1", 0], ss.BaseRequestHandler);
+    assertEquals(a.socket.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR), 1);
+    assertEquals(a.socket.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT), 1);
+    // The backlog is the listener's Send-Q in ss(8).
+    const o = await new Deno.Command("ss", {
+      args: ["-Hltn", `sport = :${portOf(a)}`],
+      stdout: "piped",
+    })
+      .output();
+    const cols = dec.decode(o.stdout).trim().split(/\s+/);
+    assertEquals(cols[2], "77");
+    using plain = new ss.TCPServer(["127.0.0.1", 0], ss.BaseRequestHandler);
+    assertEquals(plain.socket.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR), 0);
+    // Python's pattern: construct unbound, set attributes, bind and activate.
+    using late = new ss.TCPServer(["127.0.0.1", 0], ss.BaseRequestHandler, false);
+    assertEquals(late.allow_reuse_address, false);
+    late.allow_reuse_address = true;
+    late.server_bind();
+    late.server_activate();
+    assertEquals(late.socket.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR), 1);
+    // A failing bind closes the socket again.
+    let failed: Socket | undefined;
+    class Keep extends ss.TCPServer {
+      override server_bind(): void {
+        failed = this.socket;
+        super.server_bind();
       }
     }
-  }
-  using server = new ss.TCPServer(["127.0.0.1", 0], Settings);
-  const out = pyClient(`
+    try {
+      new Keep(["127.0.0.1", portOf(plain)], ss.BaseRequestHandler);
+      assert(false, "bind should have failed");
+    } catch (e) {
+      assertInstanceOf(e, socket.error);
+    }
+    assert(failed!.closed);
+  },
+);
+
+test(
+  "StreamRequestHandler: rbufsize/wbufsize, timeout, disable_nagle_algorithm",
+  [PYTHON3],
+  async () => {
+    const seen: Record<string, unknown> = {};
+    class Settings extends ss.StreamRequestHandler {
+      static override wbufsize = 8192;
+      static override rbufsize = 0;
+      static override timeout = 0.05;
+      static override disable_nagle_algorithm = true;
+      override handle(): void {
+        seen.nodelay = this.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY);
+        seen.timeout = this.connection.gettimeout();
+        seen.buffered = !(this.wfile instanceof ss.SocketWriter);
+        this.wfile.write(this.rfile.readline());
+        this.wfile.write(enc.encode("buffered until finish\n"));
+        try {
+          this.rfile.readline(); // the client sends nothing more: times out
+        } catch (e) {
+          seen.timedOut = e instanceof socket.TimeoutError;
+        }
+      }
+    }
+    using server = new ss.TCPServer(["127.0.0.1", 0], Settings);
+    const out = pyClient(`
 with socket.create_connection(("127.0.0.1", ${portOf(server)})) as c:
     c.sendall(b"line\\n")
     f = c.makefile("rb")
     print(f.readline().decode().strip(), "|", f.readline().decode().strip())
     f.read()
 `);
-  server.handle_request();
-  assertEquals(seen, { nodelay: 1, timeout: 0.05, buffered: true, timedOut: true });
-  assertEquals((await out).trim(), "line | buffered until finish");
-  // The defaults: unbuffered SocketWriter, no timeout, Nagle on.
-  class Defaults extends ss.StreamRequestHandler {
-    override handle(): void {
-      seen.writer = this.wfile instanceof ss.SocketWriter;
-      seen.timeout = this.connection.gettimeout();
-      seen.nodelay = this.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY);
+    server.handle_request();
+    assertEquals(seen, { nodelay: 1, timeout: 0.05, buffered: true, timedOut: true });
+    assertEquals((await out).trim(), "line | buffered until finish");
+    // The defaults: unbuffered SocketWriter, no timeout, Nagle on.
+    class Defaults extends ss.StreamRequestHandler {
+      override handle(): void {
+        seen.writer = this.wfile instanceof ss.SocketWriter;
+        seen.timeout = this.connection.gettimeout();
+        seen.nodelay = this.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY);
+      }
     }
-  }
-  using s2 = new ss.TCPServer(["127.0.0.1", 0], Defaults);
-  const o2 = pyClient(`socket.create_connection(("127.0.0.1", ${portOf(s2)})).recv(1)`);
-  s2.handle_request();
-  await o2;
-  assertEquals([seen.writer, seen.timeout, seen.nodelay], [true, null, 0]);
-});
+    using s2 = new ss.TCPServer(["127.0.0.1", 0], Defaults);
+    const o2 = pyClient(`socket.create_connection(("127.0.0.1", ${portOf(s2)})).recv(1)`);
+    s2.handle_request();
+    await o2;
+    assertEquals([seen.writer, seen.timeout, seen.nodelay], [true, null, 0]);
+  },
+);
 
-Deno.test("UDPServer + DatagramRequestHandler: python3 client; max_packet_size", async () => {
+test("UDPServer + DatagramRequestHandler: python3 client; max_packet_size", [PYTHON3], async () => {
   class Echo extends ss.DatagramRequestHandler {
     override handle(): void {
       const line = this.rfile.readline();
@@ -372,44 +394,51 @@ print(c.recv(100))
   assertEquals((await out).trim(), "b'4:abcd'");
 });
 
-Deno.test("UnixStreamServer and UnixDatagramServer: python3 clients over paths", async () => {
-  using dir = tempDir();
-  const spath = `${dir.path}/stream.sock`;
-  using us = new ss.UnixStreamServer(spath, UpperLine);
-  assertEquals(us.server_address, spath);
-  const o1 = pyClient(`
+test(
+  "UnixStreamServer and UnixDatagramServer: python3 clients over paths",
+  [AF_UNIX, PYTHON3],
+  async () => {
+    using dir = tempDir();
+    const spath = `${dir.path}/stream.sock`;
+    using us = new ss.UnixStreamServer(spath, UpperLine);
+    assertEquals(us.server_address, spath);
+    const o1 = pyClient(`
 c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 c.connect(${JSON.stringify(spath)})
 c.sendall(b"unix\\n")
 print(c.recv(10).decode().strip())
 `);
-  us.handle_request();
-  assertEquals((await o1).trim(), "UNIX");
+    us.handle_request();
+    assertEquals((await o1).trim(), "UNIX");
 
-  class Reply extends ss.DatagramRequestHandler {
-    override handle(): void {
-      this.wfile.write(this.rfile.read());
-      this.wfile.write(enc.encode(` from ${this.client_address}`));
+    class Reply extends ss.DatagramRequestHandler {
+      override handle(): void {
+        this.wfile.write(this.rfile.read());
+        this.wfile.write(enc.encode(` from ${this.client_address}`));
+      }
     }
-  }
-  const dpath = `${dir.path}/dgram.sock`;
-  const cpath = `${dir.path}/client.sock`;
-  using ud = new ss.UnixDatagramServer(dpath, Reply);
-  const o2 = pyClient(`
+    const dpath = `${dir.path}/dgram.sock`;
+    const cpath = `${dir.path}/client.sock`;
+    using ud = new ss.UnixDatagramServer(dpath, Reply);
+    const o2 = pyClient(`
 c = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 c.bind(${JSON.stringify(cpath)})
 c.sendto(b"dgram", ${JSON.stringify(dpath)})
 print(c.recv(200).decode())
 `);
-  ud.handle_request();
-  assertEquals((await o2).trim(), `dgram from ${cpath}`);
-});
+    ud.handle_request();
+    assertEquals((await o2).trim(), `dgram from ${cpath}`);
+  },
+);
 
-Deno.test("our client against python3's socketserver: the same transcript as against ours", async () => {
-  const child = new Deno.Command("python3", {
-    args: [
-      "-c",
-      `
+test(
+  "our client against python3's socketserver: the same transcript as against ours",
+  [PYTHON3],
+  async () => {
+    const child = new Deno.Command("python3", {
+      args: [
+        "-c",
+        `
 import socketserver, sys
 class H(socketserver.StreamRequestHandler):
     def handle(self):
@@ -418,45 +447,46 @@ with socketserver.TCPServer(("127.0.0.1", 0), H) as srv:
     print(srv.server_address[1], flush=True)
     srv.handle_request()
 `,
-    ],
-    stdin: "null",
-    stdout: "piped",
-  }).spawn();
-  const reader = child.stdout.getReader();
-  const { value } = await reader.read();
-  const port = Number(dec.decode(value).trim());
-  const talk = async (p: number) => {
-    using c = socket.socket();
-    await c.connectAsync(["127.0.0.1", p]);
-    await c.sendallAsync("mixed Case\n");
-    const parts: Uint8Array[] = [];
-    for (;;) {
-      const d = await c.recvAsync(100);
-      if (!d.length) break;
-      parts.push(d);
+      ],
+      stdin: "null",
+      stdout: "piped",
+    }).spawn();
+    const reader = child.stdout.getReader();
+    const { value } = await reader.read();
+    const port = Number(dec.decode(value).trim());
+    const talk = async (p: number) => {
+      using c = socket.socket();
+      await c.connectAsync(["127.0.0.1", p]);
+      await c.sendallAsync("mixed Case\n");
+      const parts: Uint8Array[] = [];
+      for (;;) {
+        const d = await c.recvAsync(100);
+        if (!d.length) break;
+        parts.push(d);
+      }
+      return parts.map((p) => dec.decode(p)).join("");
+    };
+    const theirs = await talk(port);
+    reader.releaseLock();
+    await child.status;
+    await child.stdout.cancel().catch(() => {});
+    const server = new ss.ThreadingTCPServer(["127.0.0.1", 0], ss.AsyncStreamRequestHandler);
+    class Upper extends ss.AsyncStreamRequestHandler {
+      override async handle(): Promise<void> {
+        await this.wfile.write(dec.decode(await this.rfile.readline()).toUpperCase());
+      }
     }
-    return parts.map((p) => dec.decode(p)).join("");
-  };
-  const theirs = await talk(port);
-  reader.releaseLock();
-  await child.status;
-  await child.stdout.cancel().catch(() => {});
-  const server = new ss.ThreadingTCPServer(["127.0.0.1", 0], ss.AsyncStreamRequestHandler);
-  class Upper extends ss.AsyncStreamRequestHandler {
-    override async handle(): Promise<void> {
-      await this.wfile.write(dec.decode(await this.rfile.readline()).toUpperCase());
-    }
-  }
-  server.RequestHandlerClass = Upper;
-  const handled = server.handle_request();
-  const ours = await talk(portOf(server));
-  await handled;
-  server.server_close();
-  assertEquals(ours, theirs);
-  assertEquals(theirs, "MIXED CASE\n");
-});
+    server.RequestHandlerClass = Upper;
+    const handled = server.handle_request();
+    const ours = await talk(portOf(server));
+    await handled;
+    server.server_close();
+    assertEquals(ours, theirs);
+    assertEquals(theirs, "MIXED CASE\n");
+  },
+);
 
-Deno.test("a blocking server refuses async handlers through handle_error", async () => {
+test("a blocking server refuses async handlers through handle_error", [PYTHON3], async () => {
   const errors: unknown[] = [];
   class AsyncH extends ss.BaseRequestHandler {
     override async handle(): Promise<void> {
@@ -479,36 +509,39 @@ Deno.test("a blocking server refuses async handlers through handle_error", async
 // ---------------------------------------------------------------------------
 // Concurrent servers
 
-Deno.test("ThreadingTCPServer: 1,000 concurrent python3 clients while setInterval ticks", async () => {
-  const N = 1000;
-  let active = 0;
-  let peak = 0;
-  let release!: () => void;
-  const allIn = new Promise<void>((r) => release = r);
-  class Barrier extends ss.AsyncStreamRequestHandler {
-    override async handle(): Promise<void> {
-      const line = await this.rfile.readline();
-      active++;
-      peak = Math.max(peak, active);
-      if (active === N) release();
-      // Every handler waits until all N are in their handle() at once.
-      await Promise.race([
-        allIn,
-        new Promise((_, rej) => setTimeout(() => rej(new Error("barrier timeout")), 60_000)),
-      ]);
-      await this.wfile.write(line);
-      active--;
+test(
+  "ThreadingTCPServer: 1,000 concurrent python3 clients while setInterval ticks",
+  [PYTHON3],
+  async () => {
+    const N = 1000;
+    let active = 0;
+    let peak = 0;
+    let release!: () => void;
+    const allIn = new Promise<void>((r) => release = r);
+    class Barrier extends ss.AsyncStreamRequestHandler {
+      override async handle(): Promise<void> {
+        const line = await this.rfile.readline();
+        active++;
+        peak = Math.max(peak, active);
+        if (active === N) release();
+        // Every handler waits until all N are in their handle() at once.
+        await Promise.race([
+          allIn,
+          new Promise((_, rej) => setTimeout(() => rej(new Error("barrier timeout")), 60_000)),
+        ]);
+        await this.wfile.write(line);
+        active--;
+      }
     }
-  }
-  class Big extends ss.ThreadingTCPServer {
-    static override request_queue_size = 1024;
-  }
-  const server = new Big(["127.0.0.1", 0], Barrier);
-  let ticks = 0;
-  const iv = setInterval(() => ticks++, 10);
-  const serving = server.serve_forever(0.05);
-  try {
-    const out = await pyClient(`
+    class Big extends ss.ThreadingTCPServer {
+      static override request_queue_size = 1024;
+    }
+    const server = new Big(["127.0.0.1", 0], Barrier);
+    let ticks = 0;
+    const iv = setInterval(() => ticks++, 10);
+    const serving = server.serve_forever(0.05);
+    try {
+      const out = await pyClient(`
 import asyncio
 async def one(i):
     r, w = await asyncio.open_connection("127.0.0.1", ${portOf(server)})
@@ -522,16 +555,17 @@ async def main():
     print(sum(res))
 asyncio.run(main())
 `);
-    assertEquals(out.trim(), String(N));
-    assertEquals(peak, N);
-    assert(ticks > 0, "the interval kept ticking while serving");
-  } finally {
-    clearInterval(iv);
-    await server.shutdown();
-    await serving;
-    server.server_close();
-  }
-});
+      assertEquals(out.trim(), String(N));
+      assertEquals(peak, N);
+      assert(ticks > 0, "the interval kept ticking while serving");
+    } finally {
+      clearInterval(iv);
+      await server.shutdown();
+      await serving;
+      server.server_close();
+    }
+  },
+);
 
 Deno.test("ThreadingTCPServer: shutdown() from a timer aborts waiting handlers and settles", async () => {
   let started = 0;
@@ -577,20 +611,23 @@ Deno.test("ThreadingTCPServer: shutdown() from a timer aborts waiting handlers a
   server.server_close();
 });
 
-Deno.test("ThreadingTCPServer: shutdown() from a handler; running handlers finish first", async () => {
-  let finished = 0;
-  class Stop extends ss.AsyncStreamRequestHandler {
-    override async handle(): Promise<void> {
-      const line = dec.decode(await this.rfile.readline());
-      if (line === "stop\n") void this.server.shutdown(); // no await: as Python, it would deadlock
-      await new Promise((r) => setTimeout(r, 30)); // still finishes
-      await this.wfile.write(line);
-      finished++;
+test(
+  "ThreadingTCPServer: shutdown() from a handler; running handlers finish first",
+  [PYTHON3],
+  async () => {
+    let finished = 0;
+    class Stop extends ss.AsyncStreamRequestHandler {
+      override async handle(): Promise<void> {
+        const line = dec.decode(await this.rfile.readline());
+        if (line === "stop\n") void this.server.shutdown(); // no await: as Python, it would deadlock
+        await new Promise((r) => setTimeout(r, 30)); // still finishes
+        await this.wfile.write(line);
+        finished++;
+      }
     }
-  }
-  const server = new ss.ThreadingTCPServer(["127.0.0.1", 0], Stop);
-  const serving = server.serve_forever(0.05);
-  const out = await pyClient(`
+    const server = new ss.ThreadingTCPServer(["127.0.0.1", 0], Stop);
+    const serving = server.serve_forever(0.05);
+    const out = await pyClient(`
 with socket.create_connection(("127.0.0.1", ${portOf(server)})) as a:
     a.sendall(b"hello\\n")
     time.sleep(0.05)
@@ -598,12 +635,13 @@ with socket.create_connection(("127.0.0.1", ${portOf(server)})) as a:
         b.sendall(b"stop\\n")
         print(b.recv(10), a.recv(10))
 `);
-  await serving;
-  assertEquals(out.trim(), "b'stop\\n' b'hello\\n'");
-  assertEquals(finished, 2);
-  // No longer accepting: a new connection is not served.
-  server.server_close();
-});
+    await serving;
+    assertEquals(out.trim(), "b'stop\\n' b'hello\\n'");
+    assertEquals(finished, 2);
+    // No longer accepting: a new connection is not served.
+    server.server_close();
+  },
+);
 
 Deno.test("ThreadingTCPServer: block_on_close=false settles without waiting for handlers", async () => {
   let started = false;
@@ -632,48 +670,52 @@ Deno.test("ThreadingTCPServer: block_on_close=false settles without waiting for 
   server.server_close();
 });
 
-Deno.test("ThreadingUDPServer: concurrent async datagram handlers, python3 client", async () => {
-  // All four handlers are running at once, then answer in reverse order:
-  // handler n replies only after handler n+1 has sent its reply.
-  const N = 4;
-  let started = 0;
-  let allIn!: () => void;
-  const everyone = new Promise<void>((r) => allIn = r);
-  const sent = Array.from({ length: N }, () => Promise.withResolvers<void>());
-  class Reverse extends ss.DatagramRequestHandler {
-    declare sentOf: number; // set in handle(): fields initialize after the constructor ran it
-    override async handle(): Promise<void> {
-      const n = Number(dec.decode(this.rfile.read()));
-      if (++started === N) allIn();
-      await everyone;
-      if (n + 1 < N) await sent[n + 1].promise;
-      this.wfile.write(String(n));
-      this.sentOf = n;
+test(
+  "ThreadingUDPServer: concurrent async datagram handlers, python3 client",
+  [PYTHON3],
+  async () => {
+    // All four handlers are running at once, then answer in reverse order:
+    // handler n replies only after handler n+1 has sent its reply.
+    const N = 4;
+    let started = 0;
+    let allIn!: () => void;
+    const everyone = new Promise<void>((r) => allIn = r);
+    const sent = Array.from({ length: N }, () => Promise.withResolvers<void>());
+    class Reverse extends ss.DatagramRequestHandler {
+      declare sentOf: number; // set in handle(): fields initialize after the constructor ran it
+      override async handle(): Promise<void> {
+        const n = Number(dec.decode(this.rfile.read()));
+        if (++started === N) allIn();
+        await everyone;
+        if (n + 1 < N) await sent[n + 1].promise;
+        this.wfile.write(String(n));
+        this.sentOf = n;
+      }
+      override finish(): void {
+        super.finish();
+        sent[this.sentOf].resolve();
+      }
     }
-    override finish(): void {
-      super.finish();
-      sent[this.sentOf].resolve();
-    }
-  }
-  const server = new ss.ThreadingUDPServer(["127.0.0.1", 0], Reverse);
-  const serving = server.serve_forever(0.05);
-  try {
-    const out = await pyClient(`
+    const server = new ss.ThreadingUDPServer(["127.0.0.1", 0], Reverse);
+    const serving = server.serve_forever(0.05);
+    try {
+      const out = await pyClient(`
 c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 c.settimeout(60)
 for i in range(${N}):
     c.sendto(b"%d" % i, ("127.0.0.1", ${portOf(server)}))
 print(" ".join(c.recv(10).decode() for _ in range(${N})))
 `);
-    assertEquals(out.trim(), "3 2 1 0");
-  } finally {
-    await server.shutdown();
-    await serving;
-    server.server_close();
-  }
-});
+      assertEquals(out.trim(), "3 2 1 0");
+    } finally {
+      await server.shutdown();
+      await serving;
+      server.server_close();
+    }
+  },
+);
 
-Deno.test("ThreadingUnixStreamServer and ThreadingUnixDatagramServer", async () => {
+test("ThreadingUnixStreamServer and ThreadingUnixDatagramServer", [AF_UNIX], async () => {
   using dir = tempDir();
   class Echo extends ss.AsyncStreamRequestHandler {
     override async handle(): Promise<void> {
@@ -718,24 +760,28 @@ print(c.recv(10).decode())
 // ---------------------------------------------------------------------------
 // The examples
 
-Deno.test("example socketserver_tcp_echo.ts: python3 clients; --count and stdin EOF", async () => {
-  const ex = await runExample("socketserver_tcp_echo", ["--port", "0", "--count", "2"]);
-  const out = await pyClient(`
+test(
+  "example socketserver_tcp_echo.ts: python3 clients; --count and stdin EOF",
+  [PYTHON3],
+  async () => {
+    const ex = await runExample("socketserver_tcp_echo", ["--port", "0", "--count", "2"]);
+    const out = await pyClient(`
 for i in range(2):
     with socket.create_connection(("127.0.0.1", ${ex.port})) as c:
         c.sendall(b"hello %d\\n" % i)
         print(c.makefile("rb").readline().decode().strip())
 `);
-  assertEquals(out.trim().split("\n"), ["HELLO 0", "HELLO 1"]);
-  const [code, text, err] = await ex.done();
-  assertEquals(code, 0, err);
-  assert(text.includes("wrote:\nhello 1") && text.includes("server stopped"), text);
-  const ex2 = await runExample("socketserver_tcp_echo", ["--port", "0"]);
-  await ex2.closeStdin();
-  assertEquals((await ex2.done())[0], 0);
-});
+    assertEquals(out.trim().split("\n"), ["HELLO 0", "HELLO 1"]);
+    const [code, text, err] = await ex.done();
+    assertEquals(code, 0, err);
+    assert(text.includes("wrote:\nhello 1") && text.includes("server stopped"), text);
+    const ex2 = await runExample("socketserver_tcp_echo", ["--port", "0"]);
+    await ex2.closeStdin();
+    assertEquals((await ex2.done())[0], 0);
+  },
+);
 
-Deno.test("example socketserver_udp.ts: python3 client; --count", async () => {
+test("example socketserver_udp.ts: python3 client; --count", [PYTHON3], async () => {
   const ex = await runExample("socketserver_udp", ["--port", "0", "--count", "2"]);
   const out = await pyClient(`
 c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

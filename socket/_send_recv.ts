@@ -1,0 +1,397 @@
+/**
+ * The send/recv family of `Socket` (socket.ts): `recv`, `recv_into`,
+ * `recvfrom`, `recvfrom_into`, `send`, `sendall` and `sendto`, and their
+ * async twins, which share their argument checks. Each function takes the
+ * socket's state; the class documents them.
+ *
+ * These are the hot paths: one syscall per attempt, no allocation beyond
+ * the result and the attempt's closure.
+ *
+ * Internal module.
+ *
+ * @module
+ */
+import { constants as C, table } from "../constants/mod.ts";
+import { libc } from "../ffi/library.ts";
+import { errno } from "../ffi/errno.ts";
+import { fromErrno } from "../core/errors.ts";
+import {
+  type Address,
+  type AddressLike,
+  decodeAddress,
+  encodeAddress,
+  SOCKADDR_MAX,
+} from "./address/mod.ts";
+import { reactor, READ, WRITE } from "../sys/reactor.ts";
+import { MSG_DONTWAIT, SEND_FLAGS } from "../sys/platform.ts";
+import { byteLength, type Data, liveSource, toBytes, writableBytes } from "../core/bytes.ts";
+import { cint } from "../core/ints.ts";
+import { isAgain } from "./_io.ts";
+import { FROM_LEN, FROM_LEN_BYTES, FROM_NAME } from "./_scratch.ts";
+import { intoArgs, MAX_IO, received, sizeArg } from "./_args.ts";
+import { deadline, io, ioAsyncOn, liveFd, type SocketState } from "./_state.ts";
+import type { AsyncOptions } from "./types.ts";
+
+const EINTR = table.errnoNames.EINTR;
+const MSG_TRUNC = C.MSG_TRUNC ?? 0;
+
+/** Scratch space for synchronous `recv` (never held across an await). */
+const scratch = new Uint8Array(65536);
+
+// ---------------------------------------------------------------------------
+// Receiving
+
+/** `recv(bufsize, flags)`. */
+export function recv(st: SocketState, bufsize: number, flags: number): Uint8Array {
+  const size = sizeArg(bufsize, "recv");
+  const f = cint(flags, "flags");
+  // As CPython: 0 bytes requested, nothing to do (recv(2) with len 0 may block).
+  if (size === 0 && liveFd(st) >= 0) return new Uint8Array(0);
+  // Small receives land in a reused scratch buffer and are copied out:
+  // cheaper than zeroing a fresh bufsize-sized array every call. There
+  // the kernel wrote exactly the `n` bytes it returns, except with
+  // MSG_TRUNC: on TCP it discards them unwritten, and a datagram's length
+  // may exceed what it copied. Those receives get zeroed memory, never
+  // what an earlier receive (on any socket) left in the scratch buffer.
+  const buf = size <= scratch.length && (f & MSG_TRUNC) === 0 ? scratch : new Uint8Array(size);
+  const big = BigInt(size);
+  const n = io(st, READ, (fd) => libc.recv(fd, buf, big, f), "recv");
+  return received(buf, size, n, buf === scratch);
+}
+
+/** `recv_into(buffer, nbytes, flags)`. */
+export function recv_into(
+  st: SocketState,
+  buffer: ArrayBufferView | ArrayBuffer,
+  nbytes: number,
+  flags: number,
+): number {
+  const want = intoArgs(buffer, nbytes, "recv_into");
+  const f = cint(flags, "flags");
+  const view = writableBytes(buffer);
+  const big = BigInt(Math.min(want, byteLength(view)));
+  if (big === 0n && liveFd(st) >= 0) return 0; // as CPython: nothing requested
+  return io(st, READ, (fd) => libc.recv(fd, view, big, f), "recv");
+}
+
+/** `recvfrom(bufsize, flags)`. */
+export function recvfrom(
+  st: SocketState,
+  bufsize: number,
+  flags: number,
+): [Uint8Array, Address | null] {
+  const buf = new Uint8Array(sizeArg(bufsize, "recvfrom"));
+  const f = cint(flags, "flags");
+  const big = BigInt(buf.length);
+  const n = io(st, READ, (fd) => {
+    FROM_LEN[0] = SOCKADDR_MAX;
+    return libc.recvfrom(fd, buf, big, f, FROM_NAME, FROM_LEN_BYTES);
+  }, "recvfrom");
+  return [received(buf, buf.length, n, false), sender(st)];
+}
+
+/** `recvfrom_into(buffer, nbytes, flags)`. */
+export function recvfrom_into(
+  st: SocketState,
+  buffer: ArrayBufferView | ArrayBuffer,
+  nbytes: number,
+  flags: number,
+): [number, Address | null] {
+  const want = intoArgs(buffer, nbytes, "recvfrom_into");
+  const f = cint(flags, "flags");
+  const view = writableBytes(buffer);
+  const big = BigInt(Math.min(want, byteLength(view)));
+  const n = io(st, READ, (fd) => {
+    FROM_LEN[0] = SOCKADDR_MAX;
+    return libc.recvfrom(fd, view, big, f, FROM_NAME, FROM_LEN_BYTES);
+  }, "recvfrom");
+  return [n, sender(st)];
+}
+
+/** The sender the last synchronous `recvfrom` left in `FROM_NAME`. */
+function sender(st: SocketState): Address | null {
+  const len = FROM_LEN[0];
+  return len ? decodeAddress(FROM_NAME, len, st.proto) : null;
+}
+
+// ---------------------------------------------------------------------------
+// Sending
+
+/** `send(data, flags)`. */
+export function send(st: SocketState, data: Data, flags: number): number {
+  const bytes = toBytes(data);
+  const f = cint(flags, "flags") | SEND_FLAGS;
+  const big = BigInt(Math.min(byteLength(bytes), MAX_IO));
+  return io(st, WRITE, (fd) => libc.send(fd, bytes, big, f), "send");
+}
+
+/** `sendall(data, flags)`: the socket's timeout bounds the whole call. */
+export function sendall(st: SocketState, data: Data, flags: number): void {
+  const bytes = toBytes(data);
+  const total = byteLength(bytes);
+  const f = cint(flags, "flags") | SEND_FLAGS;
+  const deadline = st.timeout ? performance.now() + st.timeout * 1000 : undefined;
+  let off = 0;
+  do {
+    const chunk = bytes.subarray(off);
+    const big = BigInt(Math.min(total - off, MAX_IO));
+    off += io(st, WRITE, (fd) => libc.send(fd, chunk, big, f), "send", deadline);
+  } while (off < total);
+}
+
+/** `sendto(data, address)` or `sendto(data, flags, address)` (`argc`: the call's count). */
+export function sendto(
+  st: SocketState,
+  data: Data,
+  flagsOrAddress: number | AddressLike,
+  address: AddressLike | undefined,
+  argc: number,
+): number {
+  const [f, sa] = sendtoArgs(st, data, flagsOrAddress, address, argc);
+  const bytes = toBytes(data);
+  const big = BigInt(Math.min(byteLength(bytes), MAX_IO));
+  return io(
+    st,
+    WRITE,
+    (fd) => libc.sendto(fd, bytes, big, f, sa, sa.length),
+    "sendto",
+    undefined,
+    sa,
+  );
+}
+
+function sendtoArgs(
+  st: SocketState,
+  data: Data,
+  flagsOrAddress: unknown,
+  address: unknown,
+  argc: number,
+): [number, Uint8Array] {
+  let flags = 0;
+  let addr = flagsOrAddress;
+  if (argc >= 3) {
+    flags = cint(flagsOrAddress, "flags");
+    addr = address;
+  } else if (argc < 2) {
+    throw new TypeError("sendto() takes 2 or 3 arguments");
+  }
+  toBytes(data); // type-check only: callers take the bytes after every other argument
+  const sa = encodeAddress(st.family, addr, "sendto(): ", st.proto);
+  return [flags | SEND_FLAGS, sa];
+}
+
+// ---------------------------------------------------------------------------
+// Async twins
+
+/** `recvAsync(bufsize, flags, options)`. */
+export async function recvAsync(
+  st: SocketState,
+  bufsize: number,
+  flags: number,
+  options?: AsyncOptions,
+): Promise<Uint8Array> {
+  const buf = new Uint8Array(sizeArg(bufsize, "recv"));
+  const plain = cint(flags, "flags") === 0;
+  const f = flags | MSG_DONTWAIT;
+  if (buf.length === 0 && liveFd(st) >= 0) return buf; // as recv(0): nothing to wait for
+  const size = buf.length;
+  const big = BigInt(size);
+  const n = await ioAsyncOn(
+    st,
+    READ,
+    (fd) => noteShortRead(st, fd, libc.recv(fd, buf, big, f), size, plain),
+    "recv",
+    options,
+    undefined,
+    plain && drained(st),
+  );
+  return received(buf, buf.length, n, false);
+}
+
+/**
+ * Tells the reactor when a plain (flagless) TCP read returned less than
+ * it asked for: the receive queue was empty, so the next read can wait for
+ * readiness first instead of paying for an EAGAIN (see
+ * `Reactor.markDrained`). Returns `r`.
+ */
+function noteShortRead(
+  st: SocketState,
+  fd: number,
+  r: number,
+  asked: number,
+  plain: boolean,
+): number {
+  if (plain && r > 0 && r < asked && st.tcpStream) reactor.markDrained(fd);
+  return r;
+}
+
+/** Whether a TCP read would find nothing: no arrival since a read emptied the queue. */
+function drained(st: SocketState): boolean {
+  return st.tcpStream && st.fd >= 0 && reactor.drained(st.fd);
+}
+
+/** `recv_intoAsync(buffer, nbytes, flags, options)`: bounds re-read after every wait. */
+export function recv_intoAsync(
+  st: SocketState,
+  buffer: ArrayBufferView | ArrayBuffer,
+  nbytes: number,
+  flags: number,
+  options?: AsyncOptions,
+): Promise<number> {
+  const want = intoArgs(buffer, nbytes, "recv_into");
+  const plain = cint(flags, "flags") === 0;
+  const f = flags | MSG_DONTWAIT;
+  // Re-derived before every attempt: the buffer may shrink or go away
+  // while the operation waits.
+  const attempt = (fd: number) => {
+    const view = writableBytes(buffer);
+    const n = Math.min(want, byteLength(view));
+    return n === 0 ? 0 : noteShortRead(st, fd, libc.recv(fd, view, BigInt(n), f), n, plain);
+  };
+  if (want === 0 && st.fd >= 0) return Promise.resolve(0); // nothing requested
+  // Nothing has arrived since a read emptied the queue: wait first.
+  if (plain && drained(st)) {
+    return ioAsyncOn(st, READ, attempt, "recv", options, undefined, true);
+  }
+  // Fast path: data already there costs one syscall and no reactor turn.
+  let again = false;
+  if (options?.signal?.aborted !== true && st.fd >= 0) {
+    const r = attempt(st.fd);
+    if (r !== -1) return Promise.resolve(r);
+    const e = errno();
+    if (!isAgain(e) && e !== EINTR) return Promise.reject(fromErrno(e, "recv"));
+    again = isAgain(e);
+  }
+  return ioAsyncOn(st, READ, attempt, "recv", options, undefined, again);
+}
+
+/** `recvfromAsync(bufsize, flags, options)`. */
+export async function recvfromAsync(
+  st: SocketState,
+  bufsize: number,
+  flags: number,
+  options?: AsyncOptions,
+): Promise<[Uint8Array, Address | null]> {
+  const buf = new Uint8Array(sizeArg(bufsize, "recvfrom"));
+  const f = cint(flags, "flags") | MSG_DONTWAIT;
+  const big = BigInt(buf.length);
+  // The sender is decoded inside the attempt, right after its syscall:
+  // the shared FROM_NAME is never read across an await.
+  let from: Address | null = null;
+  const n = await ioAsyncOn(
+    st,
+    READ,
+    (fd) => {
+      FROM_LEN[0] = SOCKADDR_MAX;
+      const r = libc.recvfrom(fd, buf, big, f, FROM_NAME, FROM_LEN_BYTES);
+      if (r >= 0) from = sender(st);
+      return r;
+    },
+    "recvfrom",
+    options,
+  );
+  return [received(buf, buf.length, n, false), from];
+}
+
+/** `sendAsync(data, flags, options)`: the bytes are re-read before every attempt. */
+export function sendAsync(
+  st: SocketState,
+  data: Data,
+  flags: number,
+  options?: AsyncOptions,
+): Promise<number> {
+  const src = liveSource(data);
+  const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
+  return ioAsyncOn(
+    st,
+    WRITE,
+    (fd) => {
+      const bytes = toBytes(src);
+      return libc.send(fd, bytes, BigInt(Math.min(byteLength(bytes), MAX_IO)), f);
+    },
+    "send",
+    options,
+  );
+}
+
+/** `sendallAsync(data, flags, options)`: one `send(2)` when it completes at once. */
+export function sendallAsync(
+  st: SocketState,
+  data: Data,
+  flags: number,
+  options?: AsyncOptions,
+): Promise<void> {
+  const src = liveSource(data);
+  const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
+  // Fast path: a send that completes at once needs no async machinery.
+  if (options?.signal?.aborted !== true && st.fd >= 0) {
+    const bytes = toBytes(src);
+    const total = byteLength(bytes);
+    const r = libc.send(st.fd, bytes, BigInt(Math.min(total, MAX_IO)), f);
+    if (r === total) return Promise.resolve();
+    if (r === -1) {
+      const e = errno();
+      if (!isAgain(e) && e !== EINTR) return Promise.reject(fromErrno(e, "send"));
+      return sendallRest(st, src, 0, f, options);
+    }
+    return sendallRest(st, src, r, f, options);
+  }
+  return sendallRest(st, src, 0, f, options);
+}
+
+async function sendallRest(
+  st: SocketState,
+  src: Data,
+  off: number,
+  f: number,
+  options?: AsyncOptions,
+): Promise<void> {
+  const deadlineAt = deadline(st);
+  // The bounds are re-read before every attempt; a buffer that shrank
+  // below what was already sent has nothing left to send.
+  const remaining = (bytes: Uint8Array) => byteLength(bytes) - off;
+  for (;;) {
+    if (remaining(toBytes(src)) <= 0) return;
+    off += await ioAsyncOn(
+      st,
+      WRITE,
+      (fd) => {
+        const bytes = toBytes(src);
+        const left = remaining(bytes);
+        if (left <= 0) return 0;
+        return libc.send(fd, bytes.subarray(off), BigInt(Math.min(left, MAX_IO)), f);
+      },
+      "send",
+      options,
+      deadlineAt,
+    );
+  }
+}
+
+/** `sendtoAsync(data, address, options?)` or `sendtoAsync(data, flags, address, options?)`. */
+export function sendtoAsync(
+  st: SocketState,
+  data: Data,
+  a: number | AddressLike,
+  b?: AddressLike | AsyncOptions,
+  c?: AsyncOptions,
+): Promise<number> {
+  const threeArg = typeof a === "number";
+  const options = (threeArg ? c : b) as AsyncOptions | undefined;
+  const [f, sa] = threeArg ? sendtoArgs(st, data, a, b, 3) : sendtoArgs(st, data, a, undefined, 2);
+  const src = liveSource(data);
+  return ioAsyncOn(
+    st,
+    WRITE,
+    (fd) => {
+      const bytes = toBytes(src);
+      const big = BigInt(Math.min(byteLength(bytes), MAX_IO));
+      return libc.sendto(fd, bytes, big, f | MSG_DONTWAIT, sa, sa.length);
+    },
+    "sendto",
+    options,
+    undefined,
+    false,
+    sa,
+  );
+}
