@@ -161,3 +161,28 @@ Deno.test("ssl: aborting a pending recvAsync rejects with the signal's reason", 
     t.close();
   }
 });
+
+Deno.test("ssl: the async twins take their options in the flags (or nbytes) position, as Socket's", async () => {
+  const { server, client } = await contexts();
+  const [a, b] = socket.socketpair();
+  const s = server.wrap_socket(b, { server_side: true, do_handshake_on_connect: false });
+  const t = client.wrap_socket(a, { server_hostname: "localhost", do_handshake_on_connect: false });
+  try {
+    await Promise.all([s.do_handshakeAsync(), t.do_handshakeAsync()]);
+    const { signal } = new AbortController();
+    await s.sendallAsync("one", { signal });
+    assertEquals(await s.sendAsync("two", { signal }), 3);
+    assertEquals(dec.decode(await t.recvAsync(3, { signal })), "one");
+    const buf = new Uint8Array(3);
+    assertEquals(await t.recv_intoAsync(buf, { signal }), 3);
+    assertEquals(dec.decode(buf), "two");
+    await s.sendallAsync("three");
+    assertEquals(await t.recv_intoAsync(buf, 2, { signal }), 2);
+    assertEquals(dec.decode(buf.subarray(0, 2)), "th");
+    const aborted = AbortSignal.abort(new Error("stop"));
+    await assertRejects(() => t.recvAsync(10, { signal: aborted }), Error, "stop");
+  } finally {
+    s.close();
+    t.close();
+  }
+});
