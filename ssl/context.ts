@@ -130,6 +130,7 @@ export class SSLContext {
   #pha = false;
   #sni: SniCallback | null = null;
   #keylog: string | null = null;
+  #hostflags: number = OSSL.X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS;
   /** @internal The server's ALPN list, wire format, for the selection callback. */
   alpnWire: Uint8Array | null = null;
 
@@ -164,10 +165,7 @@ export class SSLContext {
     f.SSL_CTX_ctrl(p, OSSL.SSL_CTRL_SET_MIN_PROTO_VERSION, BigInt(OSSL.TLS1_2_VERSION), null);
     const sid = new TextEncoder().encode("Python");
     f.SSL_CTX_set_session_id_context(p, sid, sid.byteLength);
-    f.X509_VERIFY_PARAM_set_hostflags(
-      f.SSL_CTX_get0_param(p),
-      OSSL.X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
-    );
+    f.X509_VERIFY_PARAM_set_hostflags(f.SSL_CTX_get0_param(p), this.#hostflags);
     f.SSL_CTX_callback_ctrl(p, OSSL.SSL_CTRL_SET_TLSEXT_SERVERNAME_CB, servernameCallback());
     f.SSL_CTX_set_alpn_select_cb(p, alpnSelectCallback(), null);
     if (protocol === PROTOCOL_TLS_CLIENT) {
@@ -226,6 +224,20 @@ export class SSLContext {
   set check_hostname(v: boolean) {
     if (v && this.verify_mode === CERT_NONE) this.#setVerify(CERT_REQUIRED);
     this.#checkHostname = !!v;
+  }
+
+  /**
+   * Whether the subject's commonName is checked when the certificate has no
+   * subjectAltName of the right kind (`X509_CHECK_FLAG_NEVER_CHECK_SUBJECT`
+   * cleared); true by default, as CPython 3.11 with OpenSSL 3 reports it.
+   */
+  get hostname_checks_common_name(): boolean {
+    return (this.#hostflags & OSSL.X509_CHECK_FLAG_NEVER_CHECK_SUBJECT) === 0;
+  }
+  set hostname_checks_common_name(v: boolean) {
+    const never = OSSL.X509_CHECK_FLAG_NEVER_CHECK_SUBJECT;
+    this.#hostflags = v ? this.#hostflags & ~never : this.#hostflags | never;
+    ossl().X509_VERIFY_PARAM_set_hostflags(ossl().SSL_CTX_get0_param(this.#h.p), this.#hostflags);
   }
 
   /** `X509_V_FLAG_*` bits of verification (`VERIFY_CRL_CHECK_LEAF`, …). */

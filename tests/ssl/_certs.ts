@@ -22,6 +22,9 @@ export interface Certs {
   /** A leaf for the IDN `bücher.example` (`xn--bcher-kva.example`). */
   idn: string;
   idnKey: string;
+  /** A leaf naming localhost in its commonName only (no subjectAltName). */
+  cnOnly: string;
+  cnOnlyKey: string;
   password: string;
 }
 
@@ -74,6 +77,7 @@ async function make(): Promise<Certs> {
   await ca("ca", "libc-socket test CA");
   await ca("other", "some other CA");
   await Deno.writeTextFile(`${dir}/leaf.ext`, EXT);
+  await Deno.writeTextFile(`${dir}/cn.ext`, "basicConstraints=CA:FALSE\n");
   await Deno.writeTextFile(
     `${dir}/idn.ext`,
     "basicConstraints=CA:FALSE\nsubjectAltName=DNS:xn--bcher-kva.example\n",
@@ -117,6 +121,7 @@ async function make(): Promise<Certs> {
   await leaf("client", "client", "ca");
   await leaf("unknown", "localhost", "other");
   await leaf("idn", "xn--bcher-kva.example", "ca", "idn.ext");
+  await leaf("cnonly", "localhost", "ca", "cn.ext");
   await sh(
     dir,
     "pkey",
@@ -191,6 +196,8 @@ subjectAltName=DNS:localhost,IP:127.0.0.1
     unknownLeafKey: p("unknown.key"),
     idn: p("idn.pem"),
     idnKey: p("idn.key"),
+    cnOnly: p("cnonly.pem"),
+    cnOnlyKey: p("cnonly.key"),
     password: "sesame",
   };
 }

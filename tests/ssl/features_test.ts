@@ -442,3 +442,39 @@ print(json.dumps([ctx._encode_hostname(n) for n in json.loads(sys.argv[1])]))
     s.close();
   }
 });
+
+Deno.test("ssl features: hostname_checks_common_name, as python3 (true by default)", async () => {
+  const { c, client } = await contexts();
+  const py = await python(`
+import ssl
+print(ssl.create_default_context().hostname_checks_common_name)
+`);
+  assertEquals(String(client.hostname_checks_common_name), py.trim().toLowerCase());
+  const cnServer = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH);
+  cnServer.load_cert_chain(c.cnOnly, c.cnOnlyKey);
+  {
+    const [t, s] = await pair(client, cnServer); // commonName=localhost is checked
+    t.close();
+    s.close();
+  }
+  client.hostname_checks_common_name = false;
+  assertEquals(client.hostname_checks_common_name, false);
+  const [a, b] = socket.socketpair();
+  const s = cnServer.wrap_socket(b, { server_side: true, do_handshake_on_connect: false });
+  const t = client.wrap_socket(a, { server_hostname: "localhost", do_handshake_on_connect: false });
+  try {
+    const [rt] = await Promise.allSettled([t.do_handshakeAsync(), s.do_handshakeAsync()]);
+    assertEquals(rt.status, "rejected");
+    const err = (rt as PromiseRejectedResult).reason;
+    assertInstanceOf(err, ssl.SSLCertVerificationError);
+    assertEquals(
+      err.verify_message,
+      "Hostname mismatch, certificate is not valid for 'localhost'.",
+    );
+  } finally {
+    t.close();
+    s.close();
+  }
+  client.hostname_checks_common_name = true;
+  assertEquals(client.hostname_checks_common_name, true);
+});
