@@ -84,12 +84,17 @@ async function main(): Promise<void> {
   const family = v6 ? socket.AF_INET6 : socket.AF_INET;
   using s = socket.socket(family, socket.SOCK_DGRAM);
   s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
-  // Only the groups this socket joined, not every group the host joined.
-  s.setsockopt(
-    v6 ? socket.IPPROTO_IPV6 : socket.IPPROTO_IP,
-    v6 ? socket.IPV6_MULTICAST_ALL : socket.IP_MULTICAST_ALL,
-    0,
-  );
+  // Linux: only the groups this socket joined, not every group the host
+  // joined. Elsewhere there is no such option (and BSD behaves so already);
+  // a kernel or emulator without it (ENOPROTOOPT) costs only that filter.
+  const multicastAll = v6 ? socket.IPV6_MULTICAST_ALL : socket.IP_MULTICAST_ALL;
+  if (multicastAll !== undefined) {
+    try {
+      s.setsockopt(v6 ? socket.IPPROTO_IPV6 : socket.IPPROTO_IP, multicastAll, 0);
+    } catch (e) {
+      if (!(e instanceof socket.error && e.errno === socket.errnoOf("ENOPROTOOPT"))) throw e;
+    }
+  }
   s.bind(v6 ? ["::", o.port, 0, 0] : ["0.0.0.0", o.port]);
   try {
     if (o.source) socket.joinSourceGroup(s, o.group, o.source, o.iface);
