@@ -6,7 +6,9 @@
 # 1. installs (apt-get) the cross toolchain, the arm64 glibc and qemu-user
 #    if any is missing;
 # 2. installs the aarch64 Deno from npm (@deno/linux-arm64-glibc) into
-#    $DENO_ARM64_CACHE (default ~/.cache/deno-arm64);
+#    $DENO_ARM64_CACHE (default ~/.cache/deno-arm64), and the arm64 OpenSSL 3
+#    (libssl3:arm64, fetched by apt-get without touching the host's dpkg) next
+#    to it, for the ssl tests;
 # 3. runs every file in ONE `deno test` (each Deno start costs seconds under
 #    emulation) and prints "aarch64: N passed, M failed".
 #
@@ -63,6 +65,28 @@ if [ ! -x "$DENO_ARM64" ] || [ "$installed" != "$DENO_VERSION" ]; then
     "$PKG@$DENO_VERSION" >&2)
   chmod +x "$DENO_ARM64"
 fi
+
+# --- 2b. OpenSSL 3 for arm64 (the ssl tests) -----------------------------------
+# The ssl module dlopens libssl.so.3, which the cross sysroot lacks. libssl3:arm64
+# is downloaded by apt-get into a private state directory (no `dpkg
+# --add-architecture`: the host's package database is left alone), unpacked
+# into the cache, and shown to the emulated processes only (QEMU_SET_ENV):
+# the host programs the tests run (openssl, python3) never see it.
+SSL_ROOT="$CACHE/libssl3-arm64"
+SSL_LIB="$SSL_ROOT/usr/lib/aarch64-linux-gnu"
+if [ ! -e "$SSL_LIB/libssl.so.3" ]; then
+  echo "aarch64: fetching libssl3:arm64 into $SSL_ROOT" >&2
+  apt_dir="$CACHE/apt-arm64"
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
+  apt_opts=(-qq -o "APT::Architectures::=arm64" -o "Dir::State::Lists=$apt_dir/lists"
+    -o "Dir::Cache=$apt_dir" -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache=")
+  apt-get "${apt_opts[@]}" update
+  rm -f "$apt_dir"/libssl3_*_arm64.deb
+  (cd "$apt_dir" && apt-get "${apt_opts[@]}" download libssl3:arm64)
+  debs=("$apt_dir"/libssl3_*_arm64.deb)
+  dpkg-deb -x "${debs[0]}" "$SSL_ROOT"
+fi
+export QEMU_SET_ENV="LD_LIBRARY_PATH=$SSL_LIB"
 
 # --- 3. run the tests ----------------------------------------------------------
 if (($# == 0)); then

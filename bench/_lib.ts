@@ -13,6 +13,7 @@
  * @module
  */
 import type * as Lib from "../mod.ts";
+import type * as SslLib from "../ssl.ts";
 
 /** The environment variable naming the `mod.ts` to benchmark. */
 export const LIB_ENV = "LIBC_SOCKET_BENCH_MOD";
@@ -30,4 +31,9 @@ export function librarySpecifier(): string {
 /** Imports the library to benchmark. */
 export async function loadLibrary(): Promise<typeof Lib> {
   return await import(librarySpecifier()) as typeof Lib;
+}
+
+/** Imports the ssl module next to the library's `mod.ts` (`ssl.ts` of the same tree). */
+export async function loadSsl(): Promise<typeof SslLib> {
+  return await import(new URL("./ssl.ts", librarySpecifier()).href) as typeof SslLib;
 }

@@ -2,7 +2,7 @@
  * Benchmark orchestrator for `@libc/socket`: this library against `Deno.listen`
  * / `Deno.connect`, C programs and (for ping-pong) python3, in one invocation.
  *
- *   deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f,g] [--write]
+ *   deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f,g,h] [--write]
  *                            [--competitors ours,deno,c,python] [--against GIT-REV]
  *
  * Sections:
@@ -19,6 +19,10 @@
  *      and Deno.serve; requests/s and server CPU µs per request in a measured
  *      window after a warm-up (see _h2load.ts). Needs h2load (Debian
  *      nghttp2-client); skipped with a message without it
+ *   h  TLS 1.3 on loopback TCP (see _tls.ts): bulk GB/s and CPU s per GiB, and
+ *      full handshakes/s one at a time with CPU ms per handshake; ours sync and
+ *      async (@libc/socket/ssl), Deno.connectTls/listenTls and python3's ssl,
+ *      each talking to itself. Needs the openssl CLI (certificates)
  *
  * Competitors alternate within each round (round 1: A B C, round 2: A B C, …);
  * the table shows the median over the rounds, the min–max spread and the ratio
@@ -68,6 +72,7 @@ import {
 import { HTTP_COMPS, listenOverflows, sectionHttp } from "./_h2load.ts";
 import { sectionRedis } from "./_redis.ts";
 import { sectionUdp, UDP_COMPS } from "./_udp.ts";
+import { sectionTls, TLS_COMPS } from "./_tls.ts";
 
 // ---------------------------------------------------------------- options --
 
@@ -80,13 +85,13 @@ interface Options {
   against: string | null;
 }
 
-const SECTIONS = ["a", "b", "c", "d", "e", "f", "g"];
+const SECTIONS = ["a", "b", "c", "d", "e", "f", "g", "h"];
 
 function usage(code: number): never {
   console.error(
-    "usage: deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f,g] [--write]\n" +
+    "usage: deno run -A bench/run.ts [--rounds N] [--quick] [--only a,b,c,d,e,f,g,h] [--write]\n" +
       "                               [--competitors ours,deno,c,python] [--against GIT-REV]\n" +
-      "  sections: a=echo b=pingpong c=bulk d=idle e=redis f=udp g=http",
+      "  sections: a=echo b=pingpong c=bulk d=idle e=redis f=udp g=http h=tls",
   );
   Deno.exit(code);
 }
@@ -108,6 +113,7 @@ function parseOptions(args: string[]): Options {
     redis: "e",
     udp: "f",
     http: "g",
+    tls: "h",
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -162,6 +168,7 @@ const P = opts.quick
     redis: { requests: { c50p1: 5_000, c50p16: 20_000, c500p1: 5_000 } },
     udp: { seconds: 0.5 },
     http: { warmup: 1.5, seconds: 0.5 }, // a warm-up past the 1 s SYN retransmit, see _h2load.ts
+    tls: { bulkBytes: 64 * 2 ** 20, bulkMaxS: 10, handshakes: 200, hsMaxS: 2 },
   }
   : {
     echoConns: [10, 100, 1000],
@@ -177,6 +184,7 @@ const P = opts.quick
     redis: { requests: { c50p1: 200_000, c50p16: 2_000_000, c500p1: 200_000 } },
     udp: { seconds: 3 },
     http: { warmup: 2, seconds: 4 },
+    tls: { bulkBytes: 2 ** 30, bulkMaxS: 60, handshakes: 2000, hsMaxS: 10 },
   };
 
 // ------------------------------------------------------------- section a/d --
@@ -392,10 +400,12 @@ async function header(
     `echo ${P.echoWarmup} s warm-up + ${P.echoMeasure} s measured per run; ping-pong ${
       P.ppCount.toLocaleString("en-US")
     } round trips` +
-    ` (cap ${P.ppMaxS} s); h2load ${P.http.warmup} s warm-up + ${P.http.seconds} s measured per run; bulk ${
+    ` (cap ${P.ppMaxS} s); TLS bulk ${
+      P.tls.bulkBytes / 2 ** 20
+    } MiB, ${P.tls.handshakes} handshakes (cap ${P.tls.hsMaxS} s); h2load ${P.http.warmup} s warm-up + ${P.http.seconds} s measured per run; bulk ${
       P.bulkBytes / 2 ** 20
     } MiB in 256 KiB writes; idle ${P.idleConns} conns for ${P.idleSeconds} s.` +
-    ` Ratios divide this row's median by the Deno (Deno.listen/Deno.connect) and C medians (in section g, the "vs C" column divides by Deno.serve); ↑ higher is better, ↓ lower is better.` +
+    ` Ratios divide this row's median by the Deno (Deno.listen/Deno.connect) and C medians (in section g, the "vs C" column divides by Deno.serve; in section h, by python3's ssl); ↑ higher is better, ↓ lower is better.` +
     ` CPU times come from /proc/<pid>/stat (10 ms ticks) for Deno processes and getrusage for C.` +
     (ab
       ? ` A/B: rows "ours …" run this tree's library (${ab.here}${
@@ -495,6 +505,13 @@ async function main(): Promise<number> {
     notes.push("section g skipped: h2load not found (Debian package nghttp2-client)");
   }
 
+  const opensslCli = (await run(["openssl", "version"])).ok;
+  if (opts.only.has("h") && !opensslCli) {
+    notes.push(
+      "section h skipped: the openssl CLI (Debian package openssl) makes its certificates",
+    );
+  }
+
   let other: OtherTree | null = null;
   const tmp = await Deno.makeTempDir({ prefix: "libc-socket-bench-" });
   benchTmp = tmp;
@@ -538,6 +555,10 @@ async function main(): Promise<number> {
     if (opts.only.has("g")) {
       if (h2load) await sectionHttp(tw(HTTP_COMPS.filter(ok)), P.http);
       else log("! section g skipped: h2load not found (apt-get install nghttp2-client)");
+    }
+    if (opts.only.has("h")) {
+      if (opensslCli) await sectionTls(tw(TLS_COMPS.filter(ok)), P.tls, tmp);
+      else log("! section h skipped: the openssl CLI not found (apt-get install openssl)");
     }
   } finally {
     killAll();

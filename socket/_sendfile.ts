@@ -21,12 +21,18 @@ import type { SendfileSource } from "./types.ts";
 
 const EINTR = table.errnoNames.EINTR;
 
-/** `sendfile(file, offset, count)`. */
+/**
+ * `sendfile(file, offset, count)`. With `via`, `sendfile(2)` is not used:
+ * the file is read and each chunk handed to `via`, which returns how many
+ * bytes it took (`SSLSocket` sends through TLS so, as CPython's
+ * `_sendfile_use_send`).
+ */
 export function sendfile(
   st: SocketState,
   file: SendfileSource,
   offset: number,
   count: number | null,
+  via: ((bytes: Uint8Array) => number) | null = null,
 ): number {
   // CPython raises ValueError (RangeError here) for these three.
   if (st.type !== C.SOCK_STREAM) {
@@ -43,11 +49,15 @@ export function sendfile(
     ? fileFd((file as { fileno(): unknown }).fileno())
     : -1;
   const deadline = st.timeout ? performance.now() + st.timeout * 1000 : undefined;
+  const send = via ?? ((bytes: Uint8Array) => {
+    const big = BigInt(bytes.length);
+    return io(st, WRITE, (s) => libc.send(s, bytes, big, SEND_FLAGS), "send", deadline);
+  });
   const progress = { sent: 0 };
-  if (fd < 0) return sendfileByRead(st, file as Deno.FsFile, start, limit, deadline, progress);
+  if (fd < 0) return sendfileByRead(file as Deno.FsFile, start, limit, send, progress);
   try {
-    if (!target.sendfile) {
-      sendfileByPread(st, fd, start, limit, deadline, progress);
+    if (via !== null || !target.sendfile) {
+      sendfileByPread(fd, start, limit, send, progress);
     } else {
       const off = new BigInt64Array([BigInt(start)]);
       const offBytes = new Uint8Array(off.buffer);
@@ -76,15 +86,14 @@ export function sendfile(
 }
 
 /**
- * sendfile where Linux's sendfile(2) is not used: `pread(2)` + `send(2)`,
+ * sendfile where Linux's sendfile(2) is not used: `pread(2)` + `send`,
  * counting in `progress` every byte sent (also when a later send fails).
  */
 function sendfileByPread(
-  st: SocketState,
   fd: number,
   start: number,
   limit: number,
-  deadline: number | undefined,
+  send: (bytes: Uint8Array) => number,
   progress: { sent: number },
 ): void {
   const buf = new Uint8Array(Math.min(limit, 65536));
@@ -97,32 +106,28 @@ function sendfileByPread(
       throw fromErrno(e, "pread");
     }
     if (n === 0) break;
-    sendCounted(st, buf.subarray(0, n), deadline, progress);
+    sendCounted(buf.subarray(0, n), send, progress);
   }
 }
 
-/** Sends all of `bytes` with `send(2)`, adding each call's count to `progress`. */
+/** Sends all of `bytes` with `send`, adding each call's count to `progress`. */
 function sendCounted(
-  st: SocketState,
   bytes: Uint8Array,
-  deadline: number | undefined,
+  send: (bytes: Uint8Array) => number,
   progress: { sent: number },
 ): void {
   for (let off = 0; off < bytes.length;) {
-    const chunk = bytes.subarray(off);
-    const big = BigInt(chunk.length);
-    const sent = io(st, WRITE, (s) => libc.send(s, chunk, big, SEND_FLAGS), "send", deadline);
+    const sent = send(bytes.subarray(off));
     off += sent;
     progress.sent += sent;
   }
 }
 
 function sendfileByRead(
-  st: SocketState,
   file: Deno.FsFile,
   start: number,
   limit: number,
-  deadline: number | undefined,
+  send: (bytes: Uint8Array) => number,
   progress: { sent: number },
 ): number {
   if (typeof file?.readSync !== "function") {
@@ -145,7 +150,7 @@ function sendfileByRead(
           `readSync() returned ${typeName(n)}, not a count 0-${want}`,
         );
       }
-      sendCounted(st, buf.subarray(0, n), deadline, progress);
+      sendCounted(buf.subarray(0, n), send, progress);
     }
     return progress.sent;
   } finally {

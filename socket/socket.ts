@@ -843,6 +843,22 @@ export class Socket<F extends number = number, T extends number = number> {
     return sendfile(this.#s, file, offset, count);
   }
 
+  /**
+   * @internal `sendfile` without `sendfile(2)`: the file is read (`pread(2)`,
+   * or the object's `readSync`) and each chunk handed to `send`, which
+   * returns how many bytes it took. The argument checks, the count and the
+   * final `seek` are `sendfile`'s. `SSLSocket` sends through TLS this way,
+   * as CPython's `_sendfile_use_send`.
+   */
+  protected _sendfileVia(
+    file: SendfileSource,
+    offset: number,
+    count: number | null,
+    send: (bytes: Uint8Array) => number,
+  ): number {
+    return sendfile(this.#s, file, offset, count, send);
+  }
+
   // -------------------------------------------------------------------------
   // makefile
 

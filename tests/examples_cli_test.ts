@@ -154,6 +154,18 @@ Deno.test({
     ["select_echo_server.ts", ["--port", "70000"], /^select_echo_server\.ts: bad value for --port/],
     ["echo_server.ts", ["a", "b"], /^echo_server\.ts: unexpected argument b\n/],
     ["fd_passing.ts", ["copy", "/x"], /^fd_passing\.ts: unknown mode copy\n/],
+    ["https_get.ts", [], /^https_get\.ts: missing argument\n/],
+    ["https_get.ts", ["http://127.0.0.1/"], /^https_get\.ts: not an https URL: http:\/\/127/],
+    ["https_get.ts", ["no url"], /^https_get\.ts: not a URL: no url\n/],
+    ["tls_echo_server.ts", [], /^tls_echo_server\.ts: option --cert is required\n/],
+    [
+      "tls_echo_server.ts",
+      ["--cert", "c", "--key", "k", "--client-ca", "a", "--count", "0"],
+      /^tls_echo_server\.ts: bad value for --count: "0"/,
+    ],
+    ["starttls.ts", [], /^starttls\.ts: missing argument\n/],
+    ["starttls.ts", ["127.0.0.1", "70000"], /^starttls\.ts: bad value for PORT: "70000"/],
+    ["starttls.ts", ["127.0.0.1", "--cafile"], /^starttls\.ts: option --cafile needs a value\n/],
   ];
   const results = await pooled(cases, ([name, args]) => run(name, args));
   cases.forEach(([name, args, want], i) => {

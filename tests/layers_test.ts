@@ -11,7 +11,7 @@ import { assertEquals } from "@std/assert";
 import { denoCommand } from "./_helpers.ts";
 
 const ROOT = new URL("..", import.meta.url);
-const ENTRY_POINTS = ["mod.ts", "select.ts", "selectors.ts", "socketserver.ts"]
+const ENTRY_POINTS = ["mod.ts", "select.ts", "selectors.ts", "socketserver.ts", "ssl.ts"]
   .filter((f) => {
     try {
       return Deno.statSync(new URL(f, ROOT)).isFile;

@@ -24,6 +24,17 @@ const ARGS: Record<string, string[]> = {
   "echo_server.ts": ["127.0.0.1"],
   "echo_client.ts": ["127.0.0.1"],
   "async_echo_server.ts": ["127.0.0.1", "0"],
+  // The ssl examples load OpenSSL, then stop at a refused port or a missing file.
+  "https_get.ts": ["https://127.0.0.1:1/"],
+  "starttls.ts": ["127.0.0.1", "1"],
+  "tls_echo_server.ts": [
+    "--cert",
+    "/nonexistent",
+    "--key",
+    "/nonexistent",
+    "--client-ca",
+    "/nonexistent",
+  ],
 };
 const PROMPT = /Deno requests|⚠️|NotCapable|Requires \S+ access|Allow\? \[y\/n/;
 

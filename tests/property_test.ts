@@ -57,7 +57,7 @@ if (!NETNS) {
   );
 }
 
-for (const group of ["methods-a", "methods-b", "functions", "resolver"]) {
+for (const group of ["methods-a", "methods-b", "functions", "resolver", "ssl"]) {
   Deno.test(`property: ${group} survive hostile arguments (seed ${SEED}, ${RUNS} runs)`, async () => {
     const argv = denoArgv([
       "run",

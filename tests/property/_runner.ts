@@ -696,6 +696,12 @@ async function resolverFunctions(): Promise<void> {
 
 // ---------------------------------------------------------------------------
 
+// The ssl group's certificates and contexts (imported here only: the other
+// groups never load OpenSSL), made before the descriptors are counted.
+const ssl = group === "ssl"
+  ? await import("./_ssl.ts").then(async (m) => ({ ...m, fixtures: await m.prepare(dir) }))
+  : null;
+
 // Warm up: the reactor's epoll and eventfd descriptors, fast-check's first
 // allocation, then the count every batch must come back to.
 {
@@ -734,6 +740,9 @@ switch (group) {
     break;
   case "resolver":
     await resolverFunctions();
+    break;
+  case "ssl":
+    await ssl!.sslGroup({ property, invoke, cleanup, closeQuietly, any }, ssl!.fixtures);
     break;
   default:
     console.error(`unknown group ${group}`);
