@@ -172,8 +172,9 @@ export class herror extends error {}
  */
 export class gaierror extends error {}
 
+// `satisfies`: deno doc shows the alias it is, not a copy of the class.
 /** Python's alias `socket.timeout` for {@linkcode TimeoutError}. */
-export const timeout: typeof TimeoutError = TimeoutError;
+export const timeout: typeof TimeoutError = TimeoutError satisfies typeof TimeoutError;
 
 const BY_ERRNO = new Map<number, typeof error>();
 const DENO_BY_ERRNO = new Map<number, AnyClass>();

@@ -181,6 +181,33 @@ export async function acceptAsync<S>(
   }
 }
 
+/**
+ * `acceptAsyncIter()`: `acceptAsync` in a loop, as an async iterator that
+ * ends (returns, without an error) when `signal` aborts or the listening
+ * socket is closed, before or during a wait. Any other failure (a timeout,
+ * EMFILE…) ends the iteration by throwing it, as `accept()` would.
+ */
+export async function* acceptAsyncIter<S>(
+  st: SocketState,
+  spawn: Spawn<S>,
+  options?: AsyncOptions,
+): AsyncGenerator<[S, Address], void, undefined> {
+  const signal = options?.signal;
+  // A function: the state changes across awaits, which narrowing ignores.
+  const ended = () => st.closed || signal?.aborted === true;
+  while (!ended()) {
+    let next: [S, Address];
+    try {
+      next = await acceptAsync(st, spawn, options);
+    } catch (e) {
+      // Closed or aborted while waiting: the end of the stream, not an error.
+      if (ended()) return;
+      throw e;
+    }
+    yield next;
+  }
+}
+
 /** `connectAsync(address)`: names resolve on a worker thread. */
 export async function connectAsync(
   st: SocketState,

@@ -194,6 +194,18 @@ export function close(st: SocketState): void {
   }
 }
 
+/**
+ * The wait of `[Symbol.asyncDispose]()` after its `close()`: resolves once
+ * the async operations that were pending on the socket have settled. The
+ * close cancelled their waits (a cancellation made while the reactor waits
+ * on a worker thread is delivered when that wait returns); one macrotask
+ * then lets each operation's own chain reach its caller.
+ */
+export async function closed(): Promise<void> {
+  await reactor.settled();
+  await new Promise<void>((resolve) => setTimeout(resolve, 0));
+}
+
 /** `detach()`: releases the descriptor without closing it and returns it. */
 export function detach(st: SocketState): number {
   if (st.closed && !st.closePending) return -1;

@@ -40,6 +40,7 @@ import { SocketFile, type SocketFileOptions } from "./makefile.ts";
 import type { MmsgMessage, MmsgResult } from "./_mmsg.ts";
 import {
   close,
+  closed,
   detach,
   dup,
   get_inheritable,
@@ -56,6 +57,7 @@ import {
 import {
   accept,
   acceptAsync,
+  acceptAsyncIter,
   bind,
   connect,
   connect_ex,
@@ -219,6 +221,29 @@ export class Socket<F extends number = number, T extends number = number> {
   }
 
   /**
+   * `await using` support: closes the socket, then waits until the async
+   * operations that were pending on it have settled (they reject with
+   * EBADF, "socket closed while an operation was pending").
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * const [a, b] = socket.socketpair();
+   * let pending: Promise<unknown>;
+   * {
+   *   await using s = a;
+   *   pending = s.recvAsync(10).catch((e) => e.code);
+   * }
+   * console.log(await pending); // "EBADF", settled before the block ended
+   * b.close();
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close(); // a subclass's close (SSLSocket's) included
+    return closed();
+  }
+
+  /**
    * Closes the socket object without closing the descriptor, and returns it.
    *
    * @example
@@ -233,7 +258,11 @@ export class Socket<F extends number = number, T extends number = number> {
     return detach(this.#s);
   }
 
-  /** @internal makefile() bookkeeping. */
+  /**
+   * makefile() bookkeeping: not part of the API.
+   *
+   * @ignore
+   */
   _ioref(delta: 1 | -1): void {
     if (ioref(this.#s, delta)) this.close();
   }
@@ -919,13 +948,48 @@ export class Socket<F extends number = number, T extends number = number> {
    * import * as socket from "@libc/socket";
    * using srv = socket.create_server(["127.0.0.1", 0]);
    * const pending = srv.acceptAsync();
-   * using c = await socket.socket().connectAsync(srv.getsockname()).then(() => null);
-   * const [conn] = await pending;
+   * using c = socket.socket();
+   * await c.connectAsync(srv.getsockname());
+   * const [conn, [host, port]] = await pending;
    * conn.close();
    * ```
    */
   acceptAsync(options?: AsyncOptions): Promise<[Socket<F, T>, AcceptedAddress<F>]> {
     return acceptAsync(this.#s, spawn, options) as Promise<[Socket<F, T>, AcceptedAddress<F>]>;
+  }
+
+  /**
+   * Accepts connections as they arrive: an async iterator of what
+   * `acceptAsync` resolves with, each from `accept4(2)` (where the OS lacks
+   * it: `accept(2)` then `fcntl(2)`) after a wait on the reactor. Not in
+   * CPython. The loop ends without an error when `signal` aborts or the
+   * socket is closed, also during a wait; any other failure (a timeout, a
+   * full descriptor table) is thrown. Each connection is the caller's to
+   * close.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * using srv = socket.create_server(["127.0.0.1", 0]);
+   * using c1 = socket.create_connection(srv.getsockname());
+   * using c2 = socket.create_connection(srv.getsockname());
+   * const ac = new AbortController();
+   * let n = 0;
+   * for await (const [conn, [host]] of srv.acceptAsyncIter({ signal: ac.signal })) {
+   *   conn.close();
+   *   if (++n === 2) ac.abort(); // the loop ends here, without an error
+   * }
+   * console.log(n); // 2
+   * ```
+   */
+  acceptAsyncIter(
+    options?: AsyncOptions,
+  ): AsyncGenerator<[Socket<F, T>, AcceptedAddress<F>], void, undefined> {
+    return acceptAsyncIter(this.#s, spawn, options) as AsyncGenerator<
+      [Socket<F, T>, AcceptedAddress<F>],
+      void,
+      undefined
+    >;
   }
 
   /**
@@ -1002,10 +1066,11 @@ export class Socket<F extends number = number, T extends number = number> {
    * ```ts
    * import * as socket from "@libc/socket";
    * using u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * using v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
    * u.bind(["127.0.0.1", 0]);
    * const p = u.recvfromAsync(100);
-   * socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto("x", u.getsockname());
-   * const [data, addr] = await p;
+   * v.sendto("x", u.getsockname());
+   * const [data, [host, port]] = await p;
    * ```
    */
   recvfromAsync(
@@ -1371,5 +1436,7 @@ function spawn(st: SocketState, fd: number): Socket {
   return new Socket(st.family, st.type, st.proto, fd);
 }
 
-/** Python's `socket.SocketType`: the class of socket objects. */
-export const SocketType: typeof Socket = Socket;
+// `satisfies` keeps deno doc from rendering a second copy of the class: it
+// shows a variable of type `typeof Socket`, the alias it is.
+/** Python's `socket.SocketType`: an alias of {@linkcode Socket}, the class of socket objects. */
+export const SocketType: typeof Socket = Socket satisfies typeof Socket;

@@ -66,6 +66,7 @@ export class Reactor {
   #nextToken = 1;
   #waiting = 0;
   #toSettle: [Waiter, unknown][] = [];
+  #onSettled: (() => void)[] = [];
   #running = false;
   #inThread = false;
   #ready: Ready = (token, readable, writable, ended) =>
@@ -225,9 +226,25 @@ export class Reactor {
 
   #settleCancelled(): void {
     const list = this.#toSettle;
-    if (list.length === 0) return;
-    this.#toSettle = [];
-    for (const [w, reason] of list) w.reject(reason);
+    if (list.length > 0) {
+      this.#toSettle = [];
+      for (const [w, reason] of list) w.reject(reason);
+    }
+    const done = this.#onSettled;
+    if (done.length > 0) {
+      this.#onSettled = [];
+      for (const f of done) f();
+    }
+  }
+
+  /**
+   * Resolves once every waiter cancelled so far (by {@linkcode forget}, an
+   * abort or a timeout) has been rejected: a cancellation made while this
+   * thread's wait runs on a worker is delivered when that wait returns.
+   */
+  settled(): Promise<void> {
+    if (this.#toSettle.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#onSettled.push(resolve));
   }
 
   /**
