@@ -63,7 +63,7 @@ test(
     assertEquals(n, 0);
     assertEquals(reactor.pending(srv.fileno()), 0);
     // Already aborted: not one accept is attempted, even with one queued.
-    using c = socket.create_connection(srv.getsockname());
+    using _c = socket.create_connection(srv.getsockname());
     for await (const _ of srv.acceptAsyncIter({ signal: ac.signal })) n++;
     assertEquals(n, 0);
     const [conn] = srv.accept(); // still queued
@@ -73,7 +73,7 @@ test(
 
 test("acceptAsyncIter: closing the listener during a wait ends the loop", [], async () => {
   const srv = socket.create_server(["127.0.0.1", 0]);
-  using c = socket.create_connection(srv.getsockname());
+  using _c = socket.create_connection(srv.getsockname());
   setTimeout(() => srv.close(), 30);
   const got: number[] = [];
   for await (const [conn] of srv.acceptAsyncIter()) {
@@ -94,7 +94,7 @@ test(
       for await (const [conn] of srv.acceptAsyncIter()) conn.close();
     }, socket.timeout);
     srv.settimeout(null);
-    using c = socket.create_connection(srv.getsockname());
+    using _c = socket.create_connection(srv.getsockname());
     for await (const [conn] of srv.acceptAsyncIter()) {
       conn.close();
       break;
