@@ -40,6 +40,8 @@
  *   for (const [key, mask] of sel.select(5)) key.data(key.fileobj, mask);
  * }
  * console.log(new TextDecoder().decode(client.recv(100))); // "echo me"
+ * client.close(); // the server reads end of stream and closes its end
+ * for (const [key, mask] of sel.select(5)) key.data(key.fileobj, mask);
  * ```
  *
  * @module
