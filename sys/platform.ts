@@ -27,6 +27,7 @@ import { check, fromErrno } from "../core/errors.ts";
 import { LITTLE_ENDIAN } from "../core/memory.ts";
 import { target } from "./target.ts";
 import * as win from "./windows.ts";
+import { interfaceTable as winInterfaceTable } from "./windows_interfaces.ts";
 
 export { target } from "./target.ts";
 
@@ -397,6 +398,15 @@ export function shareSocket(fd: number, pid: number): Uint8Array {
  */
 export function socketFromShare(info: Uint8Array): [number, number, number, number] {
   return WIN ? win.socketFromInfo(info) : windowsOnly("socket.fromshare()");
+}
+
+/**
+ * The interface list where the OS has no `if_nameindex(3)` (Windows:
+ * `GetIfTable2Ex` and `ConvertInterfaceLuidToNameW`, as CPython), or `null`:
+ * the caller asks libc's `if_nameindex(3)`.
+ */
+export function interfaceTable(): [number, string][] | null {
+  return WIN ? winInterfaceTable() : null;
 }
 
 const PFD = struct("pollfd");

@@ -409,3 +409,23 @@ test("windows: share/fromshare (WSADuplicateSocketW) make a working copy of the 
   assertThrows(() => shared.share(2 ** 32), RangeError);
   assertThrows(() => shared.share("1" as unknown as number), TypeError);
 });
+
+test("windows: if_nameindex lists the loopback interface; names and indexes round-trip", [
+  WINSOCK,
+], () => {
+  const list = S.if_nameindex();
+  assert(list.length > 0, "no interfaces");
+  for (const [index, name] of list) {
+    assert(Number.isInteger(index) && index > 0, `index ${index}`);
+    assert(name.length > 0 && !name.includes("\0"), `name ${JSON.stringify(name)}`);
+  }
+  // Windows names the loopback interface loopback_0 (its LUID's name)
+  const lo = list.find(([, name]) => name.startsWith("loopback"));
+  assert(lo !== undefined, `no loopback in ${JSON.stringify(list)}`);
+  for (const [index, name] of list) {
+    assertEquals(S.if_nametoindex(name), index);
+    assertEquals(S.if_indextoname(index), name);
+  }
+  assertThrows(() => S.if_nametoindex("no such interface"), S.error, "no interface with this name");
+  assertThrows(() => S.if_indextoname(0x7fffffff), S.error);
+});
