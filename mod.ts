@@ -56,7 +56,17 @@ export {
   unpackUcred,
 } from "./socket/ancillary.ts";
 export type { AncData, Ucred } from "./socket/ancillary.ts";
-export { close, dup, fromfd, recv_fds, send_fds, socket, socketpair } from "./socket/functions.ts";
+export {
+  close,
+  dup,
+  fromfd,
+  fromshare,
+  recv_fds,
+  send_fds,
+  socket,
+  socketpair,
+} from "./socket/functions.ts";
+export type { IoctlOption } from "./socket/_windows_only.ts";
 export {
   create_connection,
   create_server,

@@ -248,6 +248,7 @@ export const table: PlatformTable = {
     MSG_PUSH_IMMEDIATE: 32,
     MSG_TRUNC: 256,
     MSG_WAITALL: 8,
+    MibIfTableRaw: 1,
     NI_DGRAM: 16,
     NI_MAXHOST: 1025,
     NI_MAXSERV: 32,
@@ -460,6 +461,22 @@ export const table: PlatformTable = {
     sa_len: 0,
   },
   structs: {
+    MIB_IF_ROW2: {
+      size: 1352,
+      align: 8,
+      fields: {
+        InterfaceLuid: { offset: 0, size: 8 },
+        InterfaceIndex: { offset: 8, size: 4 },
+      },
+    },
+    MIB_IF_TABLE2: {
+      size: 1360,
+      align: 8,
+      fields: {
+        NumEntries: { offset: 0, size: 4 },
+        Table: { offset: 8, size: 1352 },
+      },
+    },
     WSABUF: {
       size: 16,
       align: 8,

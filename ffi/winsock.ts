@@ -25,25 +25,16 @@
  */
 import { constants as C, struct, table } from "../constants/mod.ts";
 import { target } from "../sys/target.ts";
-import {
-  IPHLPAPI,
-  type Iphlpapi,
-  KERNEL32,
-  type Kernel32,
-  UCRT,
-  type Ucrt,
-  type Ws2,
-  WS2_32,
-} from "./ws2_32.ts";
+import { KERNEL32, type Kernel32, UCRT, type Ucrt, type Ws2, WS2_32 } from "./ws2_32.ts";
+import { IPHLPAPI, type Iphlpapi } from "./iphlpapi.ts";
 import type { Libc } from "./symbols.ts";
 
 /** `INVALID_SOCKET`: `(SOCKET)(~0)`. */
 export const INVALID_SOCKET = 0xffff_ffff_ffff_ffffn;
 
-/** The opened Windows libraries. */
+/** The opened Windows libraries (iphlpapi apart: {@linkcode iphlpapi}). */
 export interface Winsock {
   readonly ws2: Ws2;
-  readonly iphlpapi: Iphlpapi;
   readonly kernel32: Kernel32;
   readonly ucrt: Ucrt;
 }
@@ -58,7 +49,6 @@ function open(): Winsock {
   if (rc !== 0) throw new Error(`@libc/socket: WSAStartup(2.2) failed with error ${rc}`);
   return {
     ws2,
-    iphlpapi: Deno.dlopen("iphlpapi.dll", IPHLPAPI).symbols,
     kernel32: Deno.dlopen("kernel32.dll", KERNEL32).symbols,
     ucrt: Deno.dlopen("ucrtbase.dll", UCRT).symbols,
   };
@@ -67,6 +57,16 @@ function open(): Winsock {
 /** The Windows libraries, opened (and Winsock started) on first use. */
 export function winsock(): Winsock {
   return opened ??= open();
+}
+
+let helper: Iphlpapi | undefined;
+
+/**
+ * IP Helper (`iphlpapi.dll`), opened on first use: only the interface-name
+ * calls need it (`if_nametoindex`, `if_indextoname`, `if_nameindex`).
+ */
+export function iphlpapi(): Iphlpapi {
+  return helper ??= Deno.dlopen("iphlpapi.dll", IPHLPAPI).symbols;
 }
 
 /** `WSAGetLastError()`: the calling thread's last Winsock error. */
@@ -163,7 +163,7 @@ function len32(n: bigint): number {
  * by `ffi/library.ts`, on Windows only.
  */
 export function winsockLibc(): Libc {
-  const { ws2, iphlpapi, ucrt } = winsock();
+  const { ws2, ucrt } = winsock();
   const flags = C.WSA_FLAG_OVERLAPPED | C.WSA_FLAG_NO_HANDLE_INHERIT;
   // CPython on Windows has neither gai_strerror nor hstrerror: these messages.
   const gaiMessage = staticString("getaddrinfo failed");
@@ -229,8 +229,9 @@ export function winsockLibc(): Libc {
     inet_ntop: (af: number, src: Uint8Array | null, dst: Uint8Array | null, n: number) =>
       ws2.inet_ntop(af, src, dst, BigInt(n)),
     inet_aton: (cp: Uint8Array | null, out: Uint8Array | null) => inetAton(ws2, cp, out),
-    if_nametoindex: iphlpapi.if_nametoindex,
-    if_indextoname: iphlpapi.if_indextoname,
+    if_nametoindex: (name: Uint8Array | null) => iphlpapi().if_nametoindex(name),
+    if_indextoname: (index: number, name: Uint8Array | null) =>
+      iphlpapi().if_indextoname(index, name),
     sethostname: () => {
       throw new TypeError(
         "socket.sethostname() is not available on Windows (CPython has none there)",

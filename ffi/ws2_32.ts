@@ -1,8 +1,9 @@
 /**
  * The Windows symbol tables: Winsock (`ws2_32.dll`), and the few calls of
- * `iphlpapi.dll`, `kernel32.dll` and the C runtime (`ucrtbase.dll`) that
- * sockets need there. `ffi/winsock.ts` opens them (on Windows only) and
- * gives the rest of the library the same `libc` face as on Unix.
+ * `kernel32.dll` and the C runtime (`ucrtbase.dll`) that sockets need there
+ * (`iphlpapi.dll`'s are in `ffi/iphlpapi.ts`). `ffi/winsock.ts` opens them
+ * (on Windows only) and gives the rest of the library the same `libc` face
+ * as on Unix.
  *
  * Conventions (see `ffi/symbols.ts` for the Unix table's):
  * - `SOCKET` is a `UINT_PTR`: declared `usize` and always passed a `bigint`
@@ -76,6 +77,7 @@ export const WS2_32 = {
   //              DWORD cbInBuffer, LPVOID lpvOutBuffer, DWORD cbOutBuffer,
   //              LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED lpOverlapped,
   //              LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+  //   (synchronous: no overlapped structure, no completion routine)
   WSAIoctl: {
     parameters: ["usize", "u32", "buffer", "u32", "buffer", "u32", "buffer", "pointer", "pointer"],
     result: "i32",
@@ -135,14 +137,6 @@ export const WS2_32 = {
   inet_addr: { parameters: ["buffer"], result: "u32" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
-/** iphlpapi.dll: the interface-name calls (`<netioapi.h>`). */
-export const IPHLPAPI = {
-  // NET_IFINDEX if_nametoindex(PCSTR InterfaceName);
-  if_nametoindex: { parameters: ["buffer"], result: "u32" },
-  // PCHAR if_indextoname(NET_IFINDEX InterfaceIndex, PCHAR InterfaceName);
-  if_indextoname: { parameters: ["u32", "buffer"], result: "pointer" },
-} as const satisfies Deno.ForeignLibraryInterface;
-
 /** kernel32.dll: messages for error codes, and handle inheritance. */
 export const KERNEL32 = {
   // DWORD FormatMessageW(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId,
@@ -174,8 +168,6 @@ export const UCRT = {
 
 /** The opened Winsock symbols. */
 export type Ws2 = Deno.DynamicLibrary<typeof WS2_32>["symbols"];
-/** The opened iphlpapi symbols. */
-export type Iphlpapi = Deno.DynamicLibrary<typeof IPHLPAPI>["symbols"];
 /** The opened kernel32 symbols. */
 export type Kernel32 = Deno.DynamicLibrary<typeof KERNEL32>["symbols"];
 /** The opened C runtime symbols. */

@@ -1,7 +1,7 @@
 /**
  * Module-level functions that make or handle descriptors: `socket`,
- * `socketpair`, `fromfd`, `close`, `dup`, and the fd-passing helpers
- * `send_fds`/`recv_fds`.
+ * `socketpair`, `fromfd`, `fromshare` (Windows), `close`, `dup`, and the
+ * fd-passing helpers `send_fds`/`recv_fds`.
  *
  * @module
  */
@@ -15,6 +15,7 @@ import { CMSG_LEN, packFds, unpackFds } from "./ancillary.ts";
 import { type Data } from "../core/bytes.ts";
 import { cint, fdArg, int } from "../core/ints.ts";
 import { dupFd, newSocketpair, requireFeature, SOCKETPAIR_FAMILY } from "../sys/platform.ts";
+import { fromshareFd } from "./_windows_only.ts";
 
 /**
  * Creates a socket: Python's `socket.socket(family=AF_INET,
@@ -116,6 +117,39 @@ export function fromfd<F extends number, T extends number>(
     return new Socket<F, T>(family, type, proto, copy);
   } catch (e) {
     libc.close(copy);
+    throw e;
+  }
+}
+
+/**
+ * Opens a socket shared by {@linkcode Socket.share} (in this or another
+ * process): Python's `socket.fromshare(info)`. Corresponds to `WSASocketW`
+ * with `FROM_PROTOCOL_INFO` and the shared `WSAPROTOCOL_INFOW`; family,
+ * type and protocol are the shared socket's. The new handle is
+ * non-inheritable. Windows only, as in CPython.
+ *
+ * @example Sharing with this very process (Windows)
+ * ```ts
+ * import * as socket from "@libc/socket";
+ * if (Deno.build.os === "windows") {
+ *   using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ *   using t = socket.fromshare(s.share(Deno.pid));
+ *   console.log(t.type === socket.SOCK_DGRAM); // true
+ * }
+ * ```
+ *
+ * @param data The bytes `share()` returned.
+ * @throws {TypeError} Off Windows, or for data that is not a `Uint8Array`.
+ * @throws {RangeError} For data of another size than a `WSAPROTOCOL_INFOW`
+ *   ("socket descriptor string has wrong size, should be 628 bytes.", as
+ *   CPython's ValueError).
+ */
+export function fromshare(data: Uint8Array): Socket {
+  const [fd, family, type, proto] = fromshareFd(data);
+  try {
+    return new Socket(family, type, proto, fd);
+  } catch (e) {
+    libc.close(fd);
     throw e;
   }
 }

@@ -10,6 +10,7 @@ import { typeName } from "../core/repr.ts";
 import { intRange } from "../core/ints.ts";
 import { fsDecode, fsDecodeC, fsEncode, withNul } from "../core/text.ts";
 import { copyUint8 } from "../core/view.ts";
+import { interfaceTable } from "../sys/platform.ts";
 
 const IFNAMSIZ = C.IF_NAMESIZE ?? 16;
 
@@ -23,7 +24,8 @@ function cBytes(p: Deno.PointerObject): Uint8Array {
 
 /**
  * Lists the network interfaces as `[index, name]` pairs. Corresponds to
- * `if_nameindex(3)`.
+ * `if_nameindex(3)`; on Windows, as CPython there, `GetIfTable2Ex` with
+ * `ConvertInterfaceLuidToNameW` for each interface's name.
  *
  * @example
  * ```ts
@@ -32,6 +34,8 @@ function cBytes(p: Deno.PointerObject): Uint8Array {
  * ```
  */
 export function if_nameindex(): [index: number, name: string][] {
+  const table = interfaceTable();
+  if (table !== null) return table;
   const head = libc.if_nameindex();
   if (head === null) throw fromErrno(lastErrno(), "if_nameindex");
   const S = struct("if_nameindex");

@@ -105,6 +105,7 @@ import type {
   SendfileSource,
   SendmsgAfalgOptions,
 } from "./types.ts";
+import { ioctl, type IoctlOption, share } from "./_windows_only.ts";
 
 /**
  * A socket: Python's `socket.socket`, over one file descriptor.
@@ -1353,6 +1354,57 @@ export class Socket<F extends number = number, T extends number = number> {
   ): Promise<number> {
     if (isOptions(flags)) return sendmmsgAsync(this.#s, messages, 0, flags);
     return sendmmsgAsync(this.#s, messages, flags, options);
+  }
+
+  // -------------------------------------------------------------------------
+  // Windows only (CPython has these there alone; elsewhere a TypeError)
+
+  /**
+   * Controls the socket with a Winsock I/O control code. Corresponds to
+   * `WSAIoctl`, with CPython's three codes: `SIO_RCVALL` (`option` one of
+   * the `RCVALL_*` constants), `SIO_KEEPALIVE_VALS` (`option`
+   * `[onoff, keepalivetime, keepaliveinterval]`, the times in
+   * milliseconds) and `SIO_LOOPBACK_FAST_PATH` (`option` a boolean).
+   * Windows only, as in CPython.
+   *
+   * @example TCP keep-alive every 10 s after 60 s idle (Windows)
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * if (Deno.build.os === "windows") {
+   *   using s = socket.socket();
+   *   s.ioctl(socket.SIO_KEEPALIVE_VALS!, [1, 60_000, 10_000]);
+   * }
+   * ```
+   *
+   * @returns The byte count `WSAIoctl` reports.
+   * @throws {TypeError} Off Windows; for a wrong type of argument.
+   * @throws {RangeError} For another control code (CPython's ValueError
+   *   "invalid ioctl command"), or a value outside its 32-bit C type.
+   */
+  ioctl(control: number, option: IoctlOption): number {
+    return ioctl(this.#s, control, option);
+  }
+
+  /**
+   * Duplicates the socket for process `process_id`: pass the bytes to that
+   * process, where {@linkcode fromshare} opens the same socket. Corresponds
+   * to `WSADuplicateSocketW` (a `WSAPROTOCOL_INFOW`). Windows only, as in
+   * CPython.
+   *
+   * @example Sharing with this very process (Windows)
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * if (Deno.build.os === "windows") {
+   *   using s = socket.socket();
+   *   using t = socket.fromshare(s.share(Deno.pid));
+   * }
+   * ```
+   *
+   * @throws {TypeError} Off Windows; for a non-integer process id.
+   * @throws {RangeError} For a process id outside a `DWORD`.
+   */
+  share(process_id: number): Uint8Array {
+    return share(this.#s, process_id);
   }
 
   // -------------------------------------------------------------------------

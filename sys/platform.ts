@@ -27,6 +27,7 @@ import { check, fromErrno } from "../core/errors.ts";
 import { LITTLE_ENDIAN } from "../core/memory.ts";
 import { target } from "./target.ts";
 import * as win from "./windows.ts";
+import { interfaceTable as winInterfaceTable } from "./windows_interfaces.ts";
 
 export { target } from "./target.ts";
 
@@ -70,14 +71,23 @@ export const CONNECT_PENDING: number = WIN
 export const POLL_EXCEPTIONAL: number = WIN ? C.POLLRDBAND : C.POLLPRI;
 
 /** A Python call that CPython does not build on every OS (its `#ifdef`s). */
-export type Feature = "poll" | "msg" | "mmsg";
+export type Feature = "poll" | "msg" | "mmsg" | "ioctl" | "share";
 
 /**
  * The features this OS lacks in CPython: on Windows `select.poll`,
  * `sendmsg`/`recvmsg`/`recvmsg_into` with the `CMSG_*` helpers (and so
- * `send_fds`/`recv_fds`), and `recvmmsg`/`sendmmsg`.
+ * `send_fds`/`recv_fds`), and `recvmmsg`/`sendmmsg`; elsewhere the
+ * Windows-only `socket.ioctl()` (`WSAIoctl`) and `socket.share()` with
+ * `fromshare()` (`WSADuplicateSocketW`).
  */
-const LACKS: ReadonlySet<Feature> = new Set<Feature>(WIN ? ["poll", "msg", "mmsg"] : []);
+const LACKS: ReadonlySet<Feature> = new Set<Feature>(
+  WIN ? ["poll", "msg", "mmsg"] : ["ioctl", "share"],
+);
+
+/** This OS, as the `TypeError` of a missing feature names it. */
+const OS_NAME = WIN
+  ? "Windows"
+  : ({ linux: "Linux", darwin: "macOS" } as Record<string, string>)[target.os] ?? target.os;
 
 /** Whether CPython has `feature` on this OS. */
 export function available(feature: Feature): boolean {
@@ -93,7 +103,7 @@ export function available(feature: Feature): boolean {
  */
 export function requireFeature(feature: Feature, api: string): void {
   if (LACKS.has(feature)) {
-    throw new TypeError(`${api} is not available on Windows (CPython has none there)`);
+    throw new TypeError(`${api} is not available on ${OS_NAME} (CPython has none there)`);
   }
 }
 
@@ -356,6 +366,47 @@ export function setInheritable(fd: number, inheritable: boolean): void {
 export function dupFd(fd: number): number {
   if (WIN) return win.dupSocket(fd);
   return check(fcntl(fd, C.F_DUPFD_CLOEXEC, 0), "fcntl");
+}
+
+/** Throws where a Windows-only call (gated by {@linkcode requireFeature}) is reached elsewhere. */
+function windowsOnly(call: string): never {
+  throw new TypeError(`${call} is not available on ${OS_NAME} (CPython has none there)`);
+}
+
+/**
+ * `WSAIoctl(fd, code, input)` with no output buffer (Windows only: the
+ * Windows-only `socket.ioctl()`). Returns the byte count it reports.
+ */
+export function ioctlSocket(fd: number, code: number, input: Uint8Array): number {
+  return WIN ? win.wsaIoctl(fd, code, input) : windowsOnly("socket.ioctl()");
+}
+
+/**
+ * The `WSAPROTOCOL_INFOW` bytes that let process `pid` open the socket:
+ * `WSADuplicateSocketW` (Windows only: `socket.share()`).
+ */
+export function shareSocket(fd: number, pid: number): Uint8Array {
+  return WIN ? win.shareSocket(fd, pid) : windowsOnly("socket.share()");
+}
+
+/**
+ * Opens a shared socket from its `WSAPROTOCOL_INFOW` bytes:
+ * `WSASocketW(FROM_PROTOCOL_INFO, …)`, non-inheritable (Windows only:
+ * `socket.fromshare()`).
+ *
+ * @returns `[fd, family, type, proto]`.
+ */
+export function socketFromShare(info: Uint8Array): [number, number, number, number] {
+  return WIN ? win.socketFromInfo(info) : windowsOnly("socket.fromshare()");
+}
+
+/**
+ * The interface list where the OS has no `if_nameindex(3)` (Windows:
+ * `GetIfTable2Ex` and `ConvertInterfaceLuidToNameW`, as CPython), or `null`:
+ * the caller asks libc's `if_nameindex(3)`.
+ */
+export function interfaceTable(): [number, string][] | null {
+  return WIN ? winInterfaceTable() : null;
 }
 
 const PFD = struct("pollfd");

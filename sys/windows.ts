@@ -44,12 +44,19 @@ function systemErrno(code: number): number {
 }
 
 /**
+ * The error of a Windows error code a call returned (iphlpapi's
+ * `NETIO_STATUS`), as CPython's `PyErr_SetFromWindowsErr(code)`.
+ */
+export function systemError(code: number, syscall: string): error {
+  return fromWinerror(code, systemErrno(code), syscall, systemMessage(code));
+}
+
+/**
  * The error of a failed kernel32 call, from `GetLastError()`, as CPython's
  * `PyErr_SetFromWindowsErr(0)`.
  */
 function lastSystemError(syscall: string): error {
-  const code = winsock().kernel32.GetLastError();
-  return fromWinerror(code, systemErrno(code), syscall, systemMessage(code));
+  return systemError(winsock().kernel32.GetLastError(), syscall);
 }
 
 /** `ioctlsocket(fd, FIONBIO, &on)`: Winsock's non-blocking switch. */
@@ -136,18 +143,69 @@ export function protocolField(
 }
 
 /**
+ * The `WSAPROTOCOL_INFOW` that lets process `pid` open the same socket:
+ * `WSADuplicateSocketW` (CPython's `socket.share()`).
+ *
+ * @param pid A process id, already checked to be a `DWORD`.
+ */
+export function shareSocket(fd: number, pid: number): Uint8Array {
+  const info = new Uint8Array(struct("WSAPROTOCOL_INFOW").size);
+  check(winsock().ws2.WSADuplicateSocketW(BigInt(fd), pid, info), "WSADuplicateSocketW");
+  return info;
+}
+
+/**
+ * Opens the socket a `WSAPROTOCOL_INFOW` describes (from
+ * {@linkcode shareSocket}): `WSASocketW(FROM_PROTOCOL_INFO, …)`,
+ * non-inheritable (`WSA_FLAG_NO_HANDLE_INHERIT`, where CPython's
+ * `fromshare` calls `SetHandleInformation` after).
+ *
+ * @param info Exactly `sizeof(WSAPROTOCOL_INFOW)` bytes (checked by the caller).
+ * @returns The handle, and the family, type and protocol the info names.
+ */
+export function socketFromInfo(info: Uint8Array): [number, number, number, number] {
+  const from = C.FROM_PROTOCOL_INFO;
+  const flags = C.WSA_FLAG_OVERLAPPED | C.WSA_FLAG_NO_HANDLE_INHERIT;
+  const fd = check(fdOf(winsock().ws2.WSASocketW(from, from, from, info, 0, flags)), "WSASocketW");
+  const v = new DataView(info.buffer, info.byteOffset, info.byteLength);
+  const f = struct("WSAPROTOCOL_INFOW").fields;
+  const field = (name: string) => v.getInt32(f[name].offset, LITTLE_ENDIAN);
+  return [fd, field("iAddressFamily"), field("iSocketType"), field("iProtocol")];
+}
+
+/**
  * Duplicates a handle for this process: `WSADuplicateSocketW` then
  * `WSASocketW(FROM_PROTOCOL_INFO, …)`, non-inheritable and non-blocking, as
  * CPython's `socket.dup()` on Windows.
  */
 export function dupSocket(fd: number): number {
-  const { ws2, kernel32 } = winsock();
-  const info = new Uint8Array(struct("WSAPROTOCOL_INFOW").size);
-  const pid = kernel32.GetCurrentProcessId();
-  check(ws2.WSADuplicateSocketW(BigInt(fd), pid, info), "WSADuplicateSocketW");
-  const from = C.FROM_PROTOCOL_INFO;
-  const flags = C.WSA_FLAG_OVERLAPPED | C.WSA_FLAG_NO_HANDLE_INHERIT;
-  return check(fdOf(ws2.WSASocketW(from, from, from, info, 0, flags)), "WSASocketW");
+  return socketFromInfo(shareSocket(fd, winsock().kernel32.GetCurrentProcessId()))[0];
+}
+
+/**
+ * `WSAIoctl(fd, code, input, …)`, synchronous (no overlapped structure),
+ * with no output buffer. Throws a `socket.error` on failure.
+ *
+ * @param code The control code, already checked to be a `DWORD`.
+ * @returns The byte count WSAIoctl reports (`lpcbBytesReturned`).
+ */
+export function wsaIoctl(fd: number, code: number, input: Uint8Array): number {
+  const returned = new Uint32Array(1);
+  check(
+    winsock().ws2.WSAIoctl(
+      BigInt(fd),
+      code,
+      input,
+      input.byteLength,
+      null,
+      0,
+      new Uint8Array(returned.buffer),
+      null,
+      null,
+    ),
+    "WSAIoctl",
+  );
+  return returned[0];
 }
 
 // ---------------------------------------------------------------------------

@@ -72,6 +72,15 @@ struct probe_ent {
   (long long)(x), (unsigned long long)(x) }
 `;
 
+/**
+ * The unit's source, followed, in the unit that measures the structs, by
+ * the OS's `structHeaders`.
+ */
+function structSource(os: OsSpec, unit: TranslationUnit, withStructs: boolean): string {
+  const extra = withStructs ? os.structHeaders ?? [] : [];
+  return unitSource(os, unit) + extra.map((h) => `#include <${h}>\n`).join("");
+}
+
 /** The run method's probe: one function per unit that prints every value. */
 function runProbeSource(
   os: OsSpec,
@@ -79,7 +88,7 @@ function runProbeSource(
   cands: Candidate[],
   withStructs: boolean,
 ): Source {
-  const lines: string[] = [unitSource(os, unit), PROBE_HEAD];
+  const lines: string[] = [structSource(os, unit, withStructs), PROBE_HEAD];
   const lineOf = new Map<number, Candidate>();
   let n = nextLine(lines);
   cands.forEach((c, i) => {
@@ -152,7 +161,7 @@ function asmProbeSource(
   cands: Candidate[],
   withStructs: boolean,
 ): Source {
-  const lines: string[] = [unitSource(os, unit), ASM_HEAD];
+  const lines: string[] = [structSource(os, unit, withStructs), ASM_HEAD];
   const lineOf = new Map<number, Candidate>();
   lines.push(`const unsigned long long probe_c_${unit.name}[] = {`);
   let n = nextLine(lines);

@@ -627,6 +627,12 @@ export interface OsSpec {
   /** Which macros are error numbers. */
   readonly errno: ErrnoRule;
   readonly structs: Structs;
+  /**
+   * Headers the struct probe includes after the first unit's (default:
+   * none): for a struct declared in a header whose macros stay out of the
+   * scan (Windows' `<netioapi.h>`: `MIB_IF_ROW2`).
+   */
+  readonly structHeaders?: readonly string[];
   /** C type of a struct key that is no `struct <key>` (a typedef name). */
   readonly types: Readonly<Record<string, string>>;
   /** `SIZES` expressions that differ on this OS. */

@@ -42,11 +42,13 @@ const WINDOWS_UNITS: readonly TranslationUnit[] = [
     ],
   },
   {
-    // `IF_NAMESIZE` (the buffer of if_indextoname) is in <netioapi.h>, which
-    // also defines IP_STATS, TCP_TABLE, UDP_ROW, ...: not socket options.
+    // `IF_NAMESIZE` (the buffer of if_indextoname; `NDIS_IF_MAX_STRING_SIZE`
+    // there, also the name buffer of ConvertInterfaceLuidToNameW) and the
+    // `MIB_IF_TABLE_LEVEL` of GetIfTable2Ex are in <netioapi.h>, which also
+    // defines IP_STATS, TCP_TABLE, UDP_ROW, ...: not socket options.
     name: "netio",
     headers: ["winsock2.h", "ws2tcpip.h", "netioapi.h"],
-    only: ["IF_NAMESIZE"],
+    only: ["IF_NAMESIZE", "MibIfTableRaw"],
   },
 ];
 
@@ -105,6 +107,8 @@ const WINDOWS_INTERNAL: readonly string[] = [
   "NO_ADDRESS",
   // buffer sizes
   "IF_NAMESIZE",
+  // GetIfTable2Ex's level (if_nameindex, as CPython asks for it)
+  "MibIfTableRaw",
   "INET_ADDRSTRLEN",
   "INET6_ADDRSTRLEN",
   "NI_MAXHOST",
@@ -178,6 +182,9 @@ const WINDOWS_STRUCTS: Structs = {
   ],
   WSABUF: ["len", "buf"],
   WSAMSG: ["name", "namelen", "lpBuffers", "dwBufferCount", "Control", "dwFlags"],
+  // <netioapi.h> (`structHeaders`): GetIfTable2Ex's table, for if_nameindex
+  MIB_IF_TABLE2: ["NumEntries", "Table"],
+  MIB_IF_ROW2: ["InterfaceLuid", "InterfaceIndex"],
   WSAPROTOCOL_INFOW: [
     "dwServiceFlags1",
     "dwProviderFlags",
@@ -206,6 +213,8 @@ const WINDOWS_TYPES: Readonly<Record<string, string>> = {
   WSABUF: "WSABUF",
   WSAMSG: "WSAMSG",
   WSAPROTOCOL_INFOW: "WSAPROTOCOL_INFOW",
+  MIB_IF_TABLE2: "MIB_IF_TABLE2",
+  MIB_IF_ROW2: "MIB_IF_ROW2",
 };
 
 /**
@@ -265,6 +274,7 @@ export const WINDOWS: Omit<OsSpec, "collect"> = {
   publicHeaders: WINSOCK_HEADERS,
   errno: WINDOWS_ERRNO,
   structs: WINDOWS_STRUCTS,
+  structHeaders: ["netioapi.h"],
   types: WINDOWS_TYPES,
   sizes: WINDOWS_SIZES,
   renames: WINDOWS_RENAMES,

@@ -328,6 +328,15 @@ Deno.test("windows: struct layouts", () => {
   );
   // WSAPOLLFD: SOCKET fd is a UINT_PTR (8 bytes), then two shorts
   assertEquals(size("pollfd"), 16);
+  // netioapi.h: MIB_IF_ROW2 starts with the NET_LUID (a ULONG64 union) and
+  // the NET_IFINDEX; MIB_IF_TABLE2's rows follow NumEntries at 8-byte
+  // alignment. 1352 bytes a row, as the Windows SDK's.
+  assertEquals(size("MIB_IF_ROW2"), 1352);
+  assertEquals(f("MIB_IF_ROW2", "InterfaceLuid"), [0, 8]);
+  assertEquals(f("MIB_IF_ROW2", "InterfaceIndex"), [8, 4]);
+  assertEquals(f("MIB_IF_TABLE2", "NumEntries"), [0, 4]);
+  assertEquals(f("MIB_IF_TABLE2", "Table"), [8, 1352]);
+  assertEquals(c.MibIfTableRaw, 1);
   assertEquals(f("pollfd", "fd"), [0, 8]);
   assertEquals(f("pollfd", "events"), [8, 2]);
   assertEquals(f("pollfd", "revents"), [10, 2]);
@@ -475,12 +484,18 @@ Deno.test("windows: values compiled again from the headers agree with the table"
     ["sizeof(WSADATA)", struct("WSADATA", win).size],
     ["offsetof(ADDRINFOA, ai_addr)", struct("addrinfo", win).fields.ai_addr.offset],
     ["offsetof(WSAMSG, dwFlags)", struct("WSAMSG", win).fields.dwFlags.offset],
+    ["sizeof(MIB_IF_ROW2)", struct("MIB_IF_ROW2", win).size],
+    ["offsetof(MIB_IF_TABLE2, Table[1])", 8 + struct("MIB_IF_ROW2", win).size],
+    ["offsetof(MIB_IF_ROW2, InterfaceIndex)", 8],
+    ["sizeof(((MIB_IF_ROW2 *)0)->InterfaceLuid)", 8],
+    ["MibIfTableRaw", c.MibIfTableRaw],
   ];
   const dir = await Deno.makeTempDir({ prefix: "libc-socket-win-test-" });
   try {
     await Deno.writeTextFile(
       `${dir}/p.c`,
       "#define _WIN32_WINNT 0x0A00\n#include <winsock2.h>\n#include <ws2tcpip.h>\n" +
+        "#include <netioapi.h>\n" +
         "#include <stddef.h>\nconst unsigned long long probe_w[] = {\n" +
         probe.map(([e]) => `  (unsigned long long)(long long)(${e}),\n`).join("") + "};\n",
     );

@@ -171,6 +171,24 @@ test("windows: what CPython lacks there throws a TypeError naming it", [WINSOCK]
   }
 });
 
+test("off Windows: ioctl, share and fromshare throw a TypeError naming them", [], () => {
+  if (has(WINSOCK)) return;
+  using s = S.socket();
+  const os = Deno.build.os === "darwin" ? "macOS" : Deno.build.os === "linux" ? "Linux" : "";
+  const lacks: [string, () => unknown][] = [
+    ["socket.ioctl()", () => s.ioctl(0x98000004, [1, 1, 1])],
+    ["socket.share()", () => s.share(Deno.pid)],
+    ["socket.fromshare()", () => S.fromshare(new Uint8Array(628))],
+  ];
+  for (const [name, f] of lacks) {
+    const e = assertThrows(f, TypeError);
+    assertMatch(
+      e.message,
+      new RegExp(`^${name.replace(/[.()]/g, "\\$&")} is not available on ${os}`),
+    );
+  }
+});
+
 test("windows: handles are numbers, non-inheritable, and the inherit flag is settable", [
   WINSOCK,
 ], () => {
@@ -306,4 +324,108 @@ test("windows: the netdb calls decode Winsock's layouts", [WINSOCK], () => {
   const [, , v6] = S.gethostbyaddr("::1");
   assertEquals(v6, ["::1"]); // decoded as AF_INET6: h_addrtype read as a short
   assertEquals(S.gethostbyname("127.0.0.1"), "127.0.0.1");
+});
+
+test("windows: ioctl is WSAIoctl with CPython's three codes and their argument rules", [
+  WINSOCK,
+], () => {
+  // socketmodule.c exports them on Windows (mstcpip.h values)
+  assertEquals(
+    [S.SIO_RCVALL, S.SIO_KEEPALIVE_VALS, S.SIO_LOOPBACK_FAST_PATH],
+    [0x98000001, 0x98000004, 0x98000010],
+  );
+  assertEquals([S.RCVALL_OFF, S.RCVALL_ON, S.RCVALL_MAX], [0, 1, 3]);
+  using s = S.socket();
+  // SIO_KEEPALIVE_VALS turns keep-alive on with its times: WSAIoctl
+  // returns no bytes, and SO_KEEPALIVE reads back on (Winsock sets it too)
+  assertEquals(s.ioctl(S.SIO_KEEPALIVE_VALS!, [1, 60_000, 10_000]), 0);
+  assertEquals(s.getsockopt(S.SOL_SOCKET, S.SO_KEEPALIVE), 1);
+  assertEquals(s.ioctl(S.SIO_KEEPALIVE_VALS!, [0, 1, 1]), 0);
+  assertEquals(s.getsockopt(S.SOL_SOCKET, S.SO_KEEPALIVE), 0);
+  // SIO_RCVALL on a TCP socket: Winsock refuses it (it wants a raw socket
+  // bound to an interface); the failure is a socket.error with its code
+  const e = caught(() => s.ioctl(S.SIO_RCVALL!, S.RCVALL_ON!));
+  assert(e.winerror !== undefined && e.winerror >= 10000, `winerror ${e.winerror}`);
+  assertMatch(e.message, /^\[WinError \d+\] /);
+  // SIO_LOOPBACK_FAST_PATH takes a boolean (an int in Python): it either
+  // succeeds or fails as a socket.error, never as anything else
+  try {
+    s.ioctl(S.SIO_LOOPBACK_FAST_PATH!, true);
+  } catch (x) {
+    assertInstanceOf(x, S.error);
+  }
+  // CPython's argument errors: ValueError for another code (RangeError),
+  // TypeErrors for a wrong option; 32-bit DWORD/ULONG ranges checked
+  const FIONBIO = 0x8004667e; // an ioctlsocket() code, not one of the three
+  assertThrows(() => s.ioctl(FIONBIO, 1), RangeError, `invalid ioctl command ${FIONBIO}`);
+  assertThrows(() => s.ioctl(2 ** 32, 1), RangeError);
+  assertThrows(() => s.ioctl(-1, 1), RangeError);
+  assertThrows(
+    () => s.ioctl(S.SIO_KEEPALIVE_VALS!, 1),
+    TypeError,
+    "ioctl() argument 2 must be 3-item sequence, not int",
+  );
+  assertThrows(
+    () => s.ioctl(S.SIO_KEEPALIVE_VALS!, [1, 2] as unknown as [number, number, number]),
+    TypeError,
+    "must be sequence of length 3, not 2",
+  );
+  assertThrows(() => s.ioctl(S.SIO_KEEPALIVE_VALS!, [1, 2 ** 32, 1]), RangeError);
+  assertThrows(() => s.ioctl(S.SIO_KEEPALIVE_VALS!, [1, -1, 1]), RangeError);
+  assertThrows(() => s.ioctl(S.SIO_RCVALL!, 2 ** 32), RangeError);
+  assertThrows(() => s.ioctl(S.SIO_RCVALL!, 1.5), TypeError);
+  s.close();
+  assertInstanceOf(caught(() => s.ioctl(S.SIO_KEEPALIVE_VALS!, [1, 1, 1])), S.error);
+});
+
+test("windows: share/fromshare (WSADuplicateSocketW) make a working copy of the socket", [
+  WINSOCK,
+], () => {
+  using srv = S.create_server(["127.0.0.1", 0]);
+  using c = S.create_connection(srv.getsockname() as [string, number]);
+  const [conn] = srv.accept();
+  using _conn = conn;
+  const data = conn.share(Deno.pid);
+  assertInstanceOf(data, Uint8Array);
+  assertEquals(data.length, 628); // sizeof(WSAPROTOCOL_INFOW) on x64
+  using shared = S.fromshare(data);
+  assertNotEquals(shared.fileno(), conn.fileno());
+  assertEquals([shared.family, shared.type, shared.proto], [S.AF_INET, S.SOCK_STREAM, 6]);
+  assertEquals(shared.get_inheritable(), false);
+  assertEquals(shared.getpeername(), c.getsockname());
+  // The original closes; the shared handle still carries the connection.
+  conn.close();
+  c.sendall("echo me");
+  shared.sendall(shared.recv(16));
+  assertEquals(new TextDecoder().decode(c.recv(16)), "echo me");
+  // The argument rules: a Uint8Array of exactly sizeof(WSAPROTOCOL_INFOW)
+  assertThrows(
+    () => S.fromshare(data.subarray(1)),
+    RangeError,
+    "socket descriptor string has wrong size, should be 628 bytes.",
+  );
+  assertThrows(() => S.fromshare("x" as unknown as Uint8Array), TypeError);
+  assertThrows(() => shared.share(-1), RangeError);
+  assertThrows(() => shared.share(2 ** 32), RangeError);
+  assertThrows(() => shared.share("1" as unknown as number), TypeError);
+});
+
+test("windows: if_nameindex lists the loopback interface; names and indexes round-trip", [
+  WINSOCK,
+], () => {
+  const list = S.if_nameindex();
+  assert(list.length > 0, "no interfaces");
+  for (const [index, name] of list) {
+    assert(Number.isInteger(index) && index > 0, `index ${index}`);
+    assert(name.length > 0 && !name.includes("\0"), `name ${JSON.stringify(name)}`);
+  }
+  // Windows names the loopback interface loopback_0 (its LUID's name)
+  const lo = list.find(([, name]) => name.startsWith("loopback"));
+  assert(lo !== undefined, `no loopback in ${JSON.stringify(list)}`);
+  for (const [index, name] of list) {
+    assertEquals(S.if_nametoindex(name), index);
+    assertEquals(S.if_indextoname(index), name);
+  }
+  assertThrows(() => S.if_nametoindex("no such interface"), S.error, "no interface with this name");
+  assertThrows(() => S.if_indextoname(0x7fffffff), S.error);
 });
