@@ -84,6 +84,12 @@ export async function _senders(): Promise<void> {
   // @ts-expect-error: a stream socket's recvfrom gives null (as CPython's None)
   expectType<[string, number]>(none);
 
+  // Raw IP and packet sockets: the kernel always reports the source.
+  const raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP);
+  expectType<[string, number]>(raw.recvfrom(1)[1]);
+  const pkt = socket.socket(socket.AF_PACKET, socket.SOCK_RAW);
+  expectType<socket.PacketAddress>(pkt.recvfrom(1)[1]);
+
   const unix = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
   const [, path] = unix.recvfrom(1);
   // @ts-expect-error: an unnamed AF_UNIX sender is null
