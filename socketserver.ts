@@ -37,7 +37,7 @@
  *   }
  * }
  * using server = new TCPServer(["127.0.0.1", 0], Handler);
- * using client = socket.create_connection(server.server_address as [string, number]);
+ * using client = socket.create_connection(server.server_address);
  * client.sendall("hello\n");
  * server.handle_request();
  * console.log(new TextDecoder().decode(client.recv(100))); // "HELLO\n"
@@ -52,7 +52,14 @@ export {
   UnixDatagramServer,
   UnixStreamServer,
 } from "./socketserver/servers.ts";
-export type { DatagramRequest, Request, RequestHandlerClass } from "./socketserver/servers.ts";
+export type {
+  AnyRequestHandlerClass,
+  ClientAddress,
+  DatagramRequest,
+  Request,
+  RequestHandlerClass,
+  ServerRequest,
+} from "./socketserver/servers.ts";
 export {
   ThreadingTCPServer,
   ThreadingUDPServer,

@@ -24,9 +24,9 @@
  * const server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH);
  * server.load_cert_chain("server.pem", "server.key");
  * const client = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, { cafile: "ca.pem" });
- * const [a, b] = socket.socketpair();
- * const s = server.wrap_socket(b, { server_side: true, do_handshake_on_connect: false });
- * const c = client.wrap_socket(a, { server_hostname: "localhost", do_handshake_on_connect: false });
+ * const [a, b] = socket.socketpair(); // each wrap_socket takes its socket over
+ * using s = server.wrap_socket(b, { server_side: true, do_handshake_on_connect: false });
+ * using c = client.wrap_socket(a, { server_hostname: "localhost", do_handshake_on_connect: false });
  * await Promise.all([s.do_handshakeAsync(), c.do_handshakeAsync()]);
  * ```
  *

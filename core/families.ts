@@ -86,11 +86,15 @@ export type AcceptedAddress<F extends number> = F extends Family<"AF_ALG"> ? ""
 
 /**
  * The sender `recvfrom` returns on a socket of family `F` and type `T`:
- * never `null` for an `AF_INET`/`AF_INET6` datagram socket (every datagram
- * has a source), otherwise `FamilyAddress<F> | null` (a stream socket, or an
- * unnamed `AF_UNIX` peer, gives `null`).
+ * never `null` for an `AF_INET`/`AF_INET6` datagram or raw socket (every
+ * packet has a source, which the kernel always reports) nor for an
+ * `AF_PACKET` socket (the kernel always fills its `sockaddr_ll`);
+ * otherwise `FamilyAddress<F> | null` (a stream socket, or an unnamed
+ * `AF_UNIX` peer, gives `null`).
  */
-export type Sender<F extends number, T extends number> = [T] extends [Kind<"SOCK_DGRAM">]
-  ? [F] extends [Family<"AF_INET"> | Family<"AF_INET6">] ? FamilyAddress<F>
-  : FamilyAddress<F> | null
+export type Sender<F extends number, T extends number> = [F] extends [Family<"AF_PACKET">]
+  ? FamilyAddress<F>
+  : [T] extends [Kind<"SOCK_DGRAM"> | Kind<"SOCK_RAW">]
+    ? [F] extends [Family<"AF_INET"> | Family<"AF_INET6">] ? FamilyAddress<F>
+    : FamilyAddress<F> | null
   : FamilyAddress<F> | null;

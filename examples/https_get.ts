@@ -60,8 +60,8 @@ await cli.run(() => {
     server_hostname: host,
   });
   if (args.has("-v")) {
-    const cert = tls.getpeercert() as ssl.PeerCertificate;
-    const subject = (cert.subject ?? []).flat().map(([k, v]) => `${k}=${v}`).join(", ");
+    const cert = tls.getpeercert();
+    const subject = (cert?.subject ?? []).flat().map(([k, v]) => `${k}=${v}`).join(", ");
     console.error(`* ${tls.version()} ${tls.cipher()?.[0]}`);
     console.error(`* certificate verified for ${host}: ${subject}`);
   }

@@ -123,14 +123,12 @@ async function main(): Promise<void> {
   const receive = (async () => {
     const dec = new TextDecoder();
     while (!done.signal.aborted) {
-      let data: Uint8Array, from: socket.Address | null;
-      try {
-        [data, from] = await s.recvfromAsync(2048, 0, { signal: done.signal });
-      } catch (e) {
-        if (done.signal.aborted) return;
+      const got = await s.recvfromAsync(2048, 0, { signal: done.signal }).catch((e) => {
+        if (done.signal.aborted) return null;
         throw e;
-      }
-      const [host, port] = from as [string, number];
+      });
+      if (got === null) return;
+      const [data, [host, port]] = got; // AF_INET or AF_INET6: never an unnamed sender
       console.log(`<${v6 ? `[${host}]` : host}:${port}> ${dec.decode(data)}`);
       received++;
       finishIfDone();

@@ -111,6 +111,15 @@ function openIcmp(family: number): { sock: socket.Socket; raw: boolean } {
 
 const fmt = (ms: number) => ms.toFixed(3);
 
+/**
+ * The host of an AF_INET/AF_INET6 address (`[host, port, …]`); the family
+ * is only known at run time here, so the address type is the whole union.
+ */
+function hostOf(a: socket.Address | null): string | undefined {
+  const host = Array.isArray(a) ? a[0] : undefined;
+  return typeof host === "string" ? host : undefined;
+}
+
 async function main(): Promise<void> {
   const o = parseArgs();
   let ai: socket.AddrInfo;
@@ -122,14 +131,16 @@ async function main(): Promise<void> {
   }
   const family = ai[0];
   const v6 = family === socket.AF_INET6;
-  const addr = (ai[4] as [string, number])[0];
+  const sockaddr = ai[4];
+  const addr = hostOf(sockaddr) ?? cli.fail(`${o.host}: no IP address`);
   const L = echoLayout(v6);
   const { sock, raw } = openIcmp(family);
   // The TTL (hop limit) of each reply arrives as ancillary data.
   if (v6) sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVHOPLIMIT, 1);
   else sock.setsockopt(socket.IPPROTO_IP, socket.IP_RECVTTL, 1);
   const ident = Deno.pid & 0xffff;
-  const dest: socket.AddressLike = v6 ? [addr, 0, 0, (ai[4] as number[])[3] ?? 0] : [addr, 0];
+  const scopeId = Array.isArray(sockaddr) && sockaddr.length === 4 ? sockaddr[3] : 0;
+  const dest: socket.AddressLike = v6 ? [addr, 0, 0, scopeId] : [addr, 0];
   const shown = addr === o.host ? addr : `${o.host} (${addr})`;
 
   console.log(
@@ -198,7 +209,7 @@ async function main(): Promise<void> {
         // IP_TTL / IPV6_HOPLIMIT: a C int, in host byte order.
         if (d.length >= 4) ttl = new Int32Array(d.slice(0, 4).buffer)[0];
       }
-      const who = from ? (from as [string, number])[0] : addr;
+      const who = hostOf(from) ?? addr;
       console.log(
         `${icmp.length} bytes from ${who === addr ? shown : who}: icmp_seq=${seq} ttl=${ttl} time=${
           fmt(ms)

@@ -41,7 +41,7 @@ await cli.run(() => {
   while (running && inputs.length > 1) {
     const [readable, writable, exceptional] = select(inputs, outputs, inputs);
     for (const s of readable) {
-      if (s === STDIN) {
+      if (typeof s === "number") { // STDIN, the one descriptor given as a number
         const buf = new Uint8Array(1024);
         if ((Deno.stdin.readSync(buf) ?? 0) === 0) running = false; // stdin closed
       } else if (s === server) {
@@ -51,11 +51,11 @@ await cli.run(() => {
         inputs.push(connection);
         queues.set(connection, []);
       } else {
-        const conn = s as socket.Socket;
+        const conn = s;
         const data = conn.recv(1024);
         if (data.length > 0) {
           console.log(`received ${data.length} bytes from`, conn.getpeername());
-          queues.get(conn)!.push(data);
+          queues.get(conn)?.push(data);
           if (!outputs.includes(conn)) outputs.push(conn);
         } else {
           console.log("closing", conn.getpeername());
@@ -79,8 +79,8 @@ await cli.run(() => {
       }
     }
     for (const s of exceptional) {
-      if (s === STDIN || s === server) continue;
-      const conn = s as socket.Socket;
+      if (typeof s === "number" || s === server) continue; // STDIN or the server
+      const conn = s;
       console.log("exceptional condition on", conn.getpeername());
       inputs.splice(inputs.indexOf(conn), 1);
       if (outputs.includes(conn)) outputs.splice(outputs.indexOf(conn), 1);

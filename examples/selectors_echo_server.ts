@@ -22,20 +22,22 @@ const { port, count, cli } = exampleArgs(
     "or after --count clients have disconnected.",
 );
 
-type Callback = (conn: socket.Socket | number, mask: number) => void;
+// The data of each key is its callback, bound to the object it serves
+// (CPython's example passes `key.fileobj`, whose type here would be the
+// union of everything registered).
+type Callback = (mask: number) => void;
 const sel = new selectors.DefaultSelector<socket.Socket | number, Callback>();
 let finished = 0;
 let running = true;
 
-function accept(sock: socket.Socket | number, _mask: number): void {
-  const [conn, addr] = (sock as socket.Socket).accept(); // Should be ready
+function accept(sock: socket.Socket, _mask: number): void {
+  const [conn, addr] = sock.accept(); // Should be ready
   console.log("accepted", conn.toString(), "from", addr);
   conn.setblocking(false);
-  sel.register(conn, selectors.EVENT_READ, read);
+  sel.register(conn, selectors.EVENT_READ, (mask) => read(conn, mask));
 }
 
-function read(s: socket.Socket | number, _mask: number): void {
-  const conn = s as socket.Socket;
+function read(conn: socket.Socket, _mask: number): void {
   const data = conn.recv(1000); // Should be ready
   if (data.length > 0) {
     console.log(
@@ -53,7 +55,7 @@ function read(s: socket.Socket | number, _mask: number): void {
   }
 }
 
-function stdin(_fd: socket.Socket | number, _mask: number): void {
+function stdin(_mask: number): void {
   if ((Deno.stdin.readSync(new Uint8Array(1024)) ?? 0) === 0) running = false;
 }
 
@@ -64,7 +66,7 @@ await cli.run(() => {
   sock.listen(100);
   sock.setblocking(false);
   console.log("listening on", sock.getsockname());
-  sel.register(sock, selectors.EVENT_READ, accept);
+  sel.register(sock, selectors.EVENT_READ, (mask) => accept(sock, mask));
   // epoll refuses regular files (stdin from /dev/null or a file): then a
   // PollSelector would report it always readable, which here means EOF.
   try {
@@ -78,10 +80,10 @@ await cli.run(() => {
     const events = sel.select();
     for (const [key, mask] of events) {
       const callback = key.data;
-      callback(key.fileobj, mask);
+      callback(mask);
     }
   }
-  for (const key of [...sel.get_map()!.values()]) {
+  for (const key of [...(sel.get_map()?.values() ?? [])]) {
     sel.unregister(key.fileobj);
     if (typeof key.fileobj !== "number") key.fileobj.close();
   }

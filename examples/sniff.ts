@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     cli.fail(`no such interface: ${iface}`);
   }
   // Every protocol (ETH_P_ALL), on one interface only.
-  let s: socket.Socket;
+  let s: socket.Socket<typeof socket.AF_PACKET>;
   try {
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(socket.ETH_P_ALL));
   } catch (e) {
@@ -114,14 +114,12 @@ async function main(): Promise<void> {
   const stop = new AbortController();
   Deno.addSignalListener("SIGINT", () => stop.abort());
   for (let n = 0; n < count && !stop.signal.aborted; n++) {
-    let frame: Uint8Array, from: socket.Address | null;
-    try {
-      [frame, from] = await s.recvfromAsync(65536, 0, { signal: stop.signal });
-    } catch (e) {
-      if (stop.signal.aborted) break;
+    const got = await s.recvfromAsync(65536, 0, { signal: stop.signal }).catch((e) => {
+      if (stop.signal.aborted) return null;
       throw e;
-    }
-    const [ifname, , pkttype] = from as socket.PacketAddress;
+    });
+    if (got === null) break;
+    const [frame, [ifname, , pkttype]] = got; // a sockaddr_ll: a PacketAddress
     console.log(`${ifname} ${DIRECTION[pkttype] ?? "?  "} ${describe(frame)}`);
   }
   Deno.exit(0);

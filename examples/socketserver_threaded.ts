@@ -21,9 +21,9 @@ cli.parse();
 
 let nextTask = 1;
 
-class ThreadedTCPRequestHandler extends socketserver.BaseRequestHandler {
+class ThreadedTCPRequestHandler extends socketserver.BaseRequestHandler<socket.Socket> {
   override async handle(): Promise<void> {
-    const conn = this.request as socket.Socket;
+    const conn = this.request;
     const data = new TextDecoder().decode(await conn.recvAsync(1024));
     const curThread = `Task-${nextTask++}`;
     await conn.sendallAsync(`${curThread}: ${data}`);
@@ -43,7 +43,7 @@ async function client(ip: string, port: number, message: string): Promise<void> 
 await cli.run(async () => {
   // Port 0 means to select an arbitrary unused port
   const server = new ThreadedTCPServer(["localhost", 0], ThreadedTCPRequestHandler);
-  const [ip, port] = server.server_address as [string, number];
+  const [ip, port] = server.server_address;
 
   // Start serving: each request is handled as its own task, concurrently
   const serving = server.serve_forever();

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { IPv4Address } from "../mod.ts";
 import * as socketserver from "../socketserver.ts";
 import { select } from "../select.ts";
 import { exampleArgs } from "./_args.ts";
@@ -22,12 +23,13 @@ const { port, count, cli } = exampleArgs(
 );
 let handled = 0;
 
-class MyUDPHandler extends socketserver.BaseRequestHandler {
+class MyUDPHandler
+  extends socketserver.BaseRequestHandler<socketserver.DatagramRequest, IPv4Address> {
   // this.request consists of a pair of data and client socket, and since
   // there is no connection the client address must be given explicitly
   // when sending data back via sendto().
   override handle(): void {
-    const [raw, socket] = this.request as socketserver.DatagramRequest;
+    const [raw, socket] = this.request;
     const data = new TextDecoder().decode(raw).trim();
     console.log(`${JSON.stringify(this.client_address)} wrote:`);
     console.log(data);

@@ -42,8 +42,8 @@ const port = args.int("--port", 0, 0, 65535);
 const count = args.int("--count", null, 1, Number.MAX_SAFE_INTEGER);
 
 /** The commonName of a verified peer certificate. */
-function commonName(cert: ssl.PeerCertificate): string {
-  for (const rdn of cert.subject ?? []) {
+function commonName(cert: ssl.PeerCertificate | null): string {
+  for (const rdn of cert?.subject ?? []) {
     for (const [k, v] of rdn) if (k === "commonName") return v;
   }
   return "(no commonName)";
@@ -60,7 +60,7 @@ async function serve(conn: ssl.SSLSocket): Promise<void> {
     console.log(`handshake failed: ${e.message}`);
     return;
   }
-  const name = commonName(c.getpeercert() as ssl.PeerCertificate);
+  const name = commonName(c.getpeercert());
   console.log(`client ${name}: ${c.version()} ${c.cipher()?.[0]}`);
   await c.sendallAsync(`hello ${name}\n`);
   const buf = new Uint8Array(16384);
@@ -85,7 +85,9 @@ await cli.run(async () => {
   const running = new Set<Promise<void>>();
   for (let served = 0; count === null || served < count; served++) {
     const [conn] = await server.acceptAsync();
-    const p = serve(conn as ssl.SSLSocket).catch((e) => {
+    // A TLS server's accept() wraps each connection: an SSLSocket.
+    if (!(conn instanceof ssl.SSLSocket)) throw new TypeError("accepted a non-TLS socket");
+    const p = serve(conn).catch((e) => {
       if (!(e instanceof socket.error)) throw e;
       console.log(`connection failed: ${e.message}`);
     }).finally(() => running.delete(p));

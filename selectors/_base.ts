@@ -101,7 +101,8 @@ export class SelectorMapping<F extends FileDescriptorLike = FileDescriptorLike, 
    * const sel = new DefaultSelector();
    * using s = socket.socket();
    * sel.register(s, EVENT_READ, "data");
-   * const map = sel.get_map()!;
+   * const map = sel.get_map(); // null once the selector is closed
+   * if (map === null) throw new Error("closed");
    * console.log(map.getitem(s).data); // "data"
    * sel.close();
    * try {
@@ -440,8 +441,10 @@ export abstract class BaseSelector<F extends FileDescriptorLike = FileDescriptor
    * using sel = new DefaultSelector();
    * using s = socket.socket();
    * sel.register(s, EVENT_READ);
-   * const map = sel.get_map()!;
-   * console.log(map.size, [...map][0] === s.fileno(), map.get(s)?.fileobj === s); // 1 true true
+   * const map = sel.get_map(); // null once closed
+   * if (map !== null) {
+   *   console.log(map.size, [...map][0] === s.fileno(), map.get(s)?.fileobj === s); // 1 true true
+   * }
    * ```
    *
    * @returns The mapping.

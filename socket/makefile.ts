@@ -256,7 +256,7 @@ export class SocketFile<T extends string | Uint8Array = string | Uint8Array> {
    * try {
    *   f.seekable();
    * } catch (e) {
-   *   console.log((e as Error).message); // "I/O operation on closed socket."
+   *   if (e instanceof Error) console.log(e.message); // "I/O operation on closed socket."
    * }
    * ```
    *

@@ -9,13 +9,13 @@ import type { BaseServer, DatagramRequest, Request } from "./servers.ts";
 import { AsyncSocketReader, AsyncSocketWriter, BytesIO, SocketWriter } from "./files.ts";
 
 /** Completion of handlers whose setup/handle/finish returned a Promise. */
-export const pendingHandlers = new WeakMap<BaseRequestHandler, Promise<void>>();
+export const pendingHandlers = new WeakMap<object, Promise<void>>();
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof (v as { then?: unknown } | null)?.then === "function";
 }
 
-/** Reads a Python class attribute: an instance override, else the static. */
-function runHandler(h: BaseRequestHandler): Promise<void> | undefined {
+/** Runs setup/handle/finish; a Promise when one of them returned one. */
+function runHandler(h: BaseRequestHandler<Request, Address | null>): Promise<void> | undefined {
   const s = h.setup();
   if (isThenable(s)) {
     return (async () => {
@@ -32,7 +32,7 @@ function runHandler(h: BaseRequestHandler): Promise<void> | undefined {
     r = h.handle();
   } catch (e) {
     const f = h.finish();
-    if (isThenable(f)) (f as Promise<void>).catch(() => {});
+    if (isThenable(f)) Promise.resolve(f).catch(() => {});
     throw e;
   }
   if (isThenable(r)) {
@@ -58,28 +58,38 @@ function runHandler(h: BaseRequestHandler): Promise<void> | undefined {
  * returned, i.e. after the request was handled: keep per-request state in
  * `setup()`, and class-wide settings in static properties.
  *
+ * The type parameters say what the handler expects: `R` the request (a
+ * `Socket` from a stream server, `[data, socket]` from a datagram server)
+ * and `A` the client address. A server accepts only handler classes of its
+ * own request type.
+ *
+ * @typeParam R The request: `Socket`, or {@linkcode DatagramRequest}.
+ * @typeParam A The client address.
+ *
  * @example
  * ```ts
  * import * as socket from "@libc/socket";
  * import { BaseRequestHandler, TCPServer } from "@libc/socket/socketserver";
- * class Echo extends BaseRequestHandler {
+ * class Echo extends BaseRequestHandler<socket.Socket> {
  *   override handle(): void {
- *     const conn = this.request as socket.Socket;
- *     conn.sendall(conn.recv(1024));
+ *     this.request.sendall(this.request.recv(1024));
  *   }
  * }
  * using server = new TCPServer(["127.0.0.1", 0], Echo);
- * using c = socket.create_connection(server.server_address as [string, number]);
+ * using c = socket.create_connection(server.server_address);
  * c.sendall("hi");
  * server.handle_request();
  * console.log(c.recv(10).length); // 2
  * ```
  */
-export class BaseRequestHandler {
+export class BaseRequestHandler<
+  R extends Request = Request,
+  A extends Address | null = Address | null,
+> {
   /** The request: a connected socket, or `[data, socket]` for datagrams. */
-  request: Request;
-  /** The client's address. */
-  client_address: Address;
+  request: R;
+  /** The client's address (`null` from an unnamed AF_UNIX datagram client). */
+  client_address: A;
   /** The server handling the request. */
   server: BaseServer;
 
@@ -90,7 +100,7 @@ export class BaseRequestHandler {
    * @param client_address The client's address.
    * @param server The server.
    */
-  constructor(request: Request, client_address: Address, server: BaseServer) {
+  constructor(request: R, client_address: A, server: BaseServer) {
     this.request = request;
     this.client_address = client_address;
     this.server = server;
@@ -146,14 +156,17 @@ export class BaseRequestHandler {
  *   }
  * }
  * using server = new TCPServer(["127.0.0.1", 0], Lines);
- * using c = socket.create_connection(server.server_address as [string, number]);
+ * using c = socket.create_connection(server.server_address);
  * c.sendall("a\nb\n");
  * c.shutdown(socket.SHUT_WR);
  * server.handle_request();
  * console.log(new TextDecoder().decode(c.recv(10))); // "a\nb\n"
  * ```
+ *
+ * @typeParam A The client address.
  */
-export class StreamRequestHandler extends BaseRequestHandler {
+export class StreamRequestHandler<A extends Address = Address>
+  extends BaseRequestHandler<Socket, A> {
   /** Buffer size of `rfile` (-1: the default size). */
   static rbufsize: number = -1;
   /** Buffer size of `wfile` (0: unbuffered). */
@@ -172,17 +185,17 @@ export class StreamRequestHandler extends BaseRequestHandler {
 
   /** Applies `timeout` and `disable_nagle_algorithm`, and opens `rfile`/`wfile`. */
   override setup(): void {
-    this.connection = this.request as Socket;
+    this.connection = this.request;
     const timeout = this._attr<number | null>("timeout");
     if (timeout !== null) this.connection.settimeout(timeout);
     if (this._attr<boolean>("disable_nagle_algorithm")) {
       this.connection.setsockopt(sock.IPPROTO_TCP, sock.TCP_NODELAY, true);
     }
-    this.rfile = this.connection.makefile("rb", this._attr("rbufsize")) as SocketFile<Uint8Array>;
+    this.rfile = this.connection.makefile("rb", this._attr<number>("rbufsize"));
     const wbufsize = this._attr<number>("wbufsize");
     this.wfile = wbufsize === 0
       ? new SocketWriter(this.connection)
-      : this.connection.makefile("wb", wbufsize) as SocketFile<Uint8Array>;
+      : this.connection.makefile("wb", wbufsize);
   }
 
   /** Flushes `wfile` (ignoring socket errors) and closes both files. */
@@ -217,14 +230,17 @@ export class StreamRequestHandler extends BaseRequestHandler {
  *   }
  * }
  * const server = new ThreadingTCPServer(["127.0.0.1", 0], Upper);
- * using c = socket.create_connection(server.server_address as [string, number]);
+ * using c = socket.create_connection(server.server_address);
  * c.sendall("hey\n");
  * await server.handle_request();
  * console.log(new TextDecoder().decode(c.recv(10))); // "HEY\n"
  * server.server_close();
  * ```
+ *
+ * @typeParam A The client address.
  */
-export class AsyncStreamRequestHandler extends BaseRequestHandler {
+export class AsyncStreamRequestHandler<A extends Address = Address>
+  extends BaseRequestHandler<Socket, A> {
   /** Bytes per `recv` of `rfile` (-1: 8192). */
   static rbufsize: number = -1;
   /** A timeout (seconds) set on the connection in `setup`; `null`: none. */
@@ -241,7 +257,7 @@ export class AsyncStreamRequestHandler extends BaseRequestHandler {
 
   /** Applies `timeout` and `disable_nagle_algorithm`, and opens the files. */
   override setup(): void {
-    this.connection = this.request as Socket;
+    this.connection = this.request;
     const timeout = this._attr<number | null>("timeout");
     if (timeout !== null) this.connection.settimeout(timeout);
     if (this._attr<boolean>("disable_nagle_algorithm")) {
@@ -281,8 +297,11 @@ export class AsyncStreamRequestHandler extends BaseRequestHandler {
  * server.handle_request();
  * console.log(new TextDecoder().decode(c.recv(10))); // "UP"
  * ```
+ *
+ * @typeParam A The client address (`null` from an unnamed AF_UNIX client).
  */
-export class DatagramRequestHandler extends BaseRequestHandler {
+export class DatagramRequestHandler<A extends Address | null = Address | null>
+  extends BaseRequestHandler<DatagramRequest, A> {
   /** The received packet. */
   declare packet: Uint8Array;
   /** The server's socket, to reply with. */
@@ -294,13 +313,23 @@ export class DatagramRequestHandler extends BaseRequestHandler {
 
   /** Opens `rfile` over the packet and an empty `wfile`. */
   override setup(): void {
-    [this.packet, this.socket] = this.request as DatagramRequest;
+    [this.packet, this.socket] = this.request;
     this.rfile = new BytesIO(this.packet);
     this.wfile = new BytesIO();
   }
 
-  /** Sends what was written to `wfile` to the client. */
+  /**
+   * Sends what was written to `wfile` to the client. Throws a `TypeError`
+   * when the client is unnamed (`client_address` null: an unbound AF_UNIX
+   * socket), as Python's `sendto(data, None)` does.
+   */
   override finish(): void {
-    this.socket.sendto(this.wfile.getvalue(), this.client_address);
+    const to = this.client_address;
+    if (to === null) {
+      throw new TypeError(
+        "sendto(): the client is unnamed (client_address null): no reply address",
+      );
+    }
+    this.socket.sendto(this.wfile.getvalue(), to);
   }
 }

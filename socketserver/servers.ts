@@ -4,12 +4,13 @@
 import * as sock from "../mod.ts";
 import type { Address, AddressLike } from "../socket/address/mod.ts";
 import type { Socket } from "../socket/socket.ts";
+import type { AcceptedAddress, Family, FamilyAddress, Kind, Sender } from "../core/families.ts";
 import { error } from "../core/errors.ts";
 import { EVENT_READ } from "../selectors/_base.ts";
 import { PollSelector } from "../selectors/poll.ts";
 import { SelectSelector } from "../selectors/select.ts";
 import { HAS_POLL } from "../select/poll.ts";
-import { type BaseRequestHandler, pendingHandlers } from "./handlers.ts";
+import { pendingHandlers } from "./handlers.ts";
 
 /**
  * The selector a server waits with, as CPython's `_ServerSelector`:
@@ -18,21 +19,51 @@ import { type BaseRequestHandler, pendingHandlers } from "./handlers.ts";
 const ServerSelector = HAS_POLL ? PollSelector : SelectSelector;
 
 /** A datagram server's request: the packet and the server's socket. */
-export type DatagramRequest = [data: Uint8Array, socket: Socket];
+export type DatagramRequest<S extends Socket = Socket> = [data: Uint8Array, socket: S];
 /** What `get_request()` returns as the request: a connection or a datagram. */
 export type Request = Socket | DatagramRequest;
 
 /**
+ * The request of a server over a socket of family `F` and type `T`: the
+ * connected socket (stream servers), or `[data, socket]` (`SOCK_DGRAM`).
+ */
+export type ServerRequest<F extends number, T extends number> = [T] extends [Kind<"SOCK_DGRAM">]
+  ? DatagramRequest<Socket<F, T>>
+  : Socket<F, T>;
+
+/**
+ * The client address of a server over a socket of family `F` and type `T`:
+ * what `accept()` returns on a stream server, what `recvfrom()` does on a
+ * datagram server (`null` from an unnamed AF_UNIX client, where Python
+ * gives `None`).
+ */
+export type ClientAddress<F extends number, T extends number> = [T] extends [Kind<"SOCK_DGRAM">]
+  ? Sender<F, T>
+  : AcceptedAddress<F>;
+
+/**
  * The shape of `RequestHandlerClass`: constructing it with
  * `(request, client_address, server)` handles the request, as in Python.
+ * A server takes the handler classes of its own request and address types:
+ * `TCPServer` a {@linkcode StreamRequestHandler} (`this.request` is a
+ * `Socket`), `UDPServer` a {@linkcode DatagramRequestHandler}.
  */
-export type RequestHandlerClass = new (
-  request: Request,
-  client_address: Address,
-  server: BaseServer,
-) => BaseRequestHandler;
+export type RequestHandlerClass<
+  R extends Request = Request,
+  A extends Address | null = Address | null,
+> = new (request: R, client_address: A, server: BaseServer<R, A>) => object;
 
-/** Completion of handlers whose setup/handle/finish returned a Promise. */
+/**
+ * Any handler class: the type of {@linkcode BaseServer.RequestHandlerClass},
+ * which may be reassigned (as in Python) and is read at every request.
+ */
+export type AnyRequestHandlerClass = new (
+  request: never,
+  client_address: never,
+  server: never,
+) => object;
+
+/** Reads a Python class attribute: an instance override, else the static. */
 function classAttr<T>(obj: object, own: Map<string, unknown>, name: string): T {
   if (own.has(name)) return own.get(name) as T;
   return (obj.constructor as unknown as Record<string, T>)[name];
@@ -42,8 +73,14 @@ function classAttr<T>(obj: object, own: Map<string, unknown>, name: string): T {
  * Python's `socketserver.BaseServer`: the request loop and its hooks,
  * independent of the socket kind. Subclass {@linkcode TCPServer} and
  * friends rather than this.
+ *
+ * @typeParam R The request `get_request()` returns (see {@linkcode Request}).
+ * @typeParam A The client address `get_request()` returns.
  */
-export class BaseServer implements Disposable {
+export class BaseServer<
+  R extends Request = Request,
+  A extends Address | null = Address | null,
+> implements Disposable {
   /** The default of {@linkcode BaseServer.prototype.timeout}: `null`, no timeout. */
   static timeout: number | null = null;
   /** Python-style instance overrides of the static class attributes. */
@@ -56,8 +93,8 @@ export class BaseServer implements Disposable {
   #running = new Set<Promise<void>>();
   /** The address the server listens on (after bind: `getsockname()`). */
   server_address: Address;
-  /** The handler class, constructed once per request. */
-  RequestHandlerClass: RequestHandlerClass;
+  /** The handler class, constructed once per request (read at every request). */
+  RequestHandlerClass: AnyRequestHandlerClass;
 
   /**
    * Stores the address and handler class (nothing is bound here).
@@ -65,7 +102,7 @@ export class BaseServer implements Disposable {
    * @param server_address The address to serve on.
    * @param RequestHandlerClass The handler class.
    */
-  constructor(server_address: AddressLike, RequestHandlerClass: RequestHandlerClass) {
+  constructor(server_address: AddressLike, RequestHandlerClass: RequestHandlerClass<R, A>) {
     this.server_address = server_address as Address;
     this.RequestHandlerClass = RequestHandlerClass;
   }
@@ -121,7 +158,7 @@ export class BaseServer implements Disposable {
    *   }
    * }
    * using server = new TCPServer(["127.0.0.1", 0], Once);
-   * socket.create_connection(server.server_address as [string, number]).close();
+   * socket.create_connection(server.server_address).close();
    * server.serve_forever(0.05);
    * console.log("stopped");
    * ```
@@ -284,8 +321,8 @@ export class BaseServer implements Disposable {
    * `verify_request`, `process_request` (errors go to `handle_error`).
    */
   _handle_request_noblock(): void {
-    let request: Request;
-    let client_address: Address;
+    let request: R;
+    let client_address: A;
     try {
       [request, client_address] = this.get_request();
     } catch (e) {
@@ -310,7 +347,7 @@ export class BaseServer implements Disposable {
    *
    * @returns `[request, client_address]`.
    */
-  get_request(): [Request, Address] {
+  get_request(): [R, A] {
     throw new TypeError(`${this.constructor.name} must implement get_request()`);
   }
 
@@ -324,7 +361,7 @@ export class BaseServer implements Disposable {
    * @param _client_address The client's address.
    * @returns True to process it.
    */
-  verify_request(_request: Request, _client_address: Address): boolean {
+  verify_request(_request: R, _client_address: A): boolean {
     return true;
   }
 
@@ -335,7 +372,7 @@ export class BaseServer implements Disposable {
    * @param request The request.
    * @param client_address The client's address.
    */
-  process_request(request: Request, client_address: Address): void {
+  process_request(request: R, client_address: A): void {
     const done = this.finish_request(request, client_address);
     if (done !== undefined) {
       done.catch(() => {}); // reported below; never an unhandled rejection
@@ -348,7 +385,7 @@ export class BaseServer implements Disposable {
   }
 
   /** @internal The concurrent servers' `process_request`. */
-  protected _process_request_async(request: Request, client_address: Address): void {
+  protected _process_request_async(request: R, client_address: A): void {
     const signal = this.#abort.signal;
     const task = (async () => {
       try {
@@ -374,8 +411,13 @@ export class BaseServer implements Disposable {
    * @param client_address The client's address.
    * @returns `undefined`, or a Promise when the handler is async.
    */
-  finish_request(request: Request, client_address: Address): Promise<void> | undefined {
-    const handler = new this.RequestHandlerClass(request, client_address, this);
+  finish_request(request: R, client_address: A): Promise<void> | undefined {
+    // The property is typed for any handler class, so that it may be
+    // reassigned and so that a `TCPServer` is a `BaseServer` (a property
+    // typed by R would make BaseServer invariant in R); the constructor
+    // checked the class against R and A.
+    const RequestHandlerClass = this.RequestHandlerClass as RequestHandlerClass<R, A>;
+    const handler = new RequestHandlerClass(request, client_address, this);
     return pendingHandlers.get(handler);
   }
 
@@ -384,7 +426,7 @@ export class BaseServer implements Disposable {
    *
    * @param request The request.
    */
-  shutdown_request(request: Request): void {
+  shutdown_request(request: R): void {
     this.close_request(request);
   }
 
@@ -393,7 +435,7 @@ export class BaseServer implements Disposable {
    *
    * @param _request The request.
    */
-  close_request(_request: Request): void {}
+  close_request(_request: R): void {}
 
   /**
    * Called when a handler throws. Prints the error to stderr between two
@@ -403,7 +445,7 @@ export class BaseServer implements Disposable {
    * @param client_address The client's address.
    * @param err The error (an addition: Python reads `sys.exc_info()`).
    */
-  handle_error(_request: Request, client_address: Address, err?: unknown): void {
+  handle_error(_request: R, client_address: A, err?: unknown): void {
     const dashes = "-".repeat(40);
     console.error(dashes);
     console.error("Exception occurred during processing of request from", client_address);
@@ -442,13 +484,16 @@ export class BaseServer implements Disposable {
  *   }
  * }
  * using server = new TCPServer(["127.0.0.1", 0], Upper);
- * using c = socket.create_connection(server.server_address as [string, number]);
+ * using c = socket.create_connection(server.server_address);
  * c.sendall("abc\n");
  * server.handle_request();
  * console.log(new TextDecoder().decode(c.recv(10))); // "ABC\n"
  * ```
  */
-export class TCPServer extends BaseServer {
+export class TCPServer<
+  F extends number = Family<"AF_INET">,
+  T extends number = Kind<"SOCK_STREAM">,
+> extends BaseServer<ServerRequest<F, T>, ClientAddress<F, T>> {
   /** The family of the listening socket. */
   static address_family: number = sock.AF_INET;
   /** The type of the listening socket. */
@@ -460,7 +505,9 @@ export class TCPServer extends BaseServer {
   /** Set SO_REUSEPORT before binding. */
   static allow_reuse_port: boolean = false;
   /** The listening socket. */
-  socket: Socket;
+  socket: Socket<F, T>;
+  /** The address the server listens on (after bind: `getsockname()`). */
+  declare server_address: FamilyAddress<F>;
 
   /**
    * Creates the socket and, unless told not to, binds and activates it
@@ -472,11 +519,15 @@ export class TCPServer extends BaseServer {
    */
   constructor(
     server_address: AddressLike,
-    RequestHandlerClass: RequestHandlerClass,
+    // NoInfer: F and T come from the class (or its default), never from
+    // the handler (whose `Socket` would widen them to `number`).
+    RequestHandlerClass: NoInfer<RequestHandlerClass<ServerRequest<F, T>, ClientAddress<F, T>>>,
     bind_and_activate = true,
   ) {
     super(server_address, RequestHandlerClass);
-    this.socket = sock.socket(this.address_family, this.socket_type);
+    // The class attributes are numbers at run time; F and T are what the
+    // class (or a subclass overriding `address_family`) declares.
+    this.socket = sock.socket(this.address_family, this.socket_type) as Socket<F, T>;
     if (bind_and_activate) {
       try {
         this.server_bind();
@@ -565,8 +616,9 @@ export class TCPServer extends BaseServer {
    *
    * @returns `[connection, client_address]`.
    */
-  override get_request(): [Request, Address] {
-    return this.socket.accept();
+  override get_request(): [ServerRequest<F, T>, ClientAddress<F, T>] {
+    // A stream socket's: UDPServer (T = SOCK_DGRAM) overrides it.
+    return this.socket.accept() as [ServerRequest<F, T>, ClientAddress<F, T>];
   }
 
   /**
@@ -574,9 +626,10 @@ export class TCPServer extends BaseServer {
    *
    * @param request The connection.
    */
-  override shutdown_request(request: Request): void {
+  override shutdown_request(request: ServerRequest<F, T>): void {
     try {
-      (request as Socket).shutdown(sock.SHUT_WR);
+      // A connection: UDPServer (T = SOCK_DGRAM) overrides this.
+      (request as Socket<F, T>).shutdown(sock.SHUT_WR);
     } catch (e) {
       if (!(e instanceof error)) throw e;
     }
@@ -588,8 +641,9 @@ export class TCPServer extends BaseServer {
    *
    * @param request The connection.
    */
-  override close_request(request: Request): void {
-    (request as Socket).close();
+  override close_request(request: ServerRequest<F, T>): void {
+    // A connection: UDPServer (T = SOCK_DGRAM) overrides this.
+    (request as Socket<F, T>).close();
   }
 }
 
@@ -613,7 +667,8 @@ export class TCPServer extends BaseServer {
  * console.log(new TextDecoder().decode(c.recv(10))); // "ping"
  * ```
  */
-export class UDPServer extends TCPServer {
+export class UDPServer<F extends number = Family<"AF_INET">>
+  extends TCPServer<F, Kind<"SOCK_DGRAM">> {
   /** The type of the server socket. */
   static override socket_type: number = sock.SOCK_DGRAM;
   /** The largest packet `get_request` receives. */
@@ -632,9 +687,12 @@ export class UDPServer extends TCPServer {
    *
    * @returns `[[data, socket], client_address]`.
    */
-  override get_request(): [Request, Address] {
+  override get_request(): [
+    DatagramRequest<Socket<F, Kind<"SOCK_DGRAM">>>,
+    Sender<F, Kind<"SOCK_DGRAM">>,
+  ] {
     const [data, addr] = this.socket.recvfrom(this.max_packet_size);
-    return [[data, this.socket], addr as Address];
+    return [[data, this.socket], addr];
   }
 
   /** Datagram servers don't listen. */
@@ -645,7 +703,7 @@ export class UDPServer extends TCPServer {
    *
    * @param request The request.
    */
-  override shutdown_request(request: Request): void {
+  override shutdown_request(request: DatagramRequest<Socket<F, Kind<"SOCK_DGRAM">>>): void {
     this.close_request(request);
   }
 
@@ -654,7 +712,7 @@ export class UDPServer extends TCPServer {
    *
    * @param _request The request.
    */
-  override close_request(_request: Request): void {}
+  override close_request(_request: DatagramRequest<Socket<F, Kind<"SOCK_DGRAM">>>): void {}
 }
 
 /**
@@ -666,9 +724,9 @@ export class UDPServer extends TCPServer {
  * ```ts
  * import * as socket from "@libc/socket";
  * import { BaseRequestHandler, UnixStreamServer } from "@libc/socket/socketserver";
- * class Hello extends BaseRequestHandler {
+ * class Hello extends BaseRequestHandler<socket.Socket> {
  *   override handle(): void {
- *     (this.request as socket.Socket).sendall("hello");
+ *     this.request.sendall("hello");
  *   }
  * }
  * const name = new TextEncoder().encode("\0libc-socket-doc-" + Date.now());
@@ -679,7 +737,7 @@ export class UDPServer extends TCPServer {
  * console.log(new TextDecoder().decode(c.recv(10))); // "hello"
  * ```
  */
-export class UnixStreamServer extends TCPServer {
+export class UnixStreamServer<F extends number = Family<"AF_UNIX">> extends TCPServer<F> {
   /** AF_UNIX. */
   static override address_family: number = sock.AF_UNIX;
 }
@@ -704,7 +762,7 @@ export class UnixStreamServer extends TCPServer {
  * server.handle_request();
  * ```
  */
-export class UnixDatagramServer extends UDPServer {
+export class UnixDatagramServer<F extends number = Family<"AF_UNIX">> extends UDPServer<F> {
   /** AF_UNIX. */
   static override address_family: number = sock.AF_UNIX;
 }

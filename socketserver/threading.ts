@@ -1,8 +1,8 @@
 // socketserver's concurrent, async servers: the Deno answer to
 // ThreadingMixIn (the Threading* names a Python user looks for).
 import * as sock from "../mod.ts";
-import type { Address } from "../socket/address/mod.ts";
-import { type Request, TCPServer, UDPServer } from "./servers.ts";
+import type { Family, Kind } from "../core/families.ts";
+import { type ClientAddress, type ServerRequest, TCPServer, UDPServer } from "./servers.ts";
 /**
  * Concurrent, async {@linkcode TCPServer}: the Deno answer to Python's
  * `ThreadingTCPServer`. Handlers may be async and run side by side on this
@@ -43,7 +43,10 @@ import { type Request, TCPServer, UDPServer } from "./servers.ts";
  * server.server_close();
  * ```
  */
-export class ThreadingTCPServer extends TCPServer {
+export class ThreadingTCPServer<
+  F extends number = Family<"AF_INET">,
+  T extends number = Kind<"SOCK_STREAM">,
+> extends TCPServer<F, T> {
   /** Wait for running handlers before `serve_forever` settles. */
   static block_on_close: boolean = true;
 
@@ -94,7 +97,10 @@ export class ThreadingTCPServer extends TCPServer {
    * @param request The request.
    * @param client_address The client's address.
    */
-  override process_request(request: Request, client_address: Address): void {
+  override process_request(
+    request: ServerRequest<F, T>,
+    client_address: ClientAddress<F, T>,
+  ): void {
     this._process_request_async(request, client_address);
   }
 }
@@ -122,7 +128,7 @@ export class ThreadingTCPServer extends TCPServer {
  * server.server_close();
  * ```
  */
-export class ThreadingUDPServer extends UDPServer {
+export class ThreadingUDPServer<F extends number = Family<"AF_INET">> extends UDPServer<F> {
   /** Wait for running handlers before `serve_forever` settles. */
   static block_on_close: boolean = true;
 
@@ -165,7 +171,10 @@ export class ThreadingUDPServer extends UDPServer {
    * @param request The request.
    * @param client_address The client's address.
    */
-  override process_request(request: Request, client_address: Address): void {
+  override process_request(
+    request: ServerRequest<F, Kind<"SOCK_DGRAM">>,
+    client_address: ClientAddress<F, Kind<"SOCK_DGRAM">>,
+  ): void {
     this._process_request_async(request, client_address);
   }
 }
@@ -185,7 +194,8 @@ export class ThreadingUDPServer extends UDPServer {
  * server.server_close();
  * ```
  */
-export class ThreadingUnixStreamServer extends ThreadingTCPServer {
+export class ThreadingUnixStreamServer<F extends number = Family<"AF_UNIX">>
+  extends ThreadingTCPServer<F> {
   /** AF_UNIX. */
   static override address_family: number = sock.AF_UNIX;
 }
@@ -205,7 +215,8 @@ export class ThreadingUnixStreamServer extends ThreadingTCPServer {
  * server.server_close();
  * ```
  */
-export class ThreadingUnixDatagramServer extends ThreadingUDPServer {
+export class ThreadingUnixDatagramServer<F extends number = Family<"AF_UNIX">>
+  extends ThreadingUDPServer<F> {
   /** AF_UNIX. */
   static override address_family: number = sock.AF_UNIX;
 }

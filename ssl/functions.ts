@@ -136,5 +136,8 @@ export function get_server_certificate(
   }
   using sock = create_connection(addr, options.timeout);
   using tls = ctx.wrap_socket(sock, { server_hostname: host });
-  return DER_cert_to_PEM_cert(tls.getpeercert(true) as Uint8Array);
+  const der = tls.getpeercert(true);
+  // As CPython's DER_cert_to_PEM_cert(None): a TypeError.
+  if (der === null) throw new TypeError("get_server_certificate(): the server sent no certificate");
+  return DER_cert_to_PEM_cert(der);
 }

@@ -235,7 +235,17 @@ export class SSLObject {
     return this.#e?.hostname ?? null;
   }
 
-  /** As `SSLSocket.getpeercert`. */
+  /**
+   * As `SSLSocket.getpeercert`.
+   *
+   * @param binary_form Return the DER bytes rather than the dict.
+   * @returns The dict (`{}` when unverified), or null without a certificate.
+   */
+  getpeercert(binary_form?: false): PeerCertificate | null;
+  /** The DER bytes of the peer's certificate, or null without one. */
+  getpeercert(binary_form: true): Uint8Array | null;
+  /** Either form, by a flag only known at run time. */
+  getpeercert(binary_form: boolean): PeerCertificate | Uint8Array | null;
   getpeercert(binary_form = false): PeerCertificate | Uint8Array | null {
     if (!this.#engine().initFinished()) throw new RangeError("handshake not done yet");
     return info.getpeercert(this.#engine(), binary_form, this.#ctx.verify_mode !== CERT_NONE);

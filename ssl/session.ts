@@ -23,8 +23,8 @@ const TOKEN = Symbol("SSLSession");
  *
  * @example
  * ```ts ignore
- * const first = ctx.wrap_socket(sock1, { server_hostname: "localhost" });
- * const again = ctx.wrap_socket(sock2, { server_hostname: "localhost", session: first.session });
+ * using first = ctx.wrap_socket(sock1, { server_hostname: "localhost" });
+ * using again = ctx.wrap_socket(sock2, { server_hostname: "localhost", session: first.session });
  * console.log(again.session_reused);
  * ```
  */

@@ -744,7 +744,15 @@ export class SSLSocket extends Socket {
    * The peer's certificate: CPython's dict (decoded from `i2d_X509`'s DER),
    * `{}` when it was not verified, the DER itself with `binary_form`, or
    * null when the peer sent none.
+   *
+   * @param binary_form Return the DER bytes rather than the dict.
+   * @returns The dict (`{}` when unverified), or null without a certificate.
    */
+  getpeercert(binary_form?: false): PeerCertificate | null;
+  /** The DER bytes of the peer's certificate, or null without one. */
+  getpeercert(binary_form: true): Uint8Array | null;
+  /** Either form, by a flag only known at run time. */
+  getpeercert(binary_form: boolean): PeerCertificate | Uint8Array | null;
   getpeercert(binary_form = false): PeerCertificate | Uint8Array | null {
     const e = this.#engine();
     if (!e.initFinished()) throw new RangeError("handshake not done yet");

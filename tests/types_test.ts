@@ -7,6 +7,7 @@
  */
 import { assertEquals } from "@std/assert";
 import * as socket from "../mod.ts";
+import * as ss from "../socketserver.ts";
 
 type Equals<A, B> = (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true
   : false;
@@ -83,6 +84,12 @@ export async function _senders(): Promise<void> {
   // @ts-expect-error: a stream socket's recvfrom gives null (as CPython's None)
   expectType<[string, number]>(none);
 
+  // Raw IP and packet sockets: the kernel always reports the source.
+  const raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP);
+  expectType<[string, number]>(raw.recvfrom(1)[1]);
+  const pkt = socket.socket(socket.AF_PACKET, socket.SOCK_RAW);
+  expectType<socket.PacketAddress>(pkt.recvfrom(1)[1]);
+
   const unix = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
   const [, path] = unix.recvfrom(1);
   // @ts-expect-error: an unnamed AF_UNIX sender is null
@@ -119,6 +126,67 @@ export function _makefile(s: socket.Socket, mode: string): void {
   s.makefile("w").write(new Uint8Array(1));
   const any: socket.SocketFile = s.makefile(mode);
   void any;
+}
+
+/** Only type-checked: socketserver's requests and addresses, by server. */
+export function _socketserver(): void {
+  class Stream extends ss.StreamRequestHandler {
+    override handle(): void {
+      expectType<socket.Socket>(this.request);
+      expectType<socket.Socket>(this.connection);
+      expectType<socket.Address>(this.client_address);
+    }
+  }
+  class Dgram extends ss.DatagramRequestHandler {
+    override handle(): void {
+      const [data, sock] = this.request;
+      expectType<Uint8Array>(data);
+      expectType<socket.Socket>(sock);
+      // @ts-expect-error: an unnamed AF_UNIX client is null
+      expectType<socket.Address>(this.client_address);
+    }
+  }
+  class Base extends ss.BaseRequestHandler<socket.Socket, socket.IPv4Address> {
+    override handle(): void {
+      this.request.sendall("no cast");
+      expectType<[string, number]>(this.client_address);
+    }
+  }
+  const tcp = new ss.TCPServer(["127.0.0.1", 0], Stream);
+  exact<typeof tcp.server_address, socket.IPv4Address>(true);
+  exact<
+    ReturnType<typeof tcp.get_request>[0],
+    socket.Socket<typeof socket.AF_INET, typeof socket.SOCK_STREAM>
+  >(true);
+  socket.create_connection(tcp.server_address).close();
+  new ss.TCPServer(["127.0.0.1", 0], Base).server_close();
+  new ss.ThreadingTCPServer(["127.0.0.1", 0], ss.AsyncStreamRequestHandler).server_close();
+  // @ts-expect-error: a stream server's request is not [data, socket]
+  new ss.TCPServer(["127.0.0.1", 0], Dgram);
+
+  const udp = new ss.UDPServer(["127.0.0.1", 0], Dgram);
+  exact<typeof udp.server_address, socket.IPv4Address>(true);
+  exact<ReturnType<typeof udp.get_request>[1], socket.IPv4Address>(true);
+  // @ts-expect-error: a datagram server's request is not a Socket
+  new ss.UDPServer(["127.0.0.1", 0], Stream);
+  new ss.ThreadingUDPServer(["127.0.0.1", 0], Dgram).server_close();
+
+  const us = new ss.UnixStreamServer("/tmp/x", Stream);
+  exact<typeof us.server_address, string | Uint8Array>(true);
+  const ud = new ss.UnixDatagramServer("/tmp/y", Dgram);
+  exact<ReturnType<typeof ud.get_request>[1], string | Uint8Array | null>(true);
+  // @ts-expect-error: an AF_UNIX datagram client may be unnamed (null)
+  new ss.UnixDatagramServer("/tmp/y", class extends ss.DatagramRequestHandler<socket.Address> {});
+
+  // A subclass serving another family says so.
+  class V6 extends ss.TCPServer<typeof socket.AF_INET6> {
+    static override address_family: number = socket.AF_INET6;
+  }
+  exact<typeof V6.prototype.server_address, socket.IPv6Address>(true);
+
+  // Every server is a BaseServer (handlers see `this.server` as one).
+  const servers: ss.BaseServer[] = [tcp, udp, us, ud, new V6(["::1", 0], Stream)];
+  void servers;
 }
 
 /** Only type-checked: the constants stay numbers. */

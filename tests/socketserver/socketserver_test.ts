@@ -9,12 +9,13 @@
 import {
   assert,
   assertEquals,
+  assertExists,
   assertGreaterOrEqual,
   assertInstanceOf,
   assertStrictEquals,
 } from "@std/assert";
 import * as socket from "../../mod.ts";
-import type { Address, Socket } from "../../mod.ts";
+import type { Address, IPv4Address, Socket } from "../../mod.ts";
 import * as ss from "../../socketserver.ts";
 import { denoCommand, tempDir } from "../_helpers.ts";
 import { runExample } from "../_run_example.ts";
@@ -38,9 +39,13 @@ function pyClient(code: string): Promise<string> {
   });
 }
 
-function portOf(server: ss.BaseServer): number {
-  return (server.server_address as [string, number])[1];
+/** An AF_INET server's port. */
+function portOf(server: { server_address: IPv4Address }): number {
+  return server.server_address[1];
 }
+
+/** The connections of an AF_INET TCPServer. */
+type Conn = Socket<typeof socket.AF_INET, typeof socket.SOCK_STREAM>;
 
 class UpperLine extends ss.StreamRequestHandler {
   override handle(): void {
@@ -54,7 +59,7 @@ test(
   [PYTHON3],
   async () => {
     using server = new ss.TCPServer(["127.0.0.1", 0], UpperLine);
-    assertEquals((server.server_address as [string, number])[0], "127.0.0.1");
+    assertEquals(server.server_address[0], "127.0.0.1");
     assert(portOf(server) > 0);
     assertEquals(server.fileno(), server.socket.fileno());
     const out = pyClient(`
@@ -112,13 +117,13 @@ test(
   [PYTHON3],
   async () => {
     const log: string[] = [];
-    class Logged extends ss.BaseRequestHandler {
+    class Logged extends ss.BaseRequestHandler<Socket> {
       override setup(): void {
         log.push("setup");
       }
       override handle(): void {
         log.push("handle");
-        if (dec.decode((this.request as Socket).recv(10)) === "boom") throw new Error("boom");
+        if (dec.decode(this.request.recv(10)) === "boom") throw new Error("boom");
       }
       override finish(): void {
         log.push("finish");
@@ -135,34 +140,34 @@ test(
         log.push("server_activate");
         super.server_activate();
       }
-      override get_request(): [ss.Request, Address] {
+      override get_request(): [Conn, IPv4Address] {
         log.push("get_request");
         return super.get_request();
       }
-      override verify_request(r: ss.Request, a: Address): boolean {
+      override verify_request(r: Conn, a: IPv4Address): boolean {
         log.push("verify_request");
         assertInstanceOf(r, socket.Socket);
-        assertEquals((a as [string, number])[0], "127.0.0.1");
+        assertEquals(a[0], "127.0.0.1");
         return !reject;
       }
-      override process_request(r: ss.Request, a: Address): void {
+      override process_request(r: Conn, a: IPv4Address): void {
         log.push("process_request");
         super.process_request(r, a);
       }
-      override finish_request(r: ss.Request, a: Address): Promise<void> | undefined {
+      override finish_request(r: Conn, a: IPv4Address): Promise<void> | undefined {
         log.push("finish_request");
         return super.finish_request(r, a);
       }
-      override shutdown_request(r: ss.Request): void {
+      override shutdown_request(r: Conn): void {
         log.push("shutdown_request");
         super.shutdown_request(r);
       }
-      override close_request(r: ss.Request): void {
+      override close_request(r: Conn): void {
         log.push("close_request");
         super.close_request(r);
-        assert((r as Socket).closed);
+        assert(r.closed);
       }
-      override handle_error(_r: ss.Request, _a: Address, e?: unknown): void {
+      override handle_error(_r: Conn, _a: IPv4Address, e?: unknown): void {
         log.push("handle_error");
         errors.push(e);
       }
@@ -207,7 +212,8 @@ with socket.create_connection(("127.0.0.1", ${portOf(server)})) as c:
       "shutdown_request",
       "close_request",
     ]);
-    assertEquals((errors[0] as Error).message, "boom");
+    assertInstanceOf(errors[0], Error);
+    assertEquals(errors[0].message, "boom");
     await out;
     reject = true;
     out = send("no");
@@ -231,7 +237,7 @@ import * as ss from ${JSON.stringify(new URL("../../socketserver.ts", import.met
 import * as socket from ${JSON.stringify(new URL("../../mod.ts", import.meta.url).href)};
 class Bad extends ss.BaseRequestHandler { override handle(): void { throw new Error("handler failed"); } }
 using server = new ss.TCPServer(["127.0.0.1", 0], Bad);
-const c = socket.create_connection(server.server_address as [string, number]);
+const c = socket.create_connection(server.server_address);
 server.handle_request();
 c.close();
 console.log("still serving");
@@ -317,7 +323,8 @@ test(
     } catch (e) {
       assertInstanceOf(e, socket.error);
     }
-    assert(failed!.closed);
+    assertExists(failed);
+    assert(failed.closed);
   },
 );
 
@@ -377,7 +384,8 @@ test("UDPServer + DatagramRequestHandler: python3 client; max_packet_size", [PYT
       const line = this.rfile.readline();
       this.wfile.write(enc.encode(`${this.packet.length}:`));
       this.wfile.write(line);
-      assertStrictEquals(this.socket, (this.server as ss.UDPServer).socket);
+      assertInstanceOf(this.server, ss.UDPServer);
+      assertStrictEquals(this.socket, this.server.socket);
     }
   }
   class Small extends ss.UDPServer {
@@ -503,7 +511,8 @@ test("a blocking server refuses async handlers through handle_error", [PYTHON3],
   server.handle_request();
   await out;
   assertInstanceOf(errors[0], TypeError);
-  assert((errors[0] as Error).message.includes("concurrent server"));
+  assertInstanceOf(errors[0], Error);
+  assert(errors[0].message.includes("concurrent server"));
 });
 
 // ---------------------------------------------------------------------------
