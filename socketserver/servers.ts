@@ -80,7 +80,7 @@ function classAttr<T>(obj: object, own: Map<string, unknown>, name: string): T {
 export class BaseServer<
   R extends Request = Request,
   A extends Address | null = Address | null,
-> implements Disposable {
+> implements Disposable, AsyncDisposable {
   /** The default of {@linkcode BaseServer.prototype.timeout}: `null`, no timeout. */
   static timeout: number | null = null;
   /** Python-style instance overrides of the static class attributes. */
@@ -467,6 +467,40 @@ export class BaseServer<
   [Symbol.dispose](): void {
     this.server_close();
   }
+
+  /**
+   * `await using` support: a concurrent server is shut down first (its
+   * `shutdown()`, which resolves once `serve_forever` has returned and,
+   * with `block_on_close`, its running handlers have finished), then
+   * `server_close()` closes the listening socket (`close(2)`). A blocking
+   * server has nothing to wait for: only `server_close()`.
+   *
+   * @example
+   * ```ts
+   * import * as socket from "@libc/socket";
+   * import { AsyncStreamRequestHandler, ThreadingTCPServer } from "@libc/socket/socketserver";
+   * class Hello extends AsyncStreamRequestHandler {
+   *   override async handle(): Promise<void> {
+   *     await this.wfile.write(new TextEncoder().encode("hello\n"));
+   *   }
+   * }
+   * let serving: Promise<void>;
+   * {
+   *   await using server = new ThreadingTCPServer(["127.0.0.1", 0], Hello);
+   *   serving = server.serve_forever();
+   *   using c = socket.create_connection(server.server_address);
+   *   console.log(new TextDecoder().decode(await c.recvAsync(10))); // "hello\n"
+   * } // shut down and closed here
+   * await serving; // already settled
+   * ```
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      if (this.concurrent) await this.shutdown();
+    } finally {
+      this.server_close();
+    }
+  }
 }
 
 /**
@@ -758,6 +792,8 @@ export class UnixStreamServer<F extends number = Family<"AF_UNIX">> extends TCPS
  * const name = new TextEncoder().encode("\0libc-socket-doc-dgram-" + Date.now());
  * using server = new UnixDatagramServer(name, Count);
  * using c = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
+ * // A named client: the reply (finish() sends wfile's bytes) needs an address.
+ * c.bind(new TextEncoder().encode("\0libc-socket-doc-client-" + Date.now()));
  * c.sendto("abc", name);
  * server.handle_request();
  * ```
