@@ -520,8 +520,9 @@ function sockOp(family: number, addr: unknown, how: "bind" | "connect"): unknown
     return s.getpeername();
   }
   s.bind(addr as socket.AddressLike);
-  const n = s.getsockname() as unknown[];
+  const n = s.getsockname();
   if (family === S.AF_UNIX) return strip(n);
+  assert(Array.isArray(n));
   return family === AF4 ? [n[0]] : [n[0], n[2], n[3]];
 }
 

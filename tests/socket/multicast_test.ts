@@ -31,7 +31,7 @@ if (QEMU) {
 }
 
 interface Plan {
-  family: number;
+  family: typeof socket.AF_INET | typeof socket.AF_INET6;
   any: string;
   ssmByAddr: string | null;
   ssmByName: string;
@@ -67,7 +67,10 @@ const PLANS: Record<string, Plan> = {
   },
 };
 
-function udp(p: Plan, port: number): socket.Socket {
+/** A UDP socket of a plan's family: its senders are `[host, port, ...]`. */
+type Udp = socket.Socket<Plan["family"], typeof socket.SOCK_DGRAM>;
+
+function udp(p: Plan, port: number): Udp {
   const v6 = p.family === socket.AF_INET6;
   const s = socket.socket(p.family, socket.SOCK_DGRAM);
   // Each socket receives only its own groups (Linux defaults to all of the host's).
@@ -82,7 +85,7 @@ function udp(p: Plan, port: number): socket.Socket {
 
 /** Receivers, in the second namespace: prints "ready", then what arrived, as JSON. */
 async function receiver(p: Plan): Promise<void> {
-  const socks: Record<string, socket.Socket> = {};
+  const socks: Record<string, Udp> = {};
   socks.any = udp(p, p.port);
   socket.joinGroup(socks.any, p.any, "v1");
   if (p.ssmByAddr) {
@@ -110,7 +113,7 @@ async function receiver(p: Plan): Promise<void> {
         const [data, from] = await s.recvfromAsync(256);
         const text = dec.decode(data);
         if (text === "END") break;
-        got[k].push(`${text} from ${(from as string[])[0]}`);
+        got[k].push(`${text} from ${from[0]}`);
       }
     }),
   );
