@@ -110,16 +110,16 @@ for (const [name, make, needs] of KINDS) {
         for (const ev of [0, 4, EVENT_READ | 8]) {
           assertThrows(() => sel.register(b, ev), RangeError, "Invalid events");
         }
-        assertThrows(() => sel.register(b, "1" as never), TypeError);
+        assertThrows(() => sel.register(b, "1" as never), TypeError); // deliberate: wrong type
         assertThrows(
-          () => sel.register({} as never, EVENT_READ),
+          () => sel.register({} as never, EVENT_READ), // deliberate: wrong type
           RangeError,
           "Invalid file object",
         );
         assertThrows(() => sel.register(-1, EVENT_READ), RangeError, "Invalid file descriptor: -1");
         assertThrows(() => sel.unregister(b), KeyError, "is not registered");
         assertThrows(() => sel.get_key(b), KeyError);
-        assertThrows(() => sel.get_key({} as never), KeyError);
+        assertThrows(() => sel.get_key({} as never), KeyError); // deliberate: wrong type
         assertThrows(() => sel.modify(b, EVENT_READ), KeyError);
         assertThrows(() => sel.modify(a, 0), RangeError, "Invalid events");
         assertEquals(sel.get_map()?.size, 1, "failed registrations leave nothing behind");

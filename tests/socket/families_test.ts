@@ -346,7 +346,7 @@ function codecChild(cases: AddrCase[], afalg: AfalgCase[]): void {
     try {
       const n = s.sendmsg_afalg(
         c.msg.map((m) => fromJson(m) as Uint8Array),
-        options as unknown as socket.SendmsgAfalgOptions,
+        options as unknown as socket.SendmsgAfalgOptions, // the JSON case's options
       );
       const [control, data, flags] = lastLog("sendmsg ");
       return { n, control, data, flags: Number(flags) };
@@ -763,7 +763,7 @@ if (mode === "--codec-child") {
       "bind(): AF_CAN interface name too long",
     ]);
     assertThrows(() => raw.bind(["nosuch0"]), socket.error, "No such device");
-    assertThrows(() => raw.bind("lo" as unknown as socket.AddressLike), TypeError);
+    assertThrows(() => raw.bind("lo" as unknown as socket.AddressLike), TypeError); // deliberate: not a socket.AddressLike
     assertThrows(() => raw.bind(["lo", 1]), TypeError);
     assertThrows(() => raw.bind([7]), TypeError);
     // As CPython (PyUnicode_FSConverter): ValueError "embedded null byte".
@@ -859,7 +859,7 @@ if (mode === "--codec-child") {
     assertThrows(() => p.bind(["lo", 3, 256]), RangeError);
     assertThrows(() => p.bind(["lo"]), TypeError);
     assertThrows(() => p.bind([1, 3]), TypeError);
-    assertThrows(() => p.sendto("x", "lo" as unknown as socket.AddressLike), TypeError);
+    assertThrows(() => p.sendto("x", "lo" as unknown as socket.AddressLike), TypeError); // deliberate: not a socket.AddressLike
   });
 
   Deno.test({
@@ -880,7 +880,7 @@ if (mode === "--codec-child") {
 
   Deno.test("sethostname: bad arguments fail before the call", () => {
     const host = socket.gethostname();
-    assertThrows(() => socket.sethostname(42 as unknown as string), TypeError);
+    assertThrows(() => socket.sethostname(42 as unknown as string), TypeError); // deliberate: not a string
     // As CPython: ValueError "embedded null byte".
     assertThrows(() => socket.sethostname("a\0b"), RangeError);
     assertEquals(socket.gethostname(), host);

@@ -734,7 +734,7 @@ Deno.test("makefile: readinto fills any writable buffer view; text files have no
   const dv = new DataView(new ArrayBuffer(4));
   assertEquals(f.readinto(dv), 4);
   assertEquals(dv.getUint8(3), 54);
-  assertThrows(() => f.readinto("x" as never), TypeError);
+  assertThrows(() => f.readinto("x" as never), TypeError); // deliberate: wrong type
   // The buffered file holds "789"; an unbuffered one over the same socket
   // reads what comes next.
   using raw = b.makefile("rb", 0);

@@ -190,7 +190,7 @@ out = [
     assertThrows(() => socket.packIpMreq("239.1.2"), socket.error);
     assertThrows(() => socket.packIpv6Mreq("ff02::fb", -1), RangeError);
     assertThrows(() => socket.packIpv6Mreq("ff02::fb", "no-such-if0"), socket.error);
-    assertThrows(() => socket.packIpMreq(7 as unknown as string), TypeError);
+    assertThrows(() => socket.packIpMreq(7 as unknown as string), TypeError); // deliberate: not a string
   });
 
   Deno.test("multicast: TTL/hops, loop and interface options round-trip on real sockets (nothing sent)", () => {
@@ -211,7 +211,7 @@ out = [
       assertEquals(socket.getMulticastLoop(s), false);
       if (!QEMU) socket.setMulticastInterface(s, "lo");
       assertThrows(() => socket.setMulticastTtl(s, 256), RangeError);
-      assertThrows(() => socket.setMulticastLoop(s, 1 as unknown as boolean), TypeError);
+      assertThrows(() => socket.setMulticastLoop(s, 1 as unknown as boolean), TypeError); // deliberate: not a boolean
     }
     using unix = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
     assertThrows(() => socket.setMulticastTtl(unix, 1), RangeError);
