@@ -897,7 +897,7 @@ if (mode === "--codec-child") {
     using alg = new socket.Socket(socket.AF_ALG, socket.SOCK_SEQPACKET, 0, a.detach());
     b.close();
     assertThrows(
-      () => alg.sendmsg_afalg([], {} as socket.SendmsgAfalgOptions),
+      () => alg.sendmsg_afalg([], {} as socket.SendmsgAfalgOptions), // deliberate: no op
       TypeError,
       "Invalid or missing argument 'op'",
     );

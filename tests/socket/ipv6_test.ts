@@ -68,7 +68,7 @@ for addr in [("::1", 0, 1 << 20), ("::1", 0, -1), ("::1", 70000), ("::1",), ("::
   ];
   const problems = cases.map((addr, i) => {
     using s = S.socket(S.AF_INET6, S.SOCK_DGRAM);
-    const got = outcomeOf(() => s.bind(addr as socket.AddressLike));
+    const got = outcomeOf(() => s.bind(addr as socket.AddressLike)); // deliberate: bad ones too
     const want = theirs[i];
     if (i === 5) {
       // python 3.11 converts scope_id unchecked: 2**32 becomes 0 and the

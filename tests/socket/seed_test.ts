@@ -1000,7 +1000,7 @@ test("seed: the address format follows the family: wrong types TypeError, bad po
     null,
     42,
   ];
-  for (const a of bad) {
+  for (const a of bad) { // deliberate: each `a as [string, number]` is a bad address
     assertThrows(() => s.bind(a as [string, number]), TypeError, undefined, JSON.stringify(a));
     assertThrows(() => s.connect(a as [string, number]), TypeError, undefined, JSON.stringify(a));
   }
@@ -1011,7 +1011,7 @@ test("seed: the address format follows the family: wrong types TypeError, bad po
   assertEquals(s.getsockname(), ["0.0.0.0", 0]); // no bind happened
   using u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
   for (const a of [42, ["/tmp/x", 1], null, {}]) {
-    assertThrows(() => u.bind(a as string), TypeError, undefined, JSON.stringify(a));
+    assertThrows(() => u.bind(a as string), TypeError, undefined, JSON.stringify(a)); // deliberate: not a path
   }
   // A NUL inside a path is a bad value (Python's os functions: ValueError).
   assertThrows(() => u.bind("/tmp/a\0b"), RangeError);
