@@ -7,6 +7,9 @@
  * never-connected objects. Run by `_runner.ts ssl …`, with its rule: a call
  * returns or throws TypeError, RangeError or a socket.error (SSLError is
  * one); and, here, no message of Deno's FFI layer ever reaches the caller.
+ *
+ * Deliberate casts: every `x as T` applied to a generated argument types a
+ * hostile value as the parameter it is passed to (as in _runner.ts).
  */
 import * as S from "../../mod.ts";
 import * as ssl from "../../ssl.ts";
@@ -21,9 +24,12 @@ import {
   safeString,
 } from "./_hostile.ts";
 
-/** A context the runner can clean up: its sockets are closed when a call hangs. */
-export interface SslCtx {
-  sock: S.Socket;
+/**
+ * A context the runner can clean up: its sockets are closed when a call hangs.
+ * `sock` is an SSLSocket where `make` builds it, a plain socket elsewhere.
+ */
+export interface SslCtx<Sock extends S.Socket = S.Socket> {
+  sock: Sock;
   all: S.Socket[];
   files: S.SocketFile[];
 }
@@ -133,9 +139,13 @@ async function pair(fx: Fixtures, handshake: boolean): Promise<[ssl.SSLSocket, s
   return [c, s];
 }
 
-async function make(fx: Fixtures, kind: Kind, timeout: number): Promise<SslCtx> {
+async function make(
+  fx: Fixtures,
+  kind: Kind,
+  timeout: number,
+): Promise<SslCtx<ssl.SSLSocket>> {
   let all: S.Socket[];
-  let sock: S.Socket;
+  let sock: ssl.SSLSocket;
   switch (kind) {
     case "handshaken":
     case "unhandshaken":
@@ -224,7 +234,7 @@ export async function sslGroup(h: Harness, fx: Fixtures): Promise<void> {
                 return r;
               }),
             ctx,
-            name === "detach" ? (v) => h.closeQuietly(v as number) : undefined,
+            name === "detach" ? (v) => typeof v === "number" && h.closeQuietly(v) : undefined,
           );
         } finally {
           h.cleanup(ctx);
@@ -443,8 +453,8 @@ export async function sslGroup(h: Harness, fx: Fixtures): Promise<void> {
     async ([name, a]) => {
       const ctx = await make(fx, "handshaken", 0.02);
       try {
-        await (ctx.sock as ssl.SSLSocket).recvAsync(1); // the TLS 1.3 ticket arrives with data
-        const session = (ctx.sock as ssl.SSLSocket).session;
+        await ctx.sock.recvAsync(1); // the TLS 1.3 ticket arrives with data
+        const session = ctx.sock.session;
         await h.invoke(
           `SSLSession.${name}(${(a as unknown[]).map((x) => describe(x)).join(", ")})`,
           () =>

@@ -58,7 +58,7 @@ Deno.test("kevent: ident from fileno(), errors from bad idents", () => {
   }
   assertThrows(() => select.kevent(-1), RangeError);
   assertThrows(() => select.kevent({ fileno: () => -3 }), RangeError);
-  assertThrows(() => select.kevent("3" as unknown as number), TypeError);
+  assertThrows(() => select.kevent("3" as unknown as number), TypeError); // deliberate: not a number
   assertThrows(() => select.kevent(1.5), TypeError);
   assertThrows(
     () =>
@@ -84,7 +84,7 @@ Deno.test("kevent: every field range-checked for its C type", () => {
   assertThrows(() => select.kevent(0, -1, 1, 0, 2 ** 53), RangeError, "intptr_t");
   assertThrows(() => select.kevent(0, -1, 1, 0, 0, -1), RangeError, "uintptr_t");
   assertThrows(() => select.kevent(2 ** 53), RangeError, "uintptr_t");
-  assertThrows(() => select.kevent(0, true as unknown as number), TypeError);
+  assertThrows(() => select.kevent(0, true as unknown as number), TypeError); // deliberate: not a number
   assertThrows(() => select.kevent(0, -1, 1, 0, 0.5), TypeError);
   // A negative fflags (KQ_NOTE_PCTRLMASK is negative in C) keeps its 32 bits.
   assertEquals(select.kevent(0, D.EVFILT_PROC, 1, D.NOTE_PCTRLMASK).fflags, 0xfff00000);
@@ -102,7 +102,7 @@ Deno.test("kevent: equality and ordering as CPython (field by field)", () => {
   assertEquals(select.kevent(2, -7).compare(select.kevent(1, -1)), 1);
   assertEquals(select.kevent(1, -2).compare(select.kevent(1, -1)), -1);
   assertEquals(select.kevent(1, -1, 1, 0, 0, 5).compare(select.kevent(1, -1, 1, 0, 0, 4)), 1);
-  assertThrows(() => a.compare(3 as unknown as select.KqueueEvent), TypeError);
+  assertThrows(() => a.compare(3 as unknown as select.KqueueEvent), TypeError); // deliberate: not an event
 });
 
 Deno.test("kevent: packed into macOS's struct kevent (darwin table), and back", () => {
@@ -177,7 +177,7 @@ Deno.test({
     assertEquals(kq.control(null, 4, 0), []);
     assertThrows(() => kq.control(null, -1), RangeError, "0 or positive");
     assertThrows(() => kq.control(null, 1, -1), RangeError, "positive or None");
-    assertThrows(() => kq.control([1 as unknown as select.KqueueEvent], 0), TypeError);
+    assertThrows(() => kq.control([1 as unknown as select.KqueueEvent], 0), TypeError); // deliberate: not an event
     kq.close();
     assertEquals(kq.closed, true);
     assertThrows(() => kq.fileno(), RangeError, "closed kqueue");

@@ -135,12 +135,12 @@ Deno.test("select: argument errors as CPython", () => {
     };
     const e = assertThrows(() => select.select([bad], [], [], 0));
     assert(e === boom, "a throwing fileno() propagates");
-    assertThrows(() => select.select(["x" as never], [], [], 0), TypeError);
-    assertThrows(() => select.select([1.5 as never], [], [], 0), TypeError);
-    assertThrows(() => select.select(5 as never, [], [], 0), TypeError, "sequences");
+    assertThrows(() => select.select(["x" as never], [], [], 0), TypeError); // deliberate: wrong type
+    assertThrows(() => select.select([1.5 as never], [], [], 0), TypeError); // deliberate: wrong type
+    assertThrows(() => select.select(5 as never, [], [], 0), TypeError, "sequences"); // deliberate: wrong type
     assertThrows(() => select.select([a], [], [], -1), RangeError, "non-negative");
     assertThrows(() => select.select([a], [], [], NaN), RangeError);
-    assertThrows(() => select.select([a], [], [], "1" as never), TypeError);
+    assertThrows(() => select.select([a], [], [], "1" as never), TypeError); // deliberate: wrong type
     assertThrows(() => select.select([2 ** 31], [], [], 0), RangeError);
     // -0 is descriptor 0 (not a socket on Windows: WSAENOTSOCK there)
     if (has(UNIX_ERRNO)) assertEquals(select.select([], [-0], [], 0)[1].length <= 1, true);
@@ -362,8 +362,8 @@ test("poll: register, modify, unregister, poll, errors as CPython", [SELECT_POLL
     assertThrows(() => p.register(a, -1), RangeError); // ValueError in CPython
     assertThrows(() => p.register(a, 0x10000), RangeError);
     assertThrows(() => p.register(-1), RangeError);
-    assertThrows(() => p.register("3" as never), TypeError);
-    assertThrows(() => p.poll("1" as never), TypeError);
+    assertThrows(() => p.register("3" as never), TypeError); // deliberate: wrong type
+    assertThrows(() => p.poll("1" as never), TypeError); // deliberate: wrong type
     // negative timeout blocks in CPython; here, with b readable... make a ready
     p.register(a, select.POLLOUT);
     assertEquals(p.poll(-1).length, 1);
@@ -459,7 +459,7 @@ test("epoll: register, modify, unregister, poll; errors as CPython", [EPOLL], ()
     assertEquals(ep.poll(0).length, 1);
     assertThrows(() => ep.poll(0, 0), RangeError, "greater than 0");
     assertThrows(() => ep.poll(0, -2), RangeError);
-    assertThrows(() => ep.poll("0" as never), TypeError);
+    assertThrows(() => ep.poll("0" as never), TypeError); // deliberate: wrong type
     assertThrows(() => ep.register(-1), RangeError);
     assertThrows(() => ep.register(a, 2 ** 32), RangeError);
     assertThrows(() => ep.register(a, -(2 ** 31) - 1), RangeError);

@@ -7,6 +7,7 @@
 import {
   assert,
   assertEquals,
+  assertExists,
   assertGreaterOrEqual,
   assertInstanceOf,
   assertRejects,
@@ -73,7 +74,8 @@ for (const [name, make, needs] of KINDS) {
       // get_key / get_map
       assertStrictEquals(sel.get_key(a).fileobj, a);
       assertStrictEquals(sel.get_key(a.fileno()).fileobj, a);
-      const map = sel.get_map()!;
+      const map = sel.get_map();
+      assertExists(map);
       assertEquals(map.size, 2);
       assertEquals([...map].sort(), [a.fileno(), b.fileno()].sort());
       assert(map.has(a) && map.has(b.fileno()) && !map.has(99999));
@@ -82,7 +84,7 @@ for (const [name, make, needs] of KINDS) {
       assertEquals([...map.entries()].length, 2);
       // unregister
       assertStrictEquals(sel.unregister(a).fileobj, a);
-      assertEquals(sel.get_map()!.size, 1);
+      assertEquals(sel.get_map()?.size, 1);
       assertEquals(sel.select(0), []);
     } finally {
       a.close();
@@ -108,19 +110,19 @@ for (const [name, make, needs] of KINDS) {
         for (const ev of [0, 4, EVENT_READ | 8]) {
           assertThrows(() => sel.register(b, ev), RangeError, "Invalid events");
         }
-        assertThrows(() => sel.register(b, "1" as never), TypeError);
+        assertThrows(() => sel.register(b, "1" as never), TypeError); // deliberate: wrong type
         assertThrows(
-          () => sel.register({} as never, EVENT_READ),
+          () => sel.register({} as never, EVENT_READ), // deliberate: wrong type
           RangeError,
           "Invalid file object",
         );
         assertThrows(() => sel.register(-1, EVENT_READ), RangeError, "Invalid file descriptor: -1");
         assertThrows(() => sel.unregister(b), KeyError, "is not registered");
         assertThrows(() => sel.get_key(b), KeyError);
-        assertThrows(() => sel.get_key({} as never), KeyError);
+        assertThrows(() => sel.get_key({} as never), KeyError); // deliberate: wrong type
         assertThrows(() => sel.modify(b, EVENT_READ), KeyError);
         assertThrows(() => sel.modify(a, 0), RangeError, "Invalid events");
-        assertEquals(sel.get_map()!.size, 1, "failed registrations leave nothing behind");
+        assertEquals(sel.get_map()?.size, 1, "failed registrations leave nothing behind");
         sel.close();
         assertEquals(sel.get_map(), null);
         assertThrows(() => sel.get_key(a), Error, "Selector is closed");
@@ -138,7 +140,7 @@ for (const [name, make, needs] of KINDS) {
     a.close(); // fileno() is now -1: found by identity, as CPython
     assertStrictEquals(sel.get_key(a), key);
     assertStrictEquals(sel.unregister(a), key);
-    assertEquals(sel.get_map()!.size, 0);
+    assertEquals(sel.get_map()?.size, 0);
     b.close();
     const [c, d] = socket.socketpair();
     sel.register(c, EVENT_READ);
@@ -187,7 +189,7 @@ test("EpollSelector: a descriptor epoll refuses is not left registered; fileno",
     using sel = new selectors.EpollSelector();
     assertGreaterOrEqual(sel.fileno(), 0);
     assertThrows(() => sel.register(fd, EVENT_READ), socket.PermissionError);
-    assertEquals(sel.get_map()!.size, 0);
+    assertEquals(sel.get_map()?.size, 0);
     // PollSelector takes it: poll(2) calls a regular file always ready.
     using ps = new selectors.PollSelector();
     ps.register(fd, EVENT_READ);

@@ -25,16 +25,16 @@ Deno.test("address cache: a kept sockaddr equals a fresh encoding, errors stay p
 Deno.test("address cache: an address whose getters change answers cannot plant a wrong entry", () => {
   using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   rx.bind(["127.0.0.1", 0]);
-  const port = rx.getsockname()[1] as number;
+  const port = rx.getsockname()[1];
   let reads = 0;
-  const shifty = new Proxy(["127.0.0.1", port], {
+  const shifty = new Proxy<[string, number]>(["127.0.0.1", port], {
     get(target, key, receiver) {
       if (key === "0") return reads++ === 0 ? "127.0.0.1" : "127.0.0.2";
       return Reflect.get(target, key, receiver);
     },
   });
   using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-  tx.sendto("one", shifty as unknown as [string, number]);
+  tx.sendto("one", shifty);
   tx.sendto("two", ["127.0.0.1", port]);
   rx.settimeout(5);
   const got = [rx.recv(10), rx.recv(10)].map((b) => new TextDecoder().decode(b));

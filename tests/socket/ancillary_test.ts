@@ -5,7 +5,7 @@
  * `cmsg_level` follows at offset 4 and items align to 4. (The running
  * platform's packing is exercised end to end by msg_test.ts.)
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertExists } from "@std/assert";
 import { tableFor } from "../../constants/mod.ts";
 import { type AncItem, packCmsgs, unpackCmsgs } from "../../socket/ancillary.ts";
 
@@ -16,7 +16,8 @@ const items: AncItem[] = [
 
 Deno.test("ancillary: cmsghdrs at Linux x86_64 widths (size_t cmsg_len, 8-byte alignment)", () => {
   const t = tableFor("linux_x86_64");
-  const c = packCmsgs(items, t)!;
+  const c = packCmsgs(items, t);
+  assertExists(c);
   assertEquals(c.length, 24 + 24); // CMSG_SPACE(5) + CMSG_SPACE(4)
   assertEquals([...c.subarray(0, 21)], [
     ...[21, 0, 0, 0, 0, 0, 0, 0], // cmsg_len = CMSG_LEN(5), 8 bytes
@@ -30,7 +31,8 @@ Deno.test("ancillary: cmsghdrs at Linux x86_64 widths (size_t cmsg_len, 8-byte a
 Deno.test("ancillary: cmsghdrs at macOS widths (32-bit cmsg_len, 4-byte alignment)", () => {
   for (const platform of ["darwin_aarch64", "darwin_x86_64"]) {
     const t = tableFor(platform);
-    const c = packCmsgs(items, t)!;
+    const c = packCmsgs(items, t);
+    assertExists(c);
     assertEquals(c.length, 20 + 16, platform); // 12 + align4(5), 12 + 4
     assertEquals([...c.subarray(0, 17)], [
       ...[17, 0, 0, 0], // cmsg_len = CMSG_LEN(5), 4 bytes

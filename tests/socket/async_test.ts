@@ -26,8 +26,11 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 const bytes = (s: string) => enc.encode(s);
 
+/** A TCP socket over IPv4: its addresses are `[host, port]`. */
+type TcpSocket = Socket<typeof socket.AF_INET, typeof socket.SOCK_STREAM>;
+
 /** A listening TCP socket on an ephemeral loopback port. */
-function tcpServer(): Socket {
+function tcpServer(): TcpSocket {
   const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
   s.bind(["127.0.0.1", 0]);
@@ -105,7 +108,7 @@ Deno.test("async: TCP accept/connect resolve like their blocking twins", async (
   // connectAsync resolves host names (asynchronously) like connect.
   const p3 = srv.acceptAsync();
   using c3 = socket.socket();
-  await c3.connectAsync(["localhost", (addr as [string, number])[1]]);
+  await c3.connectAsync(["localhost", addr[1]]);
   const [conn3] = await p3;
   conn3.close();
   assertEquals(c3.getpeername(), addr);

@@ -33,8 +33,9 @@ function child(): void {
   // Bound to '<broadcast>': receives only datagrams sent to 255.255.255.255.
   using onlyBroadcast = socket.socket(AF_INET, SOCK_DGRAM);
   onlyBroadcast.bind(["<broadcast>", 0]);
-  report.boundTo = onlyBroadcast.getsockname();
-  const port = (report.boundTo as [string, number])[1];
+  const boundTo = onlyBroadcast.getsockname();
+  report.boundTo = boundTo;
+  const port = boundTo[1];
   // Bound to '' (INADDR_ANY) on another port: receives them too.
   using any = socket.socket(AF_INET, SOCK_DGRAM);
   any.bind("", 0);

@@ -516,12 +516,13 @@ function strip(n: unknown): unknown {
 function sockOp(family: number, addr: unknown, how: "bind" | "connect"): unknown {
   using s = S.socket(family, S.SOCK_DGRAM);
   if (how === "connect") {
-    s.connect(addr as socket.AddressLike);
+    s.connect(addr as socket.AddressLike); // deliberate: the case's value, good or bad
     return s.getpeername();
   }
-  s.bind(addr as socket.AddressLike);
-  const n = s.getsockname() as unknown[];
+  s.bind(addr as socket.AddressLike); // deliberate: the case's value, good or bad
+  const n = s.getsockname();
   if (family === S.AF_UNIX) return strip(n);
+  assert(Array.isArray(n));
   return family === AF4 ? [n[0]] : [n[0], n[2], n[3]];
 }
 

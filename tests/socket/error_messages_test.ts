@@ -273,7 +273,7 @@ test(
   async () => {
     using s = S.socket();
     const theirs = await py<PyExc>(`out = call(socket.socket().connect, ("h", "80"))`);
-    const e = caught(() => s.connect(["h", "80" as never]));
+    const e = caught(() => s.connect(["h", "80" as never])); // deliberate: wrong type
     assertInstanceOf(e, TypeError); // as python's
     assertEquals(theirs.exc, "TypeError");
     assertEquals(e.message, "connect(): port must be an integer, not str ('80')");
@@ -284,27 +284,27 @@ test(
         "connect(): port must be 0-65535, not 70000",
       ],
       [
-        () => s.connect(["127.0.0.1"] as never),
+        () => s.connect(["127.0.0.1"] as never), // deliberate: no port
         TypeError,
         "connect(): AF_INET address must be a pair [host, port], not list (['127.0.0.1'])",
       ],
       [
-        () => s.connect("h:80" as never),
+        () => s.connect("h:80" as never), // deliberate: wrong type
         TypeError,
         "connect(): AF_INET address must be an array, not str ('h:80')",
       ],
       [
-        () => s.settimeout("1" as never),
+        () => s.settimeout("1" as never), // deliberate: wrong type
         TypeError,
         "Timeout value must be a number or null, not str ('1')",
       ],
       [() => s.setsockopt(S.SOL_SOCKET, S.SO_REUSEADDR, 1.5), TypeError, "float (1.5)"],
       [
-        () => S.getaddrinfo(5 as never, 80),
+        () => S.getaddrinfo(5 as never, 80), // deliberate: wrong type
         TypeError,
         "getaddrinfo() argument 1 must be string or null, not int (5)",
       ],
-      [() => S.errnoOf(5 as never), TypeError, "errnoOf(): name must be a string, not int (5)"],
+      [() => S.errnoOf(5 as never), TypeError, "errnoOf(): name must be a string, not int (5)"], // deliberate: wrong type
       [() => S.errnoOf("ENOSUCH"), RangeError, "errnoOf(): unknown errno name 'ENOSUCH'"],
       [() => S.errnoOf("toString"), RangeError, "errnoOf(): unknown errno name 'toString'"],
     ];
@@ -322,18 +322,18 @@ Deno.test("messages: a value quoted in a message is cut short, however big", () 
   const bytes = new Uint8Array(64 << 20);
   const huge = 10n ** 5000n;
   const cases: (() => unknown)[] = [
-    () => S.errnoOf(bytes as never),
+    () => S.errnoOf(bytes as never), // deliberate: wrong type
     () => S.errnoOf(big),
-    () => s.connect(["127.0.0.1", big as never]),
-    () => s.connect(["127.0.0.1", huge as never]),
-    () => s.connect([big, 80, 1, 2, 3] as never),
-    () => s.connect(Array.from({ length: 100_000 }, () => big) as never),
-    () => s.settimeout(bytes as never),
-    () => s.sendto(bytes, 5 as never),
-    () => s.setsockopt(S.SOL_SOCKET, S.SO_REUSEADDR, { toString: () => big } as never),
-    () => S.getaddrinfo("127.0.0.1", 80, huge as never),
-    () => S.inet_aton(bytes as never),
-    () => S.if_nametoindex(bytes as never),
+    () => s.connect(["127.0.0.1", big as never]), // deliberate: wrong type
+    () => s.connect(["127.0.0.1", huge as never]), // deliberate: a bigint port
+    () => s.connect([big, 80, 1, 2, 3] as never), // deliberate: five items
+    () => s.connect(Array.from({ length: 100_000 }, () => big) as never), // deliberate: 100,000 items
+    () => s.settimeout(bytes as never), // deliberate: wrong type
+    () => s.sendto(bytes, 5 as never), // deliberate: wrong type
+    () => s.setsockopt(S.SOL_SOCKET, S.SO_REUSEADDR, { toString: () => big } as never), // deliberate: wrong type
+    () => S.getaddrinfo("127.0.0.1", 80, huge as never), // deliberate: wrong type
+    () => S.inet_aton(bytes as never), // deliberate: wrong type
+    () => S.if_nametoindex(bytes as never), // deliberate: wrong type
   ];
   for (const f of cases) {
     const e = caught(f);

@@ -112,7 +112,7 @@ Deno.test("error stacks: timeouts, resolver errors and argument checks", () => {
   at(caught(gai), here() - 1, S.gaierror);
   at(caught(() => S.getnameinfo(["127.0.0.1", 80], 0xffff)), here(), S.gaierror);
   using s = S.socket();
-  at(caught(() => s.connect(["h", "80" as never])), here(), TypeError);
+  at(caught(() => s.connect(["h", "80" as never])), here(), TypeError); // deliberate: wrong type
   at(caught(() => s.connect(["127.0.0.1", 70000])), here(), RangeError);
   at(caught(() => S.errnoOf("ENOSUCH")), here(), RangeError);
 });
@@ -169,7 +169,7 @@ Deno.test("error stacks: async resolver errors and argument checks", async () =>
   const gai = S.getaddrinfoAsync("nosuch.example", 80, 0, 0, 0, S.AI_NUMERICHOST);
   at(await rejected(gai), here(), S.gaierror);
   using s = S.socket();
-  at(await rejected(s.connectAsync(["h", "80" as never])), here(), TypeError);
+  at(await rejected(s.connectAsync(["h", "80" as never])), here(), TypeError); // deliberate: wrong type
   at(await rejected(s.connectAsync(["127.0.0.1", 70000])), here(), RangeError);
   using u = S.socket(S.AF_INET, S.SOCK_DGRAM);
   // (the send twins check their arguments before they return a promise)

@@ -346,7 +346,7 @@ function codecChild(cases: AddrCase[], afalg: AfalgCase[]): void {
     try {
       const n = s.sendmsg_afalg(
         c.msg.map((m) => fromJson(m) as Uint8Array),
-        options as unknown as socket.SendmsgAfalgOptions,
+        options as unknown as socket.SendmsgAfalgOptions, // the JSON case's options
       );
       const [control, data, flags] = lastLog("sendmsg ");
       return { n, control, data, flags: Number(flags) };
@@ -506,22 +506,22 @@ function packetChild(pktHex: string): void {
   const port = u.getsockname()[1];
   using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   s.sendto(payload, ["127.0.0.1", port]);
-  let data: Uint8Array, addr: socket.Address | null;
+  let data: Uint8Array, addr: socket.PacketAddress;
   const endsWith = (d: Uint8Array, tail: Uint8Array) =>
     d.length >= tail.length && tail.every((x, i) => d[d.length - tail.length + i] === x);
   do {
     [data, addr] = p.recvfrom(65536);
-  } while (!endsWith(data, payload) || (addr as socket.PacketAddress)[2] !== socket.PACKET_HOST);
+  } while (!endsWith(data, payload) || addr[2] !== socket.PACKET_HOST);
   u.recvfrom(100);
   // Written to lo through a packet socket, with lo's all-zero address as
   // the destination: it comes back in as PACKET_HOST.
   const pkt = unhex(pktHex);
   using q = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, 0);
   const sent = q.sendto(pkt, ["lo", socket.ETH_P_IP, 0, 0, new Uint8Array(6)]);
-  let got: Uint8Array, injected: socket.Address | null;
+  let got: Uint8Array, injected: socket.PacketAddress;
   do {
     [got, injected] = p.recvfrom(65536);
-  } while (hex(got) !== pktHex || (injected as socket.PacketAddress)[2] !== socket.PACKET_HOST);
+  } while (hex(got) !== pktHex || injected[2] !== socket.PACKET_HOST);
   console.log(JSON.stringify(toJson({ bound, from: addr, ipv4: data[0] >> 4, sent, injected })));
 }
 
@@ -763,7 +763,7 @@ if (mode === "--codec-child") {
       "bind(): AF_CAN interface name too long",
     ]);
     assertThrows(() => raw.bind(["nosuch0"]), socket.error, "No such device");
-    assertThrows(() => raw.bind("lo" as unknown as socket.AddressLike), TypeError);
+    assertThrows(() => raw.bind("lo" as unknown as socket.AddressLike), TypeError); // deliberate: not a socket.AddressLike
     assertThrows(() => raw.bind(["lo", 1]), TypeError);
     assertThrows(() => raw.bind([7]), TypeError);
     // As CPython (PyUnicode_FSConverter): ValueError "embedded null byte".
@@ -781,12 +781,12 @@ if (mode === "--codec-child") {
   Deno.test("AF_NETLINK: bind [0, 0] gets a port id; groups round-trip", () => {
     using s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE);
     s.bind([0, 0]);
-    const [pid, groups] = s.getsockname() as socket.NetlinkAddress;
+    const [pid, groups] = s.getsockname();
     assert(pid !== 0, "the kernel assigns a port id");
     assertEquals(groups, 0);
     using g = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE);
     g.bind([0, 1]); // RTMGRP_LINK
-    const [pid2, groups2] = g.getsockname() as socket.NetlinkAddress;
+    const [pid2, groups2] = g.getsockname();
     assert(pid2 !== 0 && pid2 !== pid);
     assertEquals(groups2, 1);
     assertThrows(() => g.bind([0]), TypeError);
@@ -818,7 +818,7 @@ if (mode === "--codec-child") {
         }
         throw e;
       }
-      const [cid, port] = s.getsockname() as socket.VsockAddress;
+      const [cid, port] = s.getsockname();
       assertEquals(cid, socket.VMADDR_CID_ANY);
       assert(port !== socket.VMADDR_PORT_ANY);
       assertThrows(() => s.bind([1, 2, 3]), TypeError);
@@ -859,7 +859,7 @@ if (mode === "--codec-child") {
     assertThrows(() => p.bind(["lo", 3, 256]), RangeError);
     assertThrows(() => p.bind(["lo"]), TypeError);
     assertThrows(() => p.bind([1, 3]), TypeError);
-    assertThrows(() => p.sendto("x", "lo" as unknown as socket.AddressLike), TypeError);
+    assertThrows(() => p.sendto("x", "lo" as unknown as socket.AddressLike), TypeError); // deliberate: not a socket.AddressLike
   });
 
   Deno.test({
@@ -880,7 +880,7 @@ if (mode === "--codec-child") {
 
   Deno.test("sethostname: bad arguments fail before the call", () => {
     const host = socket.gethostname();
-    assertThrows(() => socket.sethostname(42 as unknown as string), TypeError);
+    assertThrows(() => socket.sethostname(42 as unknown as string), TypeError); // deliberate: not a string
     // As CPython: ValueError "embedded null byte".
     assertThrows(() => socket.sethostname("a\0b"), RangeError);
     assertEquals(socket.gethostname(), host);
@@ -897,7 +897,7 @@ if (mode === "--codec-child") {
     using alg = new socket.Socket(socket.AF_ALG, socket.SOCK_SEQPACKET, 0, a.detach());
     b.close();
     assertThrows(
-      () => alg.sendmsg_afalg([], {} as socket.SendmsgAfalgOptions),
+      () => alg.sendmsg_afalg([], {} as socket.SendmsgAfalgOptions), // deliberate: no op
       TypeError,
       "Invalid or missing argument 'op'",
     );
@@ -990,7 +990,7 @@ with socket.socket(socket.AF_ALG, socket.SOCK_SEQPACKET, 0) as s:
     ignore: tipc !== null,
     async fn() {
       using s = socket.socket(socket.AF_TIPC, socket.SOCK_RDM);
-      const addr = s.getsockname() as socket.TipcAddress;
+      const addr = s.getsockname();
       assertEquals(addr.length, 5);
       assertEquals(addr[0], socket.TIPC_ADDR_ID);
       const py = JSON.parse(
@@ -1009,7 +1009,7 @@ with socket.socket(socket.AF_ALG, socket.SOCK_SEQPACKET, 0) as s:
     ignore: qrtr !== null,
     fn() {
       using s = socket.socket(socket.AF_QIPCRTR, socket.SOCK_DGRAM);
-      const addr = s.getsockname() as socket.QipcrtrAddress;
+      const addr = s.getsockname();
       assertEquals(addr.length, 2);
       assertEquals([typeof addr[0], typeof addr[1]], ["number", "number"]);
     },

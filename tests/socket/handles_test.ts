@@ -116,7 +116,7 @@ c.sendall(b"hello from python"); out = c.getpeername(); c.close()
   // bind("") autobinds to a fresh abstract name, as in python
   using auto = S.socket(S.AF_UNIX, S.SOCK_DGRAM);
   auto.bind("");
-  const got = auto.getsockname() as Uint8Array;
+  const got = auto.getsockname();
   assertInstanceOf(got, Uint8Array);
   assertEquals([got.length, got[0]], [6, 0]);
   const theirAuto = await py<Uint8Array>(
@@ -262,7 +262,7 @@ Deno.test("create_connection: timeout, source_address, errors and all_errors", (
   assertEquals(agg.errors.length, 1);
   assertInstanceOf(agg.errors[0], S.ConnectionRefusedError);
   assertThrows(() => S.create_connection(["no.such.host.invalid", 80]), S.gaierror);
-  assertThrows(() => S.create_connection("127.0.0.1" as never), TypeError);
+  assertThrows(() => S.create_connection("127.0.0.1" as never), TypeError); // deliberate: wrong type
 });
 
 test("create_connection: which error when every address fails (as python)", [PYTHON3], async () => {
@@ -340,8 +340,8 @@ out = {"list": l, "byName": [socket.if_nametoindex(n) for _, n in l],
       () => S.if_nametoindex("nosuchif0"),
       () => S.if_indextoname(9999),
       () => S.if_indextoname(-1),
-      () => S.if_nametoindex(5 as never),
-      () => S.if_indextoname("1" as never),
+      () => S.if_nametoindex(5 as never), // deliberate: wrong type
+      () => S.if_indextoname("1" as never), // deliberate: wrong type
       () => S.if_indextoname(0),
     ].map(outcomeOf);
     const problems = ours.map((o, i) => mismatch(theirs.errors[i], o, `case ${i}`))

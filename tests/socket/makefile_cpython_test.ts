@@ -13,7 +13,14 @@
  *   the same message. The few places where we differ on purpose are listed
  *   in the comment above the scripts and left out of the scripts.
  */
-import { assert, assertEquals, assertGreater, assertInstanceOf, assertThrows } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertExists,
+  assertGreater,
+  assertInstanceOf,
+  assertThrows,
+} from "@std/assert";
 import * as socket from "../../mod.ts";
 import type { Socket, SocketFile } from "../../mod.ts";
 import { select } from "../../select.ts";
@@ -71,8 +78,8 @@ type File = SocketFile<string | Uint8Array>;
 function setUp(v: Variant) {
   const [cli, serv] = tcpPair();
   const opts = { newline: v.newline };
-  const readFile = cli.makefile(v.readMode, v.bufsize, opts) as File;
-  const writeFile = serv.makefile(v.writeMode, v.bufsize, opts) as File;
+  const readFile = cli.makefile(v.readMode, v.bufsize, opts);
+  const writeFile = serv.makefile(v.writeMode, v.bufsize, opts);
   const readMsg = v.readMode.includes("b") ? MSG : MSG_TEXT;
   const writeMsg = v.writeMode.includes("b") ? MSG : MSG_TEXT;
   const cat = (a: string | Uint8Array, b: string | Uint8Array) =>
@@ -121,8 +128,10 @@ for (const v of VARIANTS) {
     s.writeFile.write(s.writeMsg);
     s.writeFile.flush();
     waitReadable(s.cli);
-    const first = s.readFile.read(s.readMsg.length - 3)!;
-    const second = s.readFile.read(3)!;
+    const first = s.readFile.read(s.readMsg.length - 3);
+    const second = s.readFile.read(3);
+    assertExists(first);
+    assertExists(second);
     assertEquals(s.cat(first, second), s.readMsg);
   });
 
@@ -141,7 +150,8 @@ for (const v of VARIANTS) {
     s.serv.shutdown(socket.SHUT_WR);
     let buf: string | Uint8Array = typeof s.readMsg === "string" ? "" : new Uint8Array(0);
     for (let i = 0; i < 1000; i++) {
-      const char = s.readFile.read(1)!;
+      const char = s.readFile.read(1);
+      assertExists(char);
       if (char.length === 0) break;
       buf = s.cat(buf, char);
     }
@@ -234,11 +244,12 @@ Deno.test("UnbufferedFileObjectClassTestCase.testSmallReadNonBlocking", () => {
   s.writeFile.write(s.writeMsg);
   s.writeFile.flush();
   waitReadable(s.cli);
-  const first = s.readFile.read(MSG.length - 3)!;
+  const first = s.readFile.read(MSG.length - 3);
+  assertExists(first);
   const buf = new Uint8Array(10);
   const n = s.readFile.readinto(buf);
   assertEquals(n, 3);
-  assertEquals(s.cat(first, buf.subarray(0, n!)), s.readMsg);
+  assertEquals(s.cat(first, buf.subarray(0, 3)), s.readMsg);
   assertEquals(s.readFile.readinto(new Uint8Array(16)), null);
   assertEquals(s.readFile.read(1), null);
 });
@@ -395,7 +406,7 @@ function runOurs(script: Step[]): Result[] {
         case "makefile":
           f = a.makefile(args[0] as string, args[1] as number, {
             newline: (args[2] ?? null) as string | null,
-          }) as File;
+          });
           return null;
         case "settimeout":
           a.settimeout(args[0] as number | null);
@@ -457,8 +468,8 @@ function runOurs(script: Step[]): Result[] {
         case "write_until_none": {
           const big = new Uint8Array(args[0] as number).fill(0x78);
           const first = file().write(big);
-          for (let i = 0; i < 50; i++) if (file().write(big) === null) return [first! > 0, i];
-          return [first! > 0, null];
+          for (let i = 0; i < 50; i++) if (file().write(big) === null) return [(first ?? 0) > 0, i];
+          return [(first ?? 0) > 0, null];
         }
       }
       throw new Error(op);
@@ -723,7 +734,7 @@ Deno.test("makefile: readinto fills any writable buffer view; text files have no
   const dv = new DataView(new ArrayBuffer(4));
   assertEquals(f.readinto(dv), 4);
   assertEquals(dv.getUint8(3), 54);
-  assertThrows(() => f.readinto("x" as never), TypeError);
+  assertThrows(() => f.readinto("x" as never), TypeError); // deliberate: wrong type
   // The buffered file holds "789"; an unbuffered one over the same socket
   // reads what comes next.
   using raw = b.makefile("rb", 0);
@@ -800,7 +811,9 @@ Deno.test("makefile: a non-blocking buffered writer loses nothing it accepted", 
     const chunk = Uint8Array.from({ length: 3000 }, (_, j) => (i + j) & 0xff);
     let n: number;
     try {
-      n = f.write(chunk)!;
+      const written = f.write(chunk);
+      assertExists(written, "a buffered writer counts or throws");
+      n = written;
     } catch (e) {
       assertInstanceOf(e, socket.BlockingIOError);
       n = (e as unknown as { characters_written: number }).characters_written;

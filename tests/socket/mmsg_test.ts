@@ -3,7 +3,8 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import * as socket from "../../mod.ts";
 
-type Sock = ReturnType<typeof socket.socket>;
+/** A UDP socket over IPv4: its addresses are `[host, port]`. */
+type Sock = socket.Socket<typeof socket.AF_INET, typeof socket.SOCK_DGRAM>;
 
 function udpPair(): [Sock, Sock] {
   const rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
@@ -42,7 +43,7 @@ Deno.test("recvmmsg: 10,000 datagrams from two senders, none lost, in order, add
     for (const [i, s] of senders.entries()) {
       const msgs: [Uint8Array, [string, number]][] = [];
       for (let k = 0; k < 32 && next[0] + next[1] < TOTAL; k++) {
-        msgs.push([seqBytes(i, next[i]++), to as [string, number]]);
+        msgs.push([seqBytes(i, next[i]++), to]);
       }
       if (msgs.length) assertEquals(s.sendmmsg(msgs), msgs.length);
       queued += msgs.length;
@@ -191,13 +192,13 @@ Deno.test("recvmmsg/sendmmsg: a bad vlen or batch size is RangeError/TypeError b
     assertThrows(() => rx.recvmmsg(100, vlen), RangeError);
   }
   for (const vlen of [1.5, NaN, "4", null]) {
-    assertThrows(() => rx.recvmmsg(100, vlen as number), TypeError);
+    assertThrows(() => rx.recvmmsg(100, vlen as number), TypeError); // deliberate: bad vlen
   }
   assertThrows(() => rx.recvmmsg(-1, 4), RangeError);
   assertThrows(() => rx.recvmmsg(0x7fff_0000, 1024), RangeError); // bufsize × vlen
   assertThrows(() => rx.recvmmsg_into([]), RangeError);
   assertThrows(() => rx.recvmmsg_into(new Array(1025).fill(new Uint8Array(1))), RangeError);
-  assertThrows(() => rx.recvmmsg_into([{}] as unknown as Uint8Array[]), TypeError);
+  assertThrows(() => rx.recvmmsg_into([{}] as unknown as Uint8Array[]), TypeError); // deliberate: not a buffer
   assertThrows(() => tx.sendmmsg([]), RangeError);
   assertThrows(
     () => tx.sendmmsg(Array.from({ length: 1025 }, () => ["x", to] as const)),
@@ -209,8 +210,8 @@ Deno.test("recvmmsg/sendmmsg: a bad vlen or batch size is RangeError/TypeError b
   }
   assertThrows(() => tx.sendmmsg(forever()), RangeError);
   assertThrows(() => tx.sendmmsg([[["x"], [], socket.MSG_DONTWAIT, to]]), RangeError);
-  assertThrows(() => tx.sendmmsg(["x"] as never), TypeError);
-  assertThrows(() => tx.sendmmsg(42 as never), TypeError);
+  assertThrows(() => tx.sendmmsg(["x"] as never), TypeError); // deliberate: not a message
+  assertThrows(() => tx.sendmmsg(42 as never), TypeError); // deliberate: not iterable
 });
 
 Deno.test("GSO: one sendmsg with UDP_SEGMENT arrives at python3 as separate datagrams", async () => {
@@ -340,9 +341,7 @@ Deno.test("recvmmsg_into/sendmmsg: reused buffers land right across growth, GC a
   const grown = new Uint8Array(rab, 8, 16);
   let moved = new Uint8Array(32);
   for (let round = 0; round < 30; round++) {
-    const msgs = [0, 1, 2, 3].map((k) =>
-      [seqBytes(k, round).subarray(0, 8), to] as [Uint8Array, [string, number]]
-    );
+    const msgs = [0, 1, 2, 3].map((k) => [seqBytes(k, round).subarray(0, 8), to] as const);
     assertEquals(tx.sendmmsg(msgs), 4);
     const got = rx.recvmmsg_into([small[0], small[1], grown, moved]);
     assertEquals(got.map(([n]) => n), [8, 8, 8, 8]);

@@ -341,7 +341,7 @@ Deno.test("sendfile: a temp file by fd, by {fileno()}, and by Deno.FsFile (send 
     assertEquals([...recvAll(10)], [...content.subarray(0, 10)]);
     // CPython's ValueErrors
     assertThrows(() => a.sendfile(fd, 0, 0), RangeError);
-    assertThrows(() => a.sendfile({} as never), TypeError);
+    assertThrows(() => a.sendfile({} as never), TypeError); // deliberate: wrong type
     a.setblocking(false);
     assertThrows(() => a.sendfile(fd), RangeError);
     using u = S.socket(S.AF_INET, S.SOCK_DGRAM);

@@ -31,7 +31,7 @@ if (QEMU) {
 }
 
 interface Plan {
-  family: number;
+  family: typeof socket.AF_INET | typeof socket.AF_INET6;
   any: string;
   ssmByAddr: string | null;
   ssmByName: string;
@@ -67,7 +67,10 @@ const PLANS: Record<string, Plan> = {
   },
 };
 
-function udp(p: Plan, port: number): socket.Socket {
+/** A UDP socket of a plan's family: its senders are `[host, port, ...]`. */
+type Udp = socket.Socket<Plan["family"], typeof socket.SOCK_DGRAM>;
+
+function udp(p: Plan, port: number): Udp {
   const v6 = p.family === socket.AF_INET6;
   const s = socket.socket(p.family, socket.SOCK_DGRAM);
   // Each socket receives only its own groups (Linux defaults to all of the host's).
@@ -82,7 +85,7 @@ function udp(p: Plan, port: number): socket.Socket {
 
 /** Receivers, in the second namespace: prints "ready", then what arrived, as JSON. */
 async function receiver(p: Plan): Promise<void> {
-  const socks: Record<string, socket.Socket> = {};
+  const socks: Record<string, Udp> = {};
   socks.any = udp(p, p.port);
   socket.joinGroup(socks.any, p.any, "v1");
   if (p.ssmByAddr) {
@@ -110,7 +113,7 @@ async function receiver(p: Plan): Promise<void> {
         const [data, from] = await s.recvfromAsync(256);
         const text = dec.decode(data);
         if (text === "END") break;
-        got[k].push(`${text} from ${(from as string[])[0]}`);
+        got[k].push(`${text} from ${from[0]}`);
       }
     }),
   );
@@ -187,7 +190,7 @@ out = [
     assertThrows(() => socket.packIpMreq("239.1.2"), socket.error);
     assertThrows(() => socket.packIpv6Mreq("ff02::fb", -1), RangeError);
     assertThrows(() => socket.packIpv6Mreq("ff02::fb", "no-such-if0"), socket.error);
-    assertThrows(() => socket.packIpMreq(7 as unknown as string), TypeError);
+    assertThrows(() => socket.packIpMreq(7 as unknown as string), TypeError); // deliberate: not a string
   });
 
   Deno.test("multicast: TTL/hops, loop and interface options round-trip on real sockets (nothing sent)", () => {
@@ -208,7 +211,7 @@ out = [
       assertEquals(socket.getMulticastLoop(s), false);
       if (!QEMU) socket.setMulticastInterface(s, "lo");
       assertThrows(() => socket.setMulticastTtl(s, 256), RangeError);
-      assertThrows(() => socket.setMulticastLoop(s, 1 as unknown as boolean), TypeError);
+      assertThrows(() => socket.setMulticastLoop(s, 1 as unknown as boolean), TypeError); // deliberate: not a boolean
     }
     using unix = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
     assertThrows(() => socket.setMulticastTtl(unix, 1), RangeError);

@@ -280,8 +280,8 @@ Deno.test("getnameinfo and getservbyport: bad ports are RangeError before any ca
   assertThrows(() => S.getnameinfo(["127.0.0.1", 70000], 0), RangeError);
   assertThrows(() => S.getservbyport(65536), RangeError);
   assertThrows(() => S.getservbyport(-1), RangeError);
-  assertThrows(() => S.getnameinfo("127.0.0.1" as never, 0), TypeError);
-  assertThrows(() => S.getnameinfo(["127.0.0.1"] as never, 0), TypeError);
+  assertThrows(() => S.getnameinfo("127.0.0.1" as never, 0), TypeError); // deliberate: wrong type
+  assertThrows(() => S.getnameinfo(["127.0.0.1"] as never, 0), TypeError); // deliberate: wrong type
 });
 
 test(
@@ -305,7 +305,7 @@ Deno.test("getaddrinfo: hints are C ints, an int port fits C long (#8 §2.1)", (
     "127.0.0.1",
     0,
   ]);
-  const e = assertThrows(() => S.getaddrinfo(null, true as unknown as number), S.error);
+  const e = assertThrows(() => S.getaddrinfo(null, true as unknown as number), S.error); // deliberate: not a number
   assertEquals([e.errno, e.message], [null, "Int or String expected"]);
   assertThrows(() => S.getnameinfo(["127.0.0.1", 80], 2 ** 31), RangeError);
 });
@@ -359,8 +359,8 @@ Deno.test("order of checks as CPython's (#8 §2.9)", () => {
   // getnameinfo converts flags before anything else.
   assertThrows(() => S.getnameinfo(["no.such.host.invalid", 80], 2 ** 31), RangeError);
   // getservbyport: the protocol's type before the port's range.
-  assertThrows(() => S.getservbyport(70000, 5 as unknown as string), TypeError);
-  assertThrows(() => S.getservbyname("http", null as unknown as string), TypeError);
+  assertThrows(() => S.getservbyport(70000, 5 as unknown as string), TypeError); // deliberate: not a string
+  assertThrows(() => S.getservbyname("http", null as unknown as string), TypeError); // deliberate: not a string
 });
 
 test(

@@ -426,9 +426,9 @@ Deno.test("safety: descriptors beyond C int are RangeErrors, even once optimized
   using _b = b;
   assertThrows(() => a.sendfile(2 ** 32 + fd), RangeError);
   assertThrows(() => a.sendfile({ fileno: () => 2 ** 32 }), RangeError);
-  assertThrows(() => a.sendfile({ fileno: () => "3" } as unknown as Deno.FsFile), TypeError);
+  assertThrows(() => a.sendfile({ fileno: () => "3" } as unknown as Deno.FsFile), TypeError); // deliberate: not a Deno.FsFile
   // A file-like object whose readSync lies about the count: no endless loop.
-  const liarFile = { readSync: () => -1, seekSync: () => 0 } as unknown as Deno.FsFile;
+  const liarFile = { readSync: () => -1, seekSync: () => 0 } as unknown as Deno.FsFile; // deliberate: not a Deno.FsFile
   assertThrows(() => a.sendfile(liarFile), TypeError);
 });
 
@@ -443,8 +443,8 @@ Deno.test("safety: -0 and booleans reach FFI as plain ints", () => {
   assertEquals(dec.decode(b.recv(10, -0)), "hi");
   a.shutdown(-0); // SHUT_RD
   // As CPython, a bool is an int: True is 1 (SOL_SOCKET on Linux).
-  assertEquals(a.getsockopt(true as unknown as number, S.SO_TYPE), S.SOCK_STREAM);
-  a.setsockopt(true as unknown as number, S.SO_KEEPALIVE, true);
+  assertEquals(a.getsockopt(true as unknown as number, S.SO_TYPE), S.SOCK_STREAM); // deliberate: not a number
+  a.setsockopt(true as unknown as number, S.SO_KEEPALIVE, true); // deliberate: not a number
   assertEquals(a.getsockopt(S.SOL_SOCKET, S.SO_KEEPALIVE), 1);
   assertEquals(a.getsockopt(S.SOL_SOCKET, -0 + S.SO_TYPE), S.SOCK_STREAM);
   assertThrows(() => a.getsockopt(2 ** 31, 1), RangeError);
@@ -533,7 +533,7 @@ Deno.test("safety: huge iterables fail fast", () => {
   using _a = a;
   using _b = b;
   assertThrows(() => S.send_fds(a, ["x"], huge), RangeError);
-  assertThrows(() => b.recvmsg_into(huge as unknown as Uint8Array[]), TypeError);
+  assertThrows(() => b.recvmsg_into(huge as unknown as Uint8Array[]), TypeError); // deliberate: not a list of buffers
   const many = Array.from({ length: 5000 }, () => new Uint8Array(1));
   assertThrows(() => b.recvmsg_into(many), S.error);
   assertThrows(() => a.sendmsg(many), S.error);

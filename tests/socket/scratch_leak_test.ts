@@ -145,7 +145,7 @@ Deno.test("scratch: address fields past the reported length decode as zeros", ()
     lv.setUint32(LL.sll_ifindex.offset, 1, true);
     ll[LL.sll_halen.offset] = 6;
     const cut = LL.sll_addr.offset + 2;
-    const [, , , , hw] = decodeAddress(ll, cut) as S.PacketAddress;
+    const [, , , , hw] = decodeAddress(ll, cut) as S.PacketAddress; // the family is in the bytes
     assertEquals([...hw], [0xee, 0xee, 0, 0, 0, 0]);
   }
 });

@@ -51,9 +51,8 @@ function assertOSError(
   code: string,
   cls: abstract new (...a: never[]) => socket.error = socket.error,
 ): socket.error {
-  const e = assertThrows(fn) as socket.error;
+  const e = assertThrows(fn, socket.error);
   assert(e instanceof cls, `expected ${cls.name}, got ${e}`);
-  assert(e instanceof socket.error, `${e} is not a socket.error`);
   assertEquals(e.code, code, String(e));
   assertEquals(e.errno, E(code));
   return e;
@@ -254,7 +253,7 @@ test(
     const e = assertThrows(() => socket.gethostbyname("no-such-host.invalid"), socket.gaierror);
     assertInstanceOf(e, socket.error);
     assert(e.errno !== null && e.errno < 0, `EAI_* code expected, got ${e.errno}`);
-    assertThrows(() => socket.gethostbyname(42 as unknown as string), TypeError);
+    assertThrows(() => socket.gethostbyname(42 as unknown as string), TypeError); // deliberate: not a string
     // "use gethostbyname(gethostname())": same answer (or failure) as python3.
     assertEquals(
       outcome(() => socket.gethostbyname(socket.gethostname())),
@@ -349,7 +348,7 @@ test("seed: socket(family, type[, proto]) with proto omitted, and the other SOCK
     outcome(() => socket.socket(socket.AF_INET, socket.SOCK_RDM).close()),
     await pyEval(`socket.socket(socket.AF_INET, socket.SOCK_RDM).close()`),
   );
-  assertThrows(() => socket.socket("2" as unknown as number), TypeError);
+  assertThrows(() => socket.socket("2" as unknown as number), TypeError); // deliberate: not a number
 });
 
 test("seed: fromfd duplicates the descriptor (AF_INET and AF_UNIX)", [AF_UNIX], () => {
@@ -417,13 +416,13 @@ test(
     for (const f of [socket.htonl, socket.ntohl]) {
       assertThrows(() => f(-1), RangeError);
       assertThrows(() => f(2 ** 32), RangeError);
-      assertThrows(() => f("1" as unknown as number), TypeError);
+      assertThrows(() => f("1" as unknown as number), TypeError); // deliberate: not a number
       assertThrows(() => f(1.5), TypeError);
     }
     for (const f of [socket.htons, socket.ntohs]) {
       assertThrows(() => f(-1), RangeError);
       assertThrows(() => f(65536), RangeError);
-      assertThrows(() => f(null as unknown as number), TypeError);
+      assertThrows(() => f(null as unknown as number), TypeError); // deliberate: not a number
       assertThrows(() => f(0.5), TypeError);
     }
   },
@@ -608,7 +607,7 @@ test(
       assertThrows(() => s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, n), RangeError);
     }
     assertThrows(
-      () => s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, "8" as unknown as number),
+      () => s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, "8" as unknown as number), // deliberate: not a number
       TypeError,
     );
     // An unknown option fails as in python3.
@@ -649,7 +648,7 @@ Deno.test("seed: makefile in text and binary modes; closing the file leaves the 
   w.flush();
   const it: string[] = [];
   for (const line of r) {
-    it.push(line as string);
+    it.push(line);
     if (it.length === 3) break;
   }
   assertEquals(it, ["line two\n", "three\n", "four\n"]);
@@ -675,7 +674,7 @@ Deno.test("seed: makefile in text and binary modes; closing the file leaves the 
   wb.flush();
   assertEquals(rb.read(2), new Uint8Array([1, 2]));
   wb.write(new Uint8Array([6]));
-  assertThrows(() => wb.write("text" as unknown as Uint8Array), TypeError);
+  assertThrows(() => wb.write("text" as unknown as Uint8Array), TypeError); // deliberate: not a Uint8Array
   wb.close();
   c.shutdown(socket.SHUT_WR);
   assertEquals(rb.read(), new Uint8Array([3, 4, 5, 6]));
@@ -708,7 +707,7 @@ Deno.test("seed: recv(bufsize[, flags]); an empty result at end of stream", () =
   assertEquals(text(b.recv(1024)), "456789");
   assertEquals(b.recv(0).length, 0);
   assertThrows(() => b.recv(-1), RangeError);
-  assertThrows(() => b.recv("1" as unknown as number), TypeError);
+  assertThrows(() => b.recv("1" as unknown as number), TypeError); // deliberate: not a number
   a.close();
   const eof = b.recv(1024);
   assertInstanceOf(eof, Uint8Array);
@@ -740,7 +739,7 @@ Deno.test("seed: send returns the number of bytes sent", () => {
   assertStrictEquals(a.send("héllo"), 6); // UTF-8 bytes
   assertStrictEquals(a.send(new Uint8Array(0)), 0);
   assertEquals(b.recv(1024).length, 21);
-  assertThrows(() => a.send(42 as unknown as string), TypeError);
+  assertThrows(() => a.send(42 as unknown as string), TypeError); // deliberate: not a string
   // An unconnected socket cannot send.
   using u = socket.socket();
   assertThrows(() => u.send("x"), socket.error);
@@ -753,7 +752,7 @@ test("seed: sendto(string, address) and sendto(string, flags, address)", [AF_UNI
   assertStrictEquals(s.sendto("two args", r.getsockname()), 8);
   assertStrictEquals(s.sendto("three args", 0, r.getsockname()), 10);
   assertStrictEquals(
-    s.sendto(new Uint8Array(3), socket.MSG_DONTWAIT, ["localhost", r.getsockname()[1] as number]),
+    s.sendto(new Uint8Array(3), socket.MSG_DONTWAIT, ["localhost", r.getsockname()[1]]),
     3,
   );
   assertEquals(text(r.recvfrom(64)[0]), "two args");
@@ -761,7 +760,7 @@ test("seed: sendto(string, address) and sendto(string, flags, address)", [AF_UNI
   assertEquals(text(d2), "three args");
   assertEquals(from, ["127.0.0.1", s.getsockname()[1]]); // sendto bound the sender implicitly
   assertEquals(r.recvfrom(64)[0], new Uint8Array(3));
-  assertThrows(() => (s.sendto as (d: string) => number)("no address"), TypeError);
+  assertThrows(() => (s.sendto as (d: string) => number)("no address"), TypeError); // deliberate: no address
   // AF_UNIX datagrams: addresses are paths.
   using dir = tempDir();
   using ur = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
@@ -834,7 +833,7 @@ test("seed: setsockopt with an integer, a boolean or a buffer", [PYTHON3], async
   s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 33);
   assertEquals(s.getsockopt(socket.IPPROTO_IP, socket.IP_TTL), 33);
   assertThrows(
-    () => s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, {} as unknown as number),
+    () => s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, {} as unknown as number), // deliberate: not a number
     TypeError,
   );
   assertThrows(() => s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 2 ** 31), RangeError);
@@ -1001,7 +1000,7 @@ test("seed: the address format follows the family: wrong types TypeError, bad po
     null,
     42,
   ];
-  for (const a of bad) {
+  for (const a of bad) { // deliberate: each `a as [string, number]` is a bad address
     assertThrows(() => s.bind(a as [string, number]), TypeError, undefined, JSON.stringify(a));
     assertThrows(() => s.connect(a as [string, number]), TypeError, undefined, JSON.stringify(a));
   }
@@ -1012,7 +1011,7 @@ test("seed: the address format follows the family: wrong types TypeError, bad po
   assertEquals(s.getsockname(), ["0.0.0.0", 0]); // no bind happened
   using u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
   for (const a of [42, ["/tmp/x", 1], null, {}]) {
-    assertThrows(() => u.bind(a as string), TypeError, undefined, JSON.stringify(a));
+    assertThrows(() => u.bind(a as string), TypeError, undefined, JSON.stringify(a)); // deliberate: not a path
   }
   // A NUL inside a path is a bad value (Python's os functions: ValueError).
   assertThrows(() => u.bind("/tmp/a\0b"), RangeError);

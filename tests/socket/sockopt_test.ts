@@ -29,7 +29,7 @@ out = [struct.pack('ii', 1, 7), struct.pack('ii', 0, 0)]`);
     7,
   ]);
   assertThrows(() => socket.packLinger([true, 2 ** 31]), RangeError);
-  assertThrows(() => socket.packLinger([1 as unknown as boolean, 0]), TypeError);
+  assertThrows(() => socket.packLinger([1 as unknown as boolean, 0]), TypeError); // deliberate: not a boolean
   assertThrows(() => socket.unpackLinger(new Uint8Array(4)), RangeError);
 });
 
@@ -63,7 +63,7 @@ out = [struct.pack('ll', 1, 500000), struct.pack('ll', 0, 0), struct.pack('ll', 
   assertEquals(socket.packTimeval(0.9999999), socket.packTimeval(1));
   assertThrows(() => socket.packTimeval(-1), RangeError);
   assertThrows(() => socket.packTimeval(Infinity), RangeError);
-  assertThrows(() => socket.packTimeval("1" as unknown as number), TypeError);
+  assertThrows(() => socket.packTimeval("1" as unknown as number), TypeError); // deliberate: not a number
 
   using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   s.bind(["127.0.0.1", 0]);

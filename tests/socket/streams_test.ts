@@ -45,7 +45,7 @@ Deno.test("streams: readable is a byte stream with BYOB reads", async () => {
   const pending = reader.read(backing.subarray(4, 12));
   setTimeout(() => a.send("later"), 10);
   ({ value } = await pending);
-  assertEquals(value!.byteOffset, 4);
+  assertEquals(value?.byteOffset, 4);
   assertEquals(dec.decode(value), "later");
 
   // min: fills at least that many bytes across several receives.
@@ -218,7 +218,7 @@ Deno.test("streams: a 10 MB transfer through streams arrives intact", async () =
   ]);
   assertEquals(received.length, SIZE);
   const hash = async (u: Uint8Array) =>
-    new Uint8Array(await crypto.subtle.digest("SHA-256", u as Uint8Array<ArrayBuffer>));
+    new Uint8Array(await crypto.subtle.digest("SHA-256", u.slice()));
   assertEquals(await hash(received), await hash(data));
   assert(received.every((v, i) => v === data[i]));
 });

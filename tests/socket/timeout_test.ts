@@ -61,13 +61,13 @@ Deno.test("timeout: settimeout/gettimeout/getblocking/timeout property", () => {
   assertEquals([s.gettimeout(), s.getblocking()], [0, false]);
   s.setblocking(true);
   assertEquals([s.gettimeout(), s.getblocking()], [null, true]);
-  s.setblocking(0 as unknown as boolean);
+  s.setblocking(0 as unknown as boolean); // deliberate: not a boolean
   assertEquals(s.gettimeout(), 0);
   // bad values, as python: ValueError → RangeError, TypeError → TypeError
   assertThrows(() => s.settimeout(-1), RangeError);
   assertThrows(() => s.settimeout(NaN), RangeError);
   assertThrows(() => s.settimeout(Infinity), RangeError);
-  assertThrows(() => s.settimeout("1" as unknown as number), TypeError);
+  assertThrows(() => s.settimeout("1" as unknown as number), TypeError); // deliberate: not a number
   assertEquals(s.gettimeout(), 0, "a refused value changes nothing");
   s.close();
   assertThrows(() => s.settimeout(1), S.error);

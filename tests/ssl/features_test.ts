@@ -3,7 +3,7 @@
  * same secrets), post-handshake client authentication (both directions),
  * session resumption, tls-unique channel binding, and IDNA server names.
  */
-import { assert, assertEquals, assertInstanceOf, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertExists, assertInstanceOf, assertThrows } from "@std/assert";
 import * as socket from "../../mod.ts";
 import * as ssl from "../../ssl.ts";
 import { certs } from "./_certs.ts";
@@ -132,7 +132,7 @@ Deno.test("ssl features: post-handshake client authentication, our server and py
   server.load_verify_locations(c.ca);
   server.post_handshake_auth = true;
   using srv = socket.create_server(["127.0.0.1", 0]);
-  const port = (srv.getsockname() as [string, number])[1];
+  const port = srv.getsockname()[1];
   const py = python(
     `
 import socket, ssl, sys
@@ -158,7 +158,8 @@ with socket.create_connection(("127.0.0.1", int(sys.argv[4])), timeout=20) as s:
     t.verify_client_post_handshake();
     t.sendall("go");
     assertEquals(dec.decode(t.recv(10)), "after");
-    const cert = t.getpeercert() as ssl.PeerCertificate;
+    const cert = t.getpeercert();
+    assertExists(cert);
     assertEquals(cert.subject?.at(-1), [["commonName", "client"]]);
     t.sendall("you are client");
     assertEquals((await py).trim(), "go you are client");
@@ -209,7 +210,7 @@ Deno.test("ssl features: post-handshake auth over memory BIOs (SSLObject), and a
     cl.write("back");
     pump();
     assertEquals(dec.decode(sv.read(10) as Uint8Array), "back");
-    assertEquals((sv.getpeercert() as ssl.PeerCertificate).subject?.at(-1), [[
+    assertEquals(sv.getpeercert()?.subject?.at(-1), [[
       "commonName",
       "client",
     ]]);
@@ -302,7 +303,11 @@ Deno.test("ssl features: session resumption with TLS 1.3 tickets, ours and pytho
     "Cannot set session for server-side SSLSocket",
   );
   assertThrows(
-    () => client.wrap_socket(b, { server_hostname: "localhost", session: {} as ssl.SSLSession }),
+    () =>
+      client.wrap_socket(b, {
+        server_hostname: "localhost",
+        session: {} as ssl.SSLSession, /* deliberate: not a session */
+      }),
     TypeError,
   );
   a.close();
@@ -370,7 +375,7 @@ Deno.test("ssl features: tls-unique channel binding agrees with the peer's, TLS 
   b.close();
   // python3's client computes the same value.
   using srv = socket.create_server(["127.0.0.1", 0]);
-  const port = (srv.getsockname() as [string, number])[1];
+  const port = srv.getsockname()[1];
   const py = python(
     `
 import socket, ssl, sys
@@ -387,7 +392,9 @@ with socket.create_connection(("127.0.0.1", int(sys.argv[2])), timeout=20) as s:
   conn.settimeout(20);
   const t = server.wrap_socket(conn, { server_side: true });
   try {
-    const mine = hex(t.get_channel_binding() as Uint8Array);
+    const binding = t.get_channel_binding();
+    assertExists(binding);
+    const mine = hex(binding);
     t.sendall("x");
     assertEquals((await py).trim(), mine);
   } finally {
@@ -434,7 +441,7 @@ print(json.dumps([ctx._encode_hostname(n) for n in json.loads(sys.argv[1])]))
   try {
     assertEquals(seen, ["xn--bcher-kva.example"]);
     assertEquals(
-      (t.getpeercert() as ssl.PeerCertificate).subjectAltName,
+      t.getpeercert()?.subjectAltName,
       [["DNS", "xn--bcher-kva.example"]],
     );
   } finally {

@@ -61,8 +61,8 @@ Deno.test("ssl module: RAND_bytes, RAND_status, RAND_add, get_protocol_name", ()
   assertEquals(ssl.RAND_status(), true);
   ssl.RAND_add("noise", 0.5);
   ssl.RAND_add(new Uint8Array(8), 8);
-  assertThrows(() => ssl.RAND_add({} as never, 1), TypeError);
-  assertThrows(() => ssl.RAND_add("x", "1" as never), TypeError);
+  assertThrows(() => ssl.RAND_add({} as never, 1), TypeError); // deliberate: wrong type
+  assertThrows(() => ssl.RAND_add("x", "1" as never), TypeError); // deliberate: wrong type
   assertEquals(ssl.get_protocol_name(ssl.PROTOCOL_TLS_CLIENT), "PROTOCOL_TLS_CLIENT");
   assertEquals(ssl.get_protocol_name(ssl.PROTOCOL_TLS_SERVER), "PROTOCOL_TLS_SERVER");
   assertEquals(ssl.get_protocol_name(ssl.PROTOCOL_TLS), "PROTOCOL_TLS");

@@ -3,7 +3,7 @@
  * s_server`, Deno's own connectTls/listenTls; STARTTLS over an SMTP-like
  * exchange; TLS on a Unix socket; SSLObject over memory BIOs.
  */
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertExists } from "@std/assert";
 import * as socket from "../../mod.ts";
 import * as ssl from "../../ssl.ts";
 import { certs } from "./_certs.ts";
@@ -28,7 +28,7 @@ Deno.test("ssl peers: python3 ssl client against our blocking server (mutual TLS
   ctx.verify_mode = ssl.CERT_REQUIRED;
   ctx.load_verify_locations(c.ca);
   using srv = socket.create_server(["127.0.0.1", 0]);
-  const port = (srv.getsockname() as [string, number])[1];
+  const port = srv.getsockname()[1];
   const py = python(
     `
 import socket, ssl, sys
@@ -48,7 +48,8 @@ with socket.create_connection(("127.0.0.1", int(sys.argv[4])), timeout=10) as s:
   conn.settimeout(10);
   const t = ctx.wrap_socket(conn, { server_side: true });
   try {
-    const cert = t.getpeercert() as ssl.PeerCertificate;
+    const cert = t.getpeercert();
+    assertExists(cert);
     assertEquals(cert.subject?.at(-1), [["commonName", "client"]]);
     assertEquals(dec.decode(t.recv(100)), "hello from python");
     t.sendall("hello from deno");
@@ -113,7 +114,7 @@ Deno.test("ssl peers: blocking client against openssl s_server (SNI, hostname ch
   const c = await certs();
   // A free port: bind, read it, close (s_server binds it again).
   const probe = socket.create_server(["127.0.0.1", 0]);
-  const port = (probe.getsockname() as [string, number])[1];
+  const port = probe.getsockname()[1];
   probe.close();
   const child = new Deno.Command("openssl", {
     args: [
@@ -173,7 +174,7 @@ Deno.test("ssl peers: our server and Deno.connectTls, our client and Deno.listen
   const c = await certs();
   const ctx = await serverCtx();
   using srv = socket.create_server(["127.0.0.1", 0]);
-  const port = (srv.getsockname() as [string, number])[1];
+  const port = srv.getsockname()[1];
   const caCerts = [await Deno.readTextFile(c.ca)];
   const client = (async () => {
     const conn = await Deno.connectTls({ hostname: "localhost", port, caCerts });
@@ -220,7 +221,7 @@ Deno.test("ssl peers: STARTTLS over an SMTP-like exchange (python3 client)", asy
   const c = await certs();
   const ctx = await serverCtx();
   using srv = socket.create_server(["127.0.0.1", 0]);
-  const port = (srv.getsockname() as [string, number])[1];
+  const port = srv.getsockname()[1];
   const py = python(
     `
 import socket, ssl, sys
@@ -317,7 +318,7 @@ Deno.test("ssl peers: two SSLObjects over memory BIOs", async () => {
   client.write("in memory");
   pump();
   assertEquals(dec.decode(server.read(100) as Uint8Array), "in memory");
-  assertEquals((client.getpeercert() as ssl.PeerCertificate).subjectAltName?.[0], [
+  assertEquals(client.getpeercert()?.subjectAltName?.[0], [
     "DNS",
     "localhost",
   ]);

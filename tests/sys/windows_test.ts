@@ -51,7 +51,7 @@ function caught(f: () => unknown): socket.error {
 function refusingPort(): [socket.Socket, number] {
   const s = S.socket(S.AF_INET, S.SOCK_STREAM);
   s.bind(["127.0.0.1", 0]);
-  return [s, (s.getsockname() as [string, number])[1]];
+  return [s, s.getsockname()[1]];
 }
 
 /** A system message as CPython keeps it: no trailing white space, line break or dot. */
@@ -193,7 +193,7 @@ test("windows: handles are numbers, non-inheritable, and the inherit flag is set
   WINSOCK,
 ], () => {
   using srv = S.create_server(["127.0.0.1", 0]);
-  using c = S.create_connection(srv.getsockname() as [string, number]);
+  using c = S.create_connection(srv.getsockname());
   const [conn] = srv.accept();
   using _conn = conn;
   const [a, b] = S.socketpair();
@@ -335,22 +335,27 @@ test("windows: ioctl is WSAIoctl with CPython's three codes and their argument r
     [0x98000001, 0x98000004, 0x98000010],
   );
   assertEquals([S.RCVALL_OFF, S.RCVALL_ON, S.RCVALL_MAX], [0, 1, 3]);
+  // (typed `number | undefined`: the names exist on Windows only)
+  const { SIO_KEEPALIVE_VALS: KEEPALIVE, SIO_RCVALL: RCVALL, SIO_LOOPBACK_FAST_PATH: FAST } = S;
+  const { RCVALL_ON } = S;
+  assert(KEEPALIVE !== undefined && RCVALL !== undefined && FAST !== undefined);
+  assert(RCVALL_ON !== undefined);
   using s = S.socket();
   // SIO_KEEPALIVE_VALS turns keep-alive on with its times: WSAIoctl
   // returns no bytes, and SO_KEEPALIVE reads back on (Winsock sets it too)
-  assertEquals(s.ioctl(S.SIO_KEEPALIVE_VALS!, [1, 60_000, 10_000]), 0);
+  assertEquals(s.ioctl(KEEPALIVE, [1, 60_000, 10_000]), 0);
   assertEquals(s.getsockopt(S.SOL_SOCKET, S.SO_KEEPALIVE), 1);
-  assertEquals(s.ioctl(S.SIO_KEEPALIVE_VALS!, [0, 1, 1]), 0);
+  assertEquals(s.ioctl(KEEPALIVE, [0, 1, 1]), 0);
   assertEquals(s.getsockopt(S.SOL_SOCKET, S.SO_KEEPALIVE), 0);
   // SIO_RCVALL on a TCP socket: Winsock refuses it (it wants a raw socket
   // bound to an interface); the failure is a socket.error with its code
-  const e = caught(() => s.ioctl(S.SIO_RCVALL!, S.RCVALL_ON!));
+  const e = caught(() => s.ioctl(RCVALL, RCVALL_ON));
   assert(e.winerror !== undefined && e.winerror >= 10000, `winerror ${e.winerror}`);
   assertMatch(e.message, /^\[WinError \d+\] /);
   // SIO_LOOPBACK_FAST_PATH takes a boolean (an int in Python): it either
   // succeeds or fails as a socket.error, never as anything else
   try {
-    s.ioctl(S.SIO_LOOPBACK_FAST_PATH!, true);
+    s.ioctl(FAST, true);
   } catch (x) {
     assertInstanceOf(x, S.error);
   }
@@ -361,28 +366,28 @@ test("windows: ioctl is WSAIoctl with CPython's three codes and their argument r
   assertThrows(() => s.ioctl(2 ** 32, 1), RangeError);
   assertThrows(() => s.ioctl(-1, 1), RangeError);
   assertThrows(
-    () => s.ioctl(S.SIO_KEEPALIVE_VALS!, 1),
+    () => s.ioctl(KEEPALIVE, 1),
     TypeError,
     "ioctl() argument 2 must be 3-item sequence, not int",
   );
   assertThrows(
-    () => s.ioctl(S.SIO_KEEPALIVE_VALS!, [1, 2] as unknown as [number, number, number]),
+    () => s.ioctl(KEEPALIVE, [1, 2] as unknown as [number, number, number]), // deliberate: 2 items
     TypeError,
     "must be sequence of length 3, not 2",
   );
-  assertThrows(() => s.ioctl(S.SIO_KEEPALIVE_VALS!, [1, 2 ** 32, 1]), RangeError);
-  assertThrows(() => s.ioctl(S.SIO_KEEPALIVE_VALS!, [1, -1, 1]), RangeError);
-  assertThrows(() => s.ioctl(S.SIO_RCVALL!, 2 ** 32), RangeError);
-  assertThrows(() => s.ioctl(S.SIO_RCVALL!, 1.5), TypeError);
+  assertThrows(() => s.ioctl(KEEPALIVE, [1, 2 ** 32, 1]), RangeError);
+  assertThrows(() => s.ioctl(KEEPALIVE, [1, -1, 1]), RangeError);
+  assertThrows(() => s.ioctl(RCVALL, 2 ** 32), RangeError);
+  assertThrows(() => s.ioctl(RCVALL, 1.5), TypeError);
   s.close();
-  assertInstanceOf(caught(() => s.ioctl(S.SIO_KEEPALIVE_VALS!, [1, 1, 1])), S.error);
+  assertInstanceOf(caught(() => s.ioctl(KEEPALIVE, [1, 1, 1])), S.error);
 });
 
 test("windows: share/fromshare (WSADuplicateSocketW) make a working copy of the socket", [
   WINSOCK,
 ], () => {
   using srv = S.create_server(["127.0.0.1", 0]);
-  using c = S.create_connection(srv.getsockname() as [string, number]);
+  using c = S.create_connection(srv.getsockname());
   const [conn] = srv.accept();
   using _conn = conn;
   const data = conn.share(Deno.pid);
@@ -404,10 +409,10 @@ test("windows: share/fromshare (WSADuplicateSocketW) make a working copy of the 
     RangeError,
     "socket descriptor string has wrong size, should be 628 bytes.",
   );
-  assertThrows(() => S.fromshare("x" as unknown as Uint8Array), TypeError);
+  assertThrows(() => S.fromshare("x" as unknown as Uint8Array), TypeError); // deliberate: not bytes
   assertThrows(() => shared.share(-1), RangeError);
   assertThrows(() => shared.share(2 ** 32), RangeError);
-  assertThrows(() => shared.share("1" as unknown as number), TypeError);
+  assertThrows(() => shared.share("1" as unknown as number), TypeError); // deliberate: a string pid
 });
 
 test("windows: if_nameindex lists the loopback interface; names and indexes round-trip", [
