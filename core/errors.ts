@@ -135,7 +135,13 @@ export class ConnectionRefusedError extends ConnectionError {}
 /** Python's `ConnectionResetError`: ECONNRESET. */
 export class ConnectionResetError extends ConnectionError {}
 /** Python's `BlockingIOError`: EAGAIN, EWOULDBLOCK, EALREADY, EINPROGRESS. */
-export class BlockingIOError extends error {}
+export class BlockingIOError extends error {
+  /**
+   * How many bytes a buffered write took before it would have blocked (set
+   * by `makefile()` files, as CPython's `BufferedWriter`); otherwise unset.
+   */
+  characters_written?: number;
+}
 /** Python's `InterruptedError`: EINTR. */
 export class InterruptedError extends error {}
 /**

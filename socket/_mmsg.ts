@@ -26,10 +26,13 @@ const IOV = structWhereAvailable("iovec");
  */
 export const MMSG_MAX = C.UIO_MAXIOV ?? C.IOV_MAX ?? 1024;
 
-/** One received datagram: `[data, address, ancdata, msg_flags]`. */
-export type MmsgResult<T> = [
+/**
+ * One received datagram: `[data, address, ancdata, msg_flags]`. `A` is the
+ * sender's address, typed by the socket's family as `recvfrom`'s is.
+ */
+export type MmsgResult<T, A = Address | null> = [
   data: T,
-  address: Address | null,
+  address: A,
   ancdata: [level: number, type: number, data: Uint8Array][],
   msg_flags: number,
 ];

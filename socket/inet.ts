@@ -60,7 +60,7 @@ export function inet_aton(ip_string: string): Uint8Array {
  * ```
  * @throws {error} "packed IP wrong length for inet_ntoa".
  */
-export function inet_ntoa(packed_ip: Uint8Array): string {
+export function inet_ntoa(packed_ip: ArrayBufferView | ArrayBuffer): string {
   const b = packed(packed_ip, "inet_ntoa");
   if (b.length !== 4) throw new error("packed IP wrong length for inet_ntoa");
   return formatIPv4(b);
@@ -102,7 +102,10 @@ export function inet_pton(address_family: number, ip_string: string): Uint8Array
  * @throws {RangeError} For a wrong length, an unknown family, or a family
  *   outside C `int`.
  */
-export function inet_ntop(address_family: number, packed_ip: Uint8Array): string {
+export function inet_ntop(
+  address_family: number,
+  packed_ip: ArrayBufferView | ArrayBuffer,
+): string {
   const af = cInt(address_family, "inet_ntop() address_family");
   const b = packed(packed_ip, "inet_ntop");
   if (af === C.AF_INET) {

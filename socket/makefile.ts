@@ -43,9 +43,8 @@ function wouldBlock(e: unknown): boolean {
  * blocking", characters_written)`.
  */
 function writeBlocked(written: number): BlockingIOError {
-  const e = fromErrno(EAGAIN, "send", BlockingIOError) as BlockingIOError & {
-    characters_written: number;
-  };
+  const e = fromErrno(EAGAIN, "send", BlockingIOError);
+  if (!(e instanceof BlockingIOError)) throw e; // (never: the class was given)
   e.strerror = "write could not complete without blocking";
   e.message = `[Errno ${EAGAIN}] ${e.strerror}`;
   e.characters_written = written;

@@ -1229,8 +1229,16 @@ export class Socket<F extends number = number, T extends number = number> {
    * @returns `[data, address, ancdata, msg_flags]` for each datagram received.
    * @throws {RangeError} For a `vlen` outside 1-1024 or a negative `bufsize`.
    */
-  recvmmsg(bufsize: number, vlen: number, flags = 0, ancbufsize = 0): MmsgResult<Uint8Array>[] {
-    return recvmmsg(this.#s, bufsize, vlen, flags, ancbufsize);
+  recvmmsg(
+    bufsize: number,
+    vlen: number,
+    flags = 0,
+    ancbufsize = 0,
+  ): MmsgResult<Uint8Array, Sender<F, T>>[] {
+    return recvmmsg(this.#s, bufsize, vlen, flags, ancbufsize) as MmsgResult<
+      Uint8Array,
+      Sender<F, T>
+    >[];
   }
 
   /**
@@ -1256,8 +1264,8 @@ export class Socket<F extends number = number, T extends number = number> {
     buffers: Iterable<ArrayBufferView | ArrayBuffer>,
     flags = 0,
     ancbufsize = 0,
-  ): MmsgResult<number>[] {
-    return recvmmsg_into(this.#s, buffers, flags, ancbufsize);
+  ): MmsgResult<number, Sender<F, T>>[] {
+    return recvmmsg_into(this.#s, buffers, flags, ancbufsize) as MmsgResult<number, Sender<F, T>>[];
   }
 
   /**
@@ -1303,10 +1311,15 @@ export class Socket<F extends number = number, T extends number = number> {
     flags: number | AsyncOptions = 0,
     ancbufsize: number | AsyncOptions = 0,
     options?: AsyncOptions,
-  ): Promise<MmsgResult<Uint8Array>[]> {
-    if (isOptions(flags)) return recvmmsgAsync(this.#s, bufsize, vlen, 0, 0, flags);
-    if (isOptions(ancbufsize)) return recvmmsgAsync(this.#s, bufsize, vlen, flags, 0, ancbufsize);
-    return recvmmsgAsync(this.#s, bufsize, vlen, flags, ancbufsize, options);
+  ): Promise<MmsgResult<Uint8Array, Sender<F, T>>[]> {
+    const st = this.#s;
+    return (isOptions(flags)
+      ? recvmmsgAsync(st, bufsize, vlen, 0, 0, flags)
+      : isOptions(ancbufsize)
+      ? recvmmsgAsync(st, bufsize, vlen, flags, 0, ancbufsize)
+      : recvmmsgAsync(st, bufsize, vlen, flags, ancbufsize, options)) as Promise<
+        MmsgResult<Uint8Array, Sender<F, T>>[]
+      >;
   }
 
   /**
@@ -1329,10 +1342,15 @@ export class Socket<F extends number = number, T extends number = number> {
     flags: number | AsyncOptions = 0,
     ancbufsize: number | AsyncOptions = 0,
     options?: AsyncOptions,
-  ): Promise<MmsgResult<number>[]> {
-    if (isOptions(flags)) return recvmmsg_intoAsync(this.#s, buffers, 0, 0, flags);
-    if (isOptions(ancbufsize)) return recvmmsg_intoAsync(this.#s, buffers, flags, 0, ancbufsize);
-    return recvmmsg_intoAsync(this.#s, buffers, flags, ancbufsize, options);
+  ): Promise<MmsgResult<number, Sender<F, T>>[]> {
+    const st = this.#s;
+    return (isOptions(flags)
+      ? recvmmsg_intoAsync(st, buffers, 0, 0, flags)
+      : isOptions(ancbufsize)
+      ? recvmmsg_intoAsync(st, buffers, flags, 0, ancbufsize)
+      : recvmmsg_intoAsync(st, buffers, flags, ancbufsize, options)) as Promise<
+        MmsgResult<number, Sender<F, T>>[]
+      >;
   }
 
   /**

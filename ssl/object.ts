@@ -165,7 +165,12 @@ export class SSLObject {
     this.#step(this.#engine().handshake());
   }
 
-  /** Reads up to `len` decrypted bytes (or into `buffer`); empty at a clean EOF. */
+  /** Reads up to `len` decrypted bytes (`SSL_read_ex`); empty at a clean EOF. */
+  read(len?: number, buffer?: null): Uint8Array;
+  /** Reads into `buffer` (`SSL_read_ex`) and returns the count. */
+  read(len: number, buffer: ArrayBufferView | ArrayBuffer): number;
+  /** Bytes without `buffer`, a count with one. */
+  read(len?: number, buffer?: ArrayBufferView | ArrayBuffer | null): Uint8Array | number;
   read(len = 1024, buffer?: ArrayBufferView | ArrayBuffer | null): Uint8Array | number {
     const into = buffer !== undefined && buffer !== null;
     const view = into ? readInto(len, buffer) : new Uint8Array(readSize(len));

@@ -375,6 +375,11 @@ export class SSLSocket extends Socket {
    * EOF. With `buffer`, reads into it (all of it when `len` is 0 or
    * negative) and returns the count.
    */
+  read(len?: number, buffer?: null): Uint8Array;
+  /** Reads into `buffer` and returns the count. */
+  read(len: number, buffer: ArrayBufferView | ArrayBuffer): number;
+  /** Bytes without `buffer`, a count with one. */
+  read(len?: number, buffer?: ArrayBufferView | ArrayBuffer | null): Uint8Array | number;
   read(len = 1024, buffer?: ArrayBufferView | ArrayBuffer | null): Uint8Array | number {
     if (buffer !== undefined && buffer !== null) {
       const view = readInto(len, buffer);

@@ -477,7 +477,7 @@ function runOurs(script: Step[]): Result[] {
     try {
       res.push({ ok: act() });
     } catch (e) {
-      const cw = (e as { characters_written?: number }).characters_written ?? null;
+      const cw = e instanceof socket.BlockingIOError ? e.characters_written ?? null : null;
       res.push({ exc: pyName(e), msg: (e as Error).message, cw });
     }
   }
@@ -816,7 +816,8 @@ Deno.test("makefile: a non-blocking buffered writer loses nothing it accepted", 
       n = written;
     } catch (e) {
       assertInstanceOf(e, socket.BlockingIOError);
-      n = (e as unknown as { characters_written: number }).characters_written;
+      assertExists(e.characters_written);
+      n = e.characters_written;
       blocked++;
     }
     accepted.push(...chunk.subarray(0, n));

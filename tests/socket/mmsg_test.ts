@@ -63,7 +63,7 @@ Deno.test("recvmmsg: 10,000 datagrams from two senders, none lost, in order, add
         assertEquals(seq, expected[sender]++);
       }
       // Each result owns its address: changing one changes no other.
-      const addrs = batch.map(([, address]) => address as [string, number]);
+      const addrs = batch.map(([, address]) => address);
       if (addrs.length > 1) {
         addrs[0][1] = -1;
         assert(addrs.slice(1).every((x) => x[1] !== -1), "results share an address array");

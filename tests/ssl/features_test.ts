@@ -206,10 +206,10 @@ Deno.test("ssl features: post-handshake auth over memory BIOs (SSLObject), and a
     sv.verify_client_post_handshake();
     sv.write("go");
     pump();
-    assertEquals(dec.decode(cl.read(10) as Uint8Array), "go");
+    assertEquals(dec.decode(cl.read(10)), "go");
     cl.write("back");
     pump();
-    assertEquals(dec.decode(sv.read(10) as Uint8Array), "back");
+    assertEquals(dec.decode(sv.read(10)), "back");
     assertEquals(sv.getpeercert()?.subject?.at(-1), [[
       "commonName",
       "client",

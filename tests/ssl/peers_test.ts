@@ -317,7 +317,7 @@ Deno.test("ssl peers: two SSLObjects over memory BIOs", async () => {
   assertEquals(client.version(), "TLSv1.3");
   client.write("in memory");
   pump();
-  assertEquals(dec.decode(server.read(100) as Uint8Array), "in memory");
+  assertEquals(dec.decode(server.read(100)), "in memory");
   assertEquals(client.getpeercert()?.subjectAltName?.[0], [
     "DNS",
     "localhost",
