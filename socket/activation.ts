@@ -71,6 +71,7 @@ function parseCount(s: string, what: string): number {
  * import { listen_fds_with_names } from "@libc/socket";
  * console.log(listen_fds_with_names()); // []
  * ```
+ * @param options `unset_environment` (default false); default `{}`.
  * @throws {Deno.errors.NotCapable} Without `--allow-env` for the three variables.
  * @throws {error} EINVAL for a malformed `LISTEN_PID`/`LISTEN_FDS` or a
  *   `LISTEN_FDNAMES` with another number of names than descriptors, or
@@ -124,6 +125,8 @@ export function listen_fds_with_names(options: ListenFdsOptions = {}): [Socket, 
  * using srv = passed ?? socket.create_server(["127.0.0.1", 0]);
  * console.log(srv.type === socket.SOCK_STREAM); // true
  * ```
+ * @param options `unset_environment` (default false): as sd_listen_fds's
+ *   argument, clear the three variables; default `{}`.
  * @throws {Deno.errors.NotCapable} Without `--allow-env` for the three variables.
  * @throws {error} EINVAL for malformed variables, ENOTSOCK for a descriptor
  *   that is not a socket.

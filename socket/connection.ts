@@ -37,7 +37,9 @@ export interface CreateConnectionOptions {
  * @param address `[host, port]`.
  * @param timeout Seconds for the connect and later operations; `null` for
  *   blocking; omitted (`undefined`): the default timeout.
- * @param source_address `[host, port]` to bind to before connecting.
+ * @param source_address `[host, port]` to bind to before connecting
+ *   (default `null`: the kernel picks).
+ * @param options Python's keyword-only `all_errors` (default false); default `{}`.
  * @returns A connected `SOCK_STREAM` socket, `AF_INET` or `AF_INET6` by the
  *   address resolved (its addresses typed as either form).
  * @throws {error} The last attempt's error, as CPython (or `AggregateError` of all with `all_errors`).
@@ -97,6 +99,10 @@ export interface CreateServerOptions<F extends number = number> {
  * using srv = socket.create_server(["", 0], { family: socket.AF_INET6, dualstack_ipv6: true });
  * ```
  *
+ * @param address `[host, port]` (`""` for every address), or an AF_UNIX path.
+ * @param options Python's keyword-only `family` (default `AF_INET`),
+ *   `backlog` (default `min(SOMAXCONN, 128)`), `reuse_port` (default false) and
+ *   `dualstack_ipv6` (default false); default `{}`.
  * @returns A listening `SOCK_STREAM` socket of `options.family` (typed by it).
  * @throws {RangeError} For an unsupported option combination.
  * @throws {error} When binding fails; the message names the address.

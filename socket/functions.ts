@@ -77,15 +77,20 @@ export function socket(
  *   CPython's there, and the pair a loopback TCP connection (AF_INET or
  *   AF_INET6, `SOCK_STREAM` only); pass the family to type the sockets so.
  * @param type `SOCK_STREAM` (default), `SOCK_DGRAM` or `SOCK_SEQPACKET`.
+ * @param proto Protocol (default 0).
  */
 export function socketpair<
   F extends number = Family<"AF_UNIX">,
   T extends number = Kind<"SOCK_STREAM">,
 >(
-  family: F = SOCKETPAIR_FAMILY as F,
-  type: T = C.SOCK_STREAM as T,
-  proto = 0,
+  family?: F,
+  type?: T,
+  proto: number = 0,
 ): [Socket<F, T>, Socket<F, T>] {
+  // Optional parameters rather than `= SOCKETPAIR_FAMILY`: deno doc can show
+  // neither that default nor a cast, and documents them below instead.
+  family ??= SOCKETPAIR_FAMILY as F;
+  type ??= C.SOCK_STREAM as T;
   const [fd0, fd1] = newSocketpair(
     cint(family, "family"),
     cint(type, "type"),
@@ -105,6 +110,11 @@ export function socketpair<
  * using s = socket.socket();
  * using t = socket.fromfd(s.fileno(), socket.AF_INET, socket.SOCK_STREAM);
  * ```
+ *
+ * @param fd The descriptor to duplicate (it stays open and yours).
+ * @param family Its address family (required, as in CPython).
+ * @param type Its socket type (required, as in CPython).
+ * @param proto Its protocol (default 0).
  */
 export function fromfd<F extends number, T extends number>(
   fd: number,

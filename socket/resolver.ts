@@ -149,10 +149,10 @@ function collectGai(call: GaiCall): AddrInfo[] {
  *
  * @param host A host name, numeric address, or `null`.
  * @param port A port number, service name (`"http"`), or `null`.
- * @param family `AF_INET`, `AF_INET6`, or 0 for any.
- * @param type `SOCK_STREAM`, `SOCK_DGRAM`, …, or 0 for any.
- * @param proto A protocol number, or 0 for any.
- * @param flags `AI_*` flags, OR-ed.
+ * @param family `AF_INET`, `AF_INET6`, or 0 for any (default 0).
+ * @param type `SOCK_STREAM`, `SOCK_DGRAM`, …, or 0 for any (default 0).
+ * @param proto A protocol number, or 0 for any (default 0).
+ * @param flags `AI_*` flags, OR-ed (default 0).
  * @returns `[family, type, proto, canonname, sockaddr]` tuples.
  * @throws {gaierror} When the name cannot be resolved, or libc refuses a
  *   hint (EAI_FAMILY, EAI_SOCKTYPE, EAI_SERVICE, EAI_BADFLAGS).

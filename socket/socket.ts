@@ -874,11 +874,13 @@ export class Socket<F extends number = number, T extends number = number> {
   }
 
   /**
-   * @internal `sendfile` without `sendfile(2)`: the file is read (`pread(2)`,
+   * `sendfile` without `sendfile(2)`: the file is read (`pread(2)`,
    * or the object's `readSync`) and each chunk handed to `send`, which
    * returns how many bytes it took. The argument checks, the count and the
    * final `seek` are `sendfile`'s. `SSLSocket` sends through TLS this way,
    * as CPython's `_sendfile_use_send`.
+   *
+   * @ignore
    */
   protected _sendfileVia(
     file: SendfileSource,

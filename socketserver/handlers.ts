@@ -108,7 +108,11 @@ export class BaseRequestHandler<
     if (done !== undefined) pendingHandlers.set(this, done);
   }
 
-  /** @internal Reads a class attribute (static property). */
+  /**
+   * Reads a class attribute (static property). Internal.
+   *
+   * @ignore
+   */
   protected _attr<T>(name: string): T {
     return (this.constructor as unknown as Record<string, T>)[name];
   }

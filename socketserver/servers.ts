@@ -107,12 +107,20 @@ export class BaseServer<
     this.RequestHandlerClass = RequestHandlerClass;
   }
 
-  /** @internal Reads a class attribute (instance override, else static). */
+  /**
+   * Reads a class attribute (instance override, else static). Internal.
+   *
+   * @ignore
+   */
   protected _attr<T>(name: string): T {
     return classAttr<T>(this, this.#own, name);
   }
 
-  /** @internal Overrides a class attribute on this instance. */
+  /**
+   * Overrides a class attribute on this instance. Internal.
+   *
+   * @ignore
+   */
   protected _setAttr(name: string, value: unknown): void {
     this.#own.set(name, value);
   }
@@ -189,7 +197,11 @@ export class BaseServer<
     for (const w of waiters) w();
   }
 
-  /** @internal The async loop behind the concurrent servers' `serve_forever`. */
+  /**
+   * The async loop behind the concurrent servers' `serve_forever`. Internal.
+   *
+   * @ignore
+   */
   protected async _serve_forever_async(poll_interval: number): Promise<void> {
     this.#serving = true;
     if (this.#abort.signal.aborted) this.#abort = new AbortController();
@@ -234,7 +246,11 @@ export class BaseServer<
     this.#shutdownRequest = true;
   }
 
-  /** @internal The concurrent servers' `shutdown`. */
+  /**
+   * The concurrent servers' `shutdown`. Internal.
+   *
+   * @ignore
+   */
   protected _shutdown_async(): Promise<void> {
     this.#shutdownRequest = true;
     this.#abort.abort(new DOMException("server shut down", "AbortError"));
@@ -259,7 +275,11 @@ export class BaseServer<
     return timeout;
   }
 
-  /** @internal The listening socket's timeout (`socket.gettimeout()`). */
+  /**
+   * The listening socket's timeout (`socket.gettimeout()`). Internal.
+   *
+   * @ignore
+   */
   protected socketTimeout(): number | null {
     return null;
   }
@@ -296,7 +316,11 @@ export class BaseServer<
     }
   }
 
-  /** @internal The concurrent servers' `handle_request`: waits for the handler. */
+  /**
+   * The concurrent servers' `handle_request`: waits for the handler. Internal.
+   *
+   * @ignore
+   */
   protected async _handle_request_async(): Promise<void> {
     let timeout = this.#requestTimeout();
     const deadline = timeout === null ? 0 : performance.now() + timeout * 1000;
@@ -384,7 +408,11 @@ export class BaseServer<
     this.shutdown_request(request);
   }
 
-  /** @internal The concurrent servers' `process_request`. */
+  /**
+   * The concurrent servers' `process_request`. Internal.
+   *
+   * @ignore
+   */
   protected _process_request_async(request: R, client_address: A): void {
     const signal = this.#abort.signal;
     const task = (async () => {
@@ -640,7 +668,9 @@ export class TCPServer<
     return this.socket.fileno();
   }
 
-  /** @internal */
+  /**
+   * @ignore
+   */
   protected override socketTimeout(): number | null {
     return this.socket.gettimeout();
   }

@@ -18,7 +18,11 @@ import { CERT_NONE } from "./constants.ts";
 
 /** What a connection needs from its `SSLContext`. */
 export interface ContextCore {
-  /** @internal The live `SSL_CTX*`. */
+  /**
+   * The live `SSL_CTX*`. Internal.
+   *
+   * @ignore
+   */
   readonly _ptr: Deno.PointerValue;
   /** Whether the peer's name is checked. */
   readonly check_hostname: boolean;

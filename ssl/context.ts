@@ -131,7 +131,11 @@ export class SSLContext {
   #sni: SniCallback | null = null;
   #keylog: string | null = null;
   #hostflags: number = OSSL.X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS;
-  /** @internal The server's ALPN list, wire format, for the selection callback. */
+  /**
+   * The server's ALPN list, wire format, for the selection callback. Internal.
+   *
+   * @ignore
+   */
   alpnWire: Uint8Array | null = null;
 
   /**
@@ -177,7 +181,11 @@ export class SSLContext {
     f.ERR_clear_error();
   }
 
-  /** @internal The live `SSL_CTX*`. */
+  /**
+   * The live `SSL_CTX*`. Internal.
+   *
+   * @ignore
+   */
   get _ptr(): Deno.PointerValue {
     return this.#h.p;
   }

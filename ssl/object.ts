@@ -63,7 +63,11 @@ export class MemoryBIO {
     bioFinalizer.register(this, this.#h, this);
   }
 
-  /** @internal The `BIO*`. */
+  /**
+   * The `BIO*`. Internal.
+   *
+   * @ignore
+   */
   get _ptr(): Deno.PointerValue {
     return this.#h.p;
   }
@@ -120,7 +124,11 @@ export class SSLObject {
   #ctx: ContextCore;
   #serverSide: boolean;
 
-  /** @internal Use `SSLContext.wrap_bio`. */
+  /**
+   * Use `SSLContext.wrap_bio`. Internal.
+   *
+   * @ignore
+   */
   constructor(token: symbol, e: Engine, ctx: ContextCore, serverSide: boolean) {
     if (token !== TOKEN) throw new TypeError("SSLObject has no public constructor: use wrap_bio");
     this.#e = e;
@@ -129,7 +137,9 @@ export class SSLObject {
     e.owner = new WeakRef(this);
   }
 
-  /** @internal */
+  /**
+   * @ignore
+   */
   static _create(
     incoming: MemoryBIO,
     outgoing: MemoryBIO,

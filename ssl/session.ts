@@ -31,14 +31,22 @@ const TOKEN = Symbol("SSLSession");
 export class SSLSession {
   #h: Handle;
 
-  /** @internal Use `SSLSocket.session`. */
+  /**
+   * Use `SSLSocket.session`. Internal.
+   *
+   * @ignore
+   */
   constructor(token: symbol, p: Deno.PointerValue) {
     if (token !== TOKEN || p === null) throw new TypeError("SSLSession has no public constructor");
     this.#h = { p };
     finalizer.register(this, this.#h, this);
   }
 
-  /** @internal The live `SSL_SESSION*`. */
+  /**
+   * The live `SSL_SESSION*`. Internal.
+   *
+   * @ignore
+   */
   get _ptr(): Deno.PointerValue {
     return this.#h.p;
   }

@@ -110,7 +110,11 @@ export class SSLSocket extends Socket {
   #options: WrapSocketOptions;
   #unwrapped = false;
 
-  /** @internal Use `SSLContext.wrap_socket`. */
+  /**
+   * Use `SSLContext.wrap_socket`. Internal.
+   *
+   * @ignore
+   */
   constructor(token: symbol, sock: Socket, ctx: SocketContext, options: WrapSocketOptions) {
     if (token !== TOKEN) {
       throw new TypeError("SSLSocket has no public constructor: use wrap_socket");
@@ -123,7 +127,9 @@ export class SSLSocket extends Socket {
     this.#options = { ...options };
   }
 
-  /** @internal */
+  /**
+   * @ignore
+   */
   static _create(sock: Socket, ctx: SocketContext, options: WrapSocketOptions = {}): SSLSocket {
     if (options.server_side && options.server_hostname) {
       throw new RangeError("server_hostname can only be specified in client mode");
