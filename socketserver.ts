@@ -45,8 +45,8 @@
  *
  * @module
  */
+export { BaseServer } from "./socketserver/base.ts";
 export {
-  BaseServer,
   TCPServer,
   UDPServer,
   UnixDatagramServer,
@@ -59,7 +59,7 @@ export type {
   Request,
   RequestHandlerClass,
   ServerRequest,
-} from "./socketserver/servers.ts";
+} from "./socketserver/base.ts";
 export {
   ThreadingTCPServer,
   ThreadingUDPServer,

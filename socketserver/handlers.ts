@@ -5,7 +5,7 @@ import type { Address } from "../socket/address/mod.ts";
 import type { Socket } from "../socket/socket.ts";
 import { error } from "../core/errors.ts";
 import type { SocketFile } from "../socket/makefile.ts";
-import type { BaseServer, DatagramRequest, Request } from "./servers.ts";
+import type { BaseServer, DatagramRequest, Request } from "./base.ts";
 import { AsyncSocketReader, AsyncSocketWriter, BytesIO, SocketWriter } from "./files.ts";
 
 /** Completion of handlers whose setup/handle/finish returned a Promise. */

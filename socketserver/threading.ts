@@ -2,7 +2,8 @@
 // ThreadingMixIn (the Threading* names a Python user looks for).
 import * as sock from "../mod.ts";
 import type { Family, Kind } from "../core/families.ts";
-import { type ClientAddress, type ServerRequest, TCPServer, UDPServer } from "./servers.ts";
+import type { ClientAddress, ServerRequest } from "./base.ts";
+import { TCPServer, UDPServer } from "./servers.ts";
 /**
  * Concurrent, async {@linkcode TCPServer}: the Deno answer to Python's
  * `ThreadingTCPServer`. Handlers may be async and run side by side on this

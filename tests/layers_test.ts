@@ -90,7 +90,7 @@ function cycles(g: Map<string, string[]>): string[][] {
  * their server's type while the servers construct handlers (as in CPython's
  * socketserver.py); the tie is type-only.
  */
-const ALLOWED = [["socketserver/handlers.ts", "socketserver/servers.ts"]];
+const ALLOWED = [["socketserver/base.ts", "socketserver/handlers.ts"]];
 
 Deno.test("layers: the library's modules import each other without cycles", async () => {
   const found = cycles(await graph()).filter((c) =>
