@@ -1390,9 +1390,10 @@ export class Socket<F extends number = number, T extends number = number> {
    * @example TCP keep-alive every 10 s after 60 s idle (Windows)
    * ```ts
    * import * as socket from "@libc/socket";
-   * if (Deno.build.os === "windows") {
+   * const code = socket.SIO_KEEPALIVE_VALS; // undefined off Windows
+   * if (code !== undefined) {
    *   using s = socket.socket();
-   *   s.ioctl(socket.SIO_KEEPALIVE_VALS!, [1, 60_000, 10_000]);
+   *   s.ioctl(code, [1, 60_000, 10_000]);
    * }
    * ```
    *
