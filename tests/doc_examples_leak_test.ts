@@ -15,6 +15,7 @@ import { assertEquals } from "@std/assert";
 import { fromFileUrl, join } from "@std/path";
 import { denoCommand, tempDir } from "./_helpers.ts";
 import { has, PROC } from "./_caps.ts";
+import { codeBlocks, importMap, isTypeScript } from "./_markdown.ts";
 
 const ROOT = new URL("../", import.meta.url);
 /** The files `deno task test --doc` covers (tests/ aside). */
@@ -31,14 +32,6 @@ const SOURCES = [
   "socketserver",
   "ssl",
 ];
-/** deno.json's exports, as the blocks import them. */
-const EXPORTS: Record<string, string> = {
-  "@libc/socket": "mod.ts",
-  "@libc/socket/select": "select.ts",
-  "@libc/socket/selectors": "selectors.ts",
-  "@libc/socket/socketserver": "socketserver.ts",
-  "@libc/socket/ssl": "ssl.ts",
-};
 
 interface Block {
   where: string;
@@ -58,46 +51,31 @@ function* sourceFiles(path: string): Generator<string> {
   }
 }
 
-/** The ```ts blocks of every JSDoc comment of `text`, as `deno test --doc` finds them. */
+/**
+ * The TypeScript blocks of every JSDoc comment of `text`, as `deno test
+ * --doc` finds them: each comment's lines without their ` * ` prefix, read
+ * by the README test's fence parser.
+ */
 export function docBlocks(file: string, text: string): Block[] {
-  const lines = text.split("\n");
   const out: Block[] = [];
-  let inDoc = false;
-  let block: string[] | null = null;
-  let start = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (!inDoc) {
-      if (/^\s*\/\*\*/.test(line) && !line.includes("*/")) inDoc = true;
-      continue;
-    }
-    if (line.includes("*/")) {
-      inDoc = false;
-      block = null;
-      continue;
-    }
-    const body = line.replace(/^\s*\* ?/, "");
-    if (block === null) {
-      const fence = /^```(ts|typescript|js|javascript)?\s*$/.exec(body.trimEnd());
-      if (fence && fence[1] !== undefined) {
-        block = [];
-        start = i + 2;
-      }
-    } else if (body.trimEnd() === "```") {
-      out.push({ where: `${file}:${start}`, code: block.join("\n") });
-      block = null;
-    } else {
-      block.push(body);
+  for (const m of text.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
+    const first = text.slice(0, m.index).split("\n").length; // the comment's first line
+    const body = m[0].split("\n").map((l) => l.replace(/^\s*(\/\*\*|\*\/|\*) ?/, "")).join("\n");
+    for (const b of codeBlocks(file, body).filter(isTypeScript)) {
+      out.push({ where: `${file}:${first + b.line}`, code: resolveImports(b.code) });
     }
   }
   return out;
 }
 
+/** This checkout's files for the package's own specifiers (deno.json's exports). */
+const EXPORTS: Record<string, string> = importMap().imports;
+
 /** Rewrites the package's import specifiers to this checkout's files. */
 function resolveImports(code: string): string {
   return code.replace(/(from\s+|import\s*\(\s*)"(@libc\/socket(?:\/[a-z]+)?)"/g, (m, pre, spec) => {
     const target = EXPORTS[spec];
-    return target === undefined ? m : `${pre}${JSON.stringify(new URL(target, ROOT).href)}`;
+    return target === undefined ? m : `${pre}${JSON.stringify(target)}`;
   });
 }
 
@@ -136,7 +114,7 @@ Deno.test({
       const text = Deno.readTextFileSync(fromFileUrl(new URL(file, ROOT)));
       for (const b of docBlocks(file, text)) {
         const path = join(dir.path, `block_${blocks.length}.ts`);
-        Deno.writeTextFileSync(path, resolveImports(b.code));
+        Deno.writeTextFileSync(path, b.code);
         blocks.push({ where: b.where, url: new URL(`file://${path}`).href });
       }
     }
