@@ -91,3 +91,13 @@ export function fillSendBuffer(sock: {
   }
   throw new Error(`fillSendBuffer: ${sent} bytes sent and still room`);
 }
+
+/**
+ * A descriptor number that is never open in this process: INT_MAX on POSIX
+ * (beyond any open-file limit, so EBADF), and on Windows a handle value far
+ * beyond any handle table (WSAENOTSOCK). Tests that need "a closed
+ * descriptor" use it instead of closing one and reusing its number: test
+ * files run in parallel in one process, and a number just freed may already
+ * be another file's socket.
+ */
+export const NEVER_OPEN_FD: number = Deno.build.os === "windows" ? 0x7ffffffc : 0x7fffffff;
