@@ -428,11 +428,22 @@ test(
   },
 );
 
-Deno.test("seed: SocketType is the type of socket objects", () => {
+Deno.test("seed: SocketType is the type of socket objects (CPython's _socket.socket, their base)", () => {
+  // As CPython 3 refines the seed: isinstance(socket(), SocketType) is True,
+  // type(socket()) is socket.socket, a subclass of SocketType (_socket.socket).
   using s = socket.socket();
   assert(s instanceof socket.SocketType);
-  assertStrictEquals(Object.getPrototypeOf(s).constructor, socket.SocketType);
-  assertStrictEquals(socket.SocketType, socket.Socket);
+  assertStrictEquals(Object.getPrototypeOf(s).constructor, socket.Socket);
+  assertStrictEquals(Object.getPrototypeOf(socket.Socket.prototype), socket.SocketType.prototype);
+  // a bare SocketType is a working socket without Lib/socket.py's additions
+  using bare = new socket.SocketType(socket.AF_INET, socket.SOCK_DGRAM);
+  bare.bind(["127.0.0.1", 0]);
+  bare.sendto("to itself", bare.getsockname());
+  const [data, from] = bare.recvfrom(64);
+  assertEquals([new TextDecoder().decode(data), from], ["to itself", bare.getsockname()]);
+  assert(!("makefile" in bare) && !("recvAsync" in bare) && !("accept" in bare));
+  bare.close();
+  assertEquals(bare.fileno(), -1);
   const [a, b] = tcpPair();
   using _a = a;
   using _b = b;
