@@ -161,9 +161,9 @@ export function sslFailure(
     case OSSL.SSL_ERROR_ZERO_RETURN:
       return new SSLZeroReturnError(sslErr, "TLS/SSL connection has been closed (EOF)");
     case OSSL.SSL_ERROR_WANT_READ:
-      return new SSLWantReadError(sslErr, "The operation did not complete (read)");
+      return wantError(true);
     case OSSL.SSL_ERROR_WANT_WRITE:
-      return new SSLWantWriteError(sslErr, "The operation did not complete (write)");
+      return wantError(false);
     case OSSL.SSL_ERROR_WANT_X509_LOOKUP:
       return new SSLError(sslErr, "The operation did not complete (X509 lookup)");
     case OSSL.SSL_ERROR_WANT_CONNECT:
@@ -191,6 +191,17 @@ export function sslFailure(
       }
       return fromErrCode(e, OSSL.SSL_ERROR_SSL, { ssl, hostname });
   }
+}
+
+/**
+ * CPython's error for a step that must wait: `SSLWantReadError` (errno
+ * `SSL_ERROR_WANT_READ`) when it needs input, `SSLWantWriteError`
+ * (`SSL_ERROR_WANT_WRITE`) when it needs room to write.
+ */
+export function wantError(read: boolean): SSLError {
+  return read
+    ? new SSLWantReadError(OSSL.SSL_ERROR_WANT_READ, "The operation did not complete (read)")
+    : new SSLWantWriteError(OSSL.SSL_ERROR_WANT_WRITE, "The operation did not complete (write)");
 }
 
 /** Throws the SSLError of the error queue (after a failed context call), or a generic one. */

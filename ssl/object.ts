@@ -15,13 +15,7 @@ import { int } from "../core/ints.ts";
 import { readInto, readSize } from "./_args.ts";
 import { type Engine, WANT_READ } from "./_engine.ts";
 import { type ContextCore, type EngineOptions, newEngine } from "./_setup.ts";
-import {
-  raiseQueued,
-  SSLError,
-  SSLWantReadError,
-  SSLWantWriteError,
-  SSLZeroReturnError,
-} from "./errors.ts";
+import { raiseQueued, SSLError, SSLZeroReturnError, wantError } from "./errors.ts";
 import * as info from "./_info.ts";
 import type { PeerCertificate } from "./der.ts";
 import { sessionOf, type SSLSession } from "./session.ts";
@@ -165,9 +159,7 @@ export class SSLObject {
 
   #step(r: number): number {
     if (r >= 0) return r;
-    throw r === WANT_READ
-      ? new SSLWantReadError(2, "The operation did not complete (read)")
-      : new SSLWantWriteError(3, "The operation did not complete (write)");
+    throw wantError(r === WANT_READ);
   }
 
   /** One handshake step (`SSL_do_handshake`); `SSLWantReadError` until done. */

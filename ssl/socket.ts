@@ -32,17 +32,11 @@ import { READ, WRITE } from "../sys/reactor.ts";
 import { BlockingIOError, check, error, restack, timedOut } from "../core/errors.ts";
 import { byteLength, type Data, toBytes, writableBytes } from "../core/bytes.ts";
 import { ossl } from "../ffi/libssl.ts";
-import { intoCount, noFlags, readInto, readSize } from "./_args.ts";
+import { intoCount, isOptions, noFlags, notAllowed, readInto, readSize } from "./_args.ts";
 import { type Engine, WANT_READ } from "./_engine.ts";
 import { type ContextCore, type EngineOptions, newEngine } from "./_setup.ts";
 import { contextPointer } from "./_callbacks.ts";
-import {
-  raiseQueued,
-  SSLEOFError,
-  SSLWantReadError,
-  SSLWantWriteError,
-  SSLZeroReturnError,
-} from "./errors.ts";
+import { raiseQueued, SSLEOFError, SSLZeroReturnError, wantError } from "./errors.ts";
 import * as info from "./_info.ts";
 import type { PeerCertificate } from "./der.ts";
 import { sessionOf, type SSLSession } from "./session.ts";
@@ -71,23 +65,7 @@ const IN_PROGRESS = new Set(
     .filter((v) => v !== undefined),
 );
 
-/** Whether an async method's flags argument is its options (as Socket allows). */
-function isOptions(arg: unknown): arg is AsyncOptions {
-  return typeof arg === "object" && arg !== null;
-}
-
-/** CPython's ValueError/NotImplementedError for a method TLS cannot carry. */
-function notAllowed(method: string): RangeError {
-  return new RangeError(`${method} not allowed on instances of SSLSocket`);
-}
-
 type Op = "handshake" | "read" | "write" | "shutdown";
-
-function wantError(r: number): Error {
-  return r === WANT_READ
-    ? new SSLWantReadError(2, "The operation did not complete (read)")
-    : new SSLWantWriteError(3, "The operation did not complete (write)");
-}
 
 /**
  * Python's `ssl.SSLSocket`, made by `SSLContext.wrap_socket`.
@@ -207,7 +185,7 @@ export class SSLSocket extends Socket {
     for (;;) {
       const r = step(e);
       if (r >= 0) return r;
-      if (timeout === 0) throw wantError(r);
+      if (timeout === 0) throw wantError(r === WANT_READ);
       if (!pollUntil(this.fileno(), r === WANT_READ ? READ : WRITE, deadline)) {
         const t = timedOut(`SSL_${op}`);
         t.message = t.strerror = `The ${op} operation timed out`;
