@@ -48,7 +48,9 @@ PORTABLE=(
   tests/sys/windows_smoke_test.ts
   tests/sys/windows_test.ts
   tests/socket/seed_test.ts
+  tests/socket/seed_objects_test.ts
   tests/socket/async_test.ts
+  tests/socket/async_pending_test.ts
   tests/socket/timeout_test.ts
   tests/socket/errors_test.ts
   tests/socket/error_messages_test.ts
@@ -59,6 +61,7 @@ PORTABLE=(
   tests/selectors/selectors_test.ts
   tests/selectors/selectors_cpython_test.ts
   tests/socketserver/socketserver_test.ts
+  tests/socketserver/concurrent_test.ts
 )
 
 say() { echo "windows: $*" >&2; }

@@ -7,8 +7,7 @@ import { assert, assertEquals } from "@std/assert";
 import * as socket from "../../mod.ts";
 import * as ss from "../../socketserver.ts";
 import { PYTHON3, test } from "../_caps.ts";
-
-const dec = new TextDecoder();
+import { pyClient } from "./_clients.ts";
 
 test("await using: a ThreadingTCPServer is shut down after its running handler, then closed", [
   PYTHON3,
@@ -27,7 +26,7 @@ test("await using: a ThreadingTCPServer is shut down after its running handler, 
   }
   let serving: Promise<void>;
   let listener: socket.Socket;
-  let py: Promise<Deno.CommandOutput>;
+  let py: Promise<string>;
   {
     await using server = new ss.ThreadingTCPServer(["127.0.0.1", 0], Slow);
     listener = server.socket;
@@ -35,26 +34,17 @@ test("await using: a ThreadingTCPServer is shut down after its running handler, 
       events.push("serve_forever returned");
     });
     const [, port] = server.server_address;
-    py = new Deno.Command("python3", {
-      args: [
-        "-c",
-        `import socket
+    py = pyClient(`
 c = socket.create_connection(("127.0.0.1", ${port}))
 c.sendall(b"hi\\n")
-print(c.recv(10).decode(), end="")`,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+print(c.recv(10).decode(), end="")`);
     await handlerStarted; // the block ends while the handler still runs
   }
   events.push("block ended");
   assertEquals(events, ["handler done", "serve_forever returned", "block ended"]);
   assertEquals(listener.fileno(), -1); // server_close() ran
   await serving;
-  const out = await py;
-  assert(out.success, dec.decode(out.stderr));
-  assertEquals(dec.decode(out.stdout), "hi\n");
+  assertEquals(await py, "hi\n");
 });
 
 Deno.test("await using: a blocking TCPServer is closed; a never-served concurrent one too", async () => {
