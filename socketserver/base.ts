@@ -9,7 +9,7 @@ import { EVENT_READ } from "../selectors/_base.ts";
 import { PollSelector } from "../selectors/poll.ts";
 import { SelectSelector } from "../selectors/select.ts";
 import { HAS_POLL } from "../select/poll.ts";
-import { pendingHandlers } from "./handlers.ts";
+import { pendingHandlers } from "./_pending.ts";
 
 /**
  * The selector a server waits with, as CPython's `_ServerSelector`:

@@ -7,9 +7,8 @@ import { error } from "../core/errors.ts";
 import type { SocketFile } from "../socket/makefile.ts";
 import type { BaseServer, DatagramRequest, Request } from "./base.ts";
 import { AsyncSocketReader, AsyncSocketWriter, BytesIO, SocketWriter } from "./files.ts";
+import { pendingHandlers } from "./_pending.ts";
 
-/** Completion of handlers whose setup/handle/finish returned a Promise. */
-export const pendingHandlers = new WeakMap<object, Promise<void>>();
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof (v as { then?: unknown } | null)?.then === "function";
 }

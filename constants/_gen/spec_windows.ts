@@ -17,7 +17,7 @@
  * @module
  */
 
-import type { ErrnoRule, OsSpec, Structs, TranslationUnit } from "./spec.ts";
+import type { ErrnoRule, OsSpec, Structs, TranslationUnit } from "./spec_types.ts";
 
 /**
  * `_WIN32_WINNT` selects the API level the headers declare: Windows 10, the
