@@ -26,11 +26,21 @@ export function sizeArg(bufsize: unknown, fn: string): number {
  * the buffer's view afterwards, right before the syscall.
  */
 export function intoArgs(buffer: unknown, nbytes: unknown, fn: string): number {
-  const size = byteLength(writableBytes(buffer));
+  return intoView(buffer, nbytes, fn)[1];
+}
+
+/**
+ * {@linkcode intoArgs}, also returning the view it checked: valid until the
+ * caller's next `await` (a wait may detach or shrink the buffer), so an
+ * attempt made before any wait uses it instead of deriving it again.
+ */
+export function intoView(buffer: unknown, nbytes: unknown, fn: string): [Uint8Array, number] {
+  const view = writableBytes(buffer);
+  const size = byteLength(view);
   const n = int(nbytes, "nbytes");
   if (n < 0) throw new RangeError(`negative buffersize in ${fn}`);
   if (n > size) throw new RangeError(`buffer too small for requested bytes`);
-  return Math.min(n === 0 ? size : n, MAX_IO);
+  return [view, Math.min(n === 0 ? size : n, MAX_IO)];
 }
 
 /**

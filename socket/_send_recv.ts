@@ -28,7 +28,7 @@ import { byteLength, type Data, liveSource, toBytes, writableBytes } from "../co
 import { cint } from "../core/ints.ts";
 import { isAgain } from "./_io.ts";
 import { FROM_LEN, FROM_LEN_BYTES, FROM_NAME } from "./_scratch.ts";
-import { intoArgs, MAX_IO, received, sizeArg } from "./_args.ts";
+import { intoArgs, intoView, MAX_IO, received, sizeArg } from "./_args.ts";
 import { deadline, io, ioAsyncOn, liveFd, type SocketState } from "./_state.ts";
 import type { AsyncOptions } from "./types.ts";
 
@@ -238,11 +238,11 @@ export function recv_intoAsync(
   flags: number,
   options?: AsyncOptions,
 ): Promise<number> {
-  const want = intoArgs(buffer, nbytes, "recv_into");
+  const [checked, want] = intoView(buffer, nbytes, "recv_into");
   const plain = cint(flags, "flags") === 0;
   const f = flags | MSG_DONTWAIT;
-  // Re-derived before every attempt: the buffer may shrink or go away
-  // while the operation waits.
+  // Re-derived before every attempt after a wait: the buffer may shrink or
+  // go away while the operation waits.
   const attempt = (fd: number) => {
     const view = writableBytes(buffer);
     const n = Math.min(want, byteLength(view));
@@ -254,9 +254,12 @@ export function recv_intoAsync(
     return ioAsyncOn(st, READ, attempt, "recv", options, undefined, true);
   }
   // Fast path: data already there costs one syscall and no reactor turn.
+  // No await has run since `checked` was derived: its bounds still hold
+  // (`want` is at most its length), so this attempt needs no second look.
   let again = false;
   if (options?.signal?.aborted !== true && st.fd >= 0) {
-    const r = attempt(st.fd);
+    const fd = st.fd;
+    const r = noteShortRead(st, fd, libc.recv(fd, checked, BigInt(want), f), want, plain);
     if (r !== -1) return Promise.resolve(r);
     const e = errno();
     if (!isAgain(e) && e !== EINTR) return Promise.reject(fromErrno(e, "recv"));
@@ -321,11 +324,14 @@ export function sendallAsync(
   flags: number,
   options?: AsyncOptions,
 ): Promise<void> {
-  const src = liveSource(data);
+  // One look at the data (what liveSource does, keeping the view): a string
+  // is encoded once; a buffer's view is re-derived only after a wait.
+  const bytes = toBytes(data);
+  const src: Data = typeof data === "string" ? bytes : data;
   const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
-  // Fast path: a send that completes at once needs no async machinery.
+  // Fast path: a send that completes at once needs no async machinery (and,
+  // no await having run, `bytes` still has the bounds toBytes read).
   if (options?.signal?.aborted !== true && st.fd >= 0) {
-    const bytes = toBytes(src);
     const total = byteLength(bytes);
     const r = libc.send(st.fd, bytes, BigInt(Math.min(total, MAX_IO)), f);
     if (r === total) return Promise.resolve();
