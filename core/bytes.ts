@@ -95,8 +95,12 @@ function span(v: unknown, what: string): Uint8Array | null {
       // Detached (checked below) or out of bounds: nothing to cover.
     }
   }
-  if (detached(buffer)) throw new TypeError(`${what} is a detached buffer`);
-  if (length === 0) return new U8(0);
+  // A detached buffer (and every view of it) reports 0 bytes through the
+  // intrinsic getters: only an empty span needs the detached probe.
+  if (length === 0) {
+    if (detached(buffer)) throw new TypeError(`${what} is a detached buffer`);
+    return new U8(0);
+  }
   return new U8(buffer as ArrayBuffer, offset, length);
 }
 
