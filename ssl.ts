@@ -35,9 +35,9 @@
 export { create_default_context, SSLContext } from "./ssl/context.ts";
 export type { DefaultContextOptions, Password, SniCallback } from "./ssl/context.ts";
 export { SSLSocket } from "./ssl/socket.ts";
-export type { SocketContext, WrapSocketOptions } from "./ssl/socket.ts";
+export type { SocketContext } from "./ssl/socket.ts";
 export { MemoryBIO, SSLObject } from "./ssl/object.ts";
-export type { ContextCore, EngineOptions } from "./ssl/_setup.ts";
+export type { ContextCore, EngineOptions, WrapSocketOptions } from "./ssl/_setup.ts";
 export { SSLSession } from "./ssl/session.ts";
 export type { CipherTuple } from "./ssl/_info.ts";
 export {

@@ -182,14 +182,15 @@ export async function acceptAsync<S>(
 }
 
 /**
- * `acceptAsyncIter()`: `acceptAsync` in a loop, as an async iterator that
- * ends (returns, without an error) when `signal` aborts or the listening
- * socket is closed, before or during a wait. Any other failure (a timeout,
+ * `acceptAsyncIter()`: the socket object's own `acceptAsync` (`acceptOne`;
+ * a subclass's, such as SSLSocket's, wraps each connection) in a loop, as
+ * an async iterator that ends (returns, without an error) when `signal`
+ * aborts or the listening socket is closed, before or during a wait. Any other failure (a timeout,
  * EMFILE…) ends the iteration by throwing it, as `accept()` would.
  */
 export async function* acceptAsyncIter<S>(
   st: SocketState,
-  spawn: Spawn<S>,
+  acceptOne: () => Promise<[S, Address]>,
   options?: AsyncOptions,
 ): AsyncGenerator<[S, Address], void, undefined> {
   const signal = options?.signal;
@@ -198,7 +199,7 @@ export async function* acceptAsyncIter<S>(
   while (!ended()) {
     let next: [S, Address];
     try {
-      next = await acceptAsync(st, spawn, options);
+      next = await acceptOne();
     } catch (e) {
       // Closed or aborted while waiting: the end of the stream, not an error.
       if (ended()) return;

@@ -319,7 +319,7 @@ export class Socket<F extends number = number, T extends number = number> extend
   acceptAsyncIter(
     options?: AsyncOptions,
   ): AsyncGenerator<[Socket<F, T>, AcceptedAddress<F>], void, undefined> {
-    return acceptAsyncIter(this.#s, spawn, options) as AsyncGenerator<
+    return acceptAsyncIter(this.#s, () => this.acceptAsync(options), options) as AsyncGenerator<
       [Socket<F, T>, AcceptedAddress<F>],
       void,
       undefined

@@ -42,6 +42,14 @@ export interface EngineOptions {
   session?: SSLSession | null;
 }
 
+/** The keyword options of `SSLContext.wrap_socket`. */
+export interface WrapSocketOptions extends EngineOptions {
+  /** Handshake right away (default true); else call `do_handshake()`. */
+  do_handshake_on_connect?: boolean;
+  /** A peer's EOF without close_notify reads as EOF (default true) instead of `SSLEOFError`. */
+  suppress_ragged_eofs?: boolean;
+}
+
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /** Whether `name` is an IP literal (no SNI for those; checked as an address). */

@@ -23,9 +23,9 @@ import {
   servernameCallback,
   withPassword,
 } from "./_callbacks.ts";
-import { SSLSocket, type WrapSocketOptions } from "./socket.ts";
+import { SSLSocket } from "./socket.ts";
 import { type MemoryBIO, SSLObject } from "./object.ts";
-import type { EngineOptions } from "./_setup.ts";
+import type { EngineOptions, WrapSocketOptions } from "./_setup.ts";
 import {
   type ASN1Object,
   CERT_NONE,

@@ -34,7 +34,7 @@ import { byteLength, type Data, toBytes, writableBytes } from "../core/bytes.ts"
 import { ossl } from "../ffi/libssl.ts";
 import { intoCount, isOptions, noFlags, notAllowed, readInto, readSize } from "./_args.ts";
 import { type Engine, WANT_READ } from "./_engine.ts";
-import { type ContextCore, type EngineOptions, newEngine } from "./_setup.ts";
+import { type ContextCore, newEngine, type WrapSocketOptions } from "./_setup.ts";
 import { contextPointer } from "./_callbacks.ts";
 import { raiseQueued, SSLEOFError, SSLZeroReturnError, wantError } from "./errors.ts";
 import * as info from "./_info.ts";
@@ -42,18 +42,10 @@ import type { PeerCertificate } from "./der.ts";
 import { sessionOf, type SSLSession } from "./session.ts";
 import { CERT_NONE } from "./constants.ts";
 
-/** The keyword options of `SSLContext.wrap_socket`. */
-export interface WrapSocketOptions extends EngineOptions {
-  /** Handshake right away (default true); else call `do_handshake()`. */
-  do_handshake_on_connect?: boolean;
-  /** A peer's EOF without close_notify reads as EOF (default true) instead of `SSLEOFError`. */
-  suppress_ragged_eofs?: boolean;
-}
-
 /** A context that can wrap a socket (what `SSLSocket` keeps). */
 export interface SocketContext extends ContextCore {
   /** Wraps an accepted connection. */
-  wrap_socket(sock: Socket, options?: WrapSocketOptions): Socket;
+  wrap_socket(sock: Socket, options?: WrapSocketOptions): SSLSocket;
 }
 
 const TOKEN = Symbol("SSLSocket");
@@ -299,7 +291,7 @@ export class SSLSocket extends Socket {
   }
 
   /** Accepts a connection and wraps it with this socket's context, server side. */
-  override accept(): [Socket, Address] {
+  override accept(): [SSLSocket, Address] {
     const [conn, addr] = super.accept();
     return [
       this.#ctx.wrap_socket(conn, {
@@ -315,14 +307,14 @@ export class SSLSocket extends Socket {
    * Async `accept`: the connection is wrapped server side, and (with
    * `do_handshake_on_connect`) its handshake runs on the reactor.
    */
-  override async acceptAsync(options?: AsyncOptions): Promise<[Socket, Address]> {
+  override async acceptAsync(options?: AsyncOptions): Promise<[SSLSocket, Address]> {
     const [conn, addr] = await super.acceptAsync(options);
     const s = this.#ctx.wrap_socket(conn, {
       server_side: true,
       do_handshake_on_connect: false,
       suppress_ragged_eofs: this.#options.suppress_ragged_eofs,
     });
-    if (this.#options.do_handshake_on_connect !== false && s instanceof SSLSocket) {
+    if (this.#options.do_handshake_on_connect !== false) {
       try {
         await s.do_handshakeAsync(options);
       } catch (err) {
@@ -331,6 +323,13 @@ export class SSLSocket extends Socket {
       }
     }
     return [s, addr];
+  }
+
+  /** `acceptAsync` in a loop (see `Socket.acceptAsyncIter`): every connection wrapped, server side. */
+  override acceptAsyncIter(
+    options?: AsyncOptions,
+  ): AsyncGenerator<[SSLSocket, Address], void, undefined> {
+    return super.acceptAsyncIter(options) as AsyncGenerator<[SSLSocket, Address], void, undefined>;
   }
 
   /**

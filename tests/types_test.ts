@@ -8,6 +8,7 @@
 import { assertEquals } from "@std/assert";
 import * as socket from "../mod.ts";
 import * as ss from "../socketserver.ts";
+import * as ssl from "../ssl.ts";
 
 type Equals<A, B> = (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true
   : false;
@@ -200,6 +201,14 @@ export function _constantsAreNumbers(s: socket.Socket): number {
       return 1;
   }
   return socket.SOCK_DGRAM | socket.SOCK_NONBLOCK;
+}
+
+/** Only type-checked: a TLS listener's connections are SSLSockets, however they are accepted. */
+export async function _sslAccept(ctx: ssl.SSLContext): Promise<void> {
+  const lst = ctx.wrap_socket(socket.create_server(["127.0.0.1", 0]), { server_side: true });
+  expectType<ssl.SSLSocket>(lst.accept()[0]);
+  expectType<ssl.SSLSocket>((await lst.acceptAsync())[0]);
+  for await (const [conn] of lst.acceptAsyncIter()) expectType<ssl.SSLSocket>(conn);
 }
 
 Deno.test("types: the constants are plain numbers at run time", () => {

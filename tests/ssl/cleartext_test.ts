@@ -390,6 +390,40 @@ Deno.test("ssl cleartext: acceptAsync wraps and handshakes the connection", asyn
   }
 });
 
+Deno.test("ssl cleartext: acceptAsyncIter wraps and handshakes every connection", async () => {
+  const c = await certs();
+  const server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH);
+  server.load_cert_chain(c.server, c.serverKey);
+  const ctx = await clientCtx();
+  using lsock = server.wrap_socket(socket.create_server(["127.0.0.1", 0]), { server_side: true });
+  const ac = new AbortController();
+  const served = (async () => {
+    const got: string[] = [];
+    for await (const [conn] of lsock.acceptAsyncIter({ signal: ac.signal })) {
+      try {
+        assertInstanceOf(conn, ssl.SSLSocket);
+        got.push(dec.decode(await conn.recvAsync(100)));
+        await conn.sendallAsync("ack");
+      } finally {
+        conn.close();
+      }
+      if (got.length === 2) ac.abort();
+    }
+    return got;
+  })();
+  for (const text of ["first over tls", "second over tls"]) {
+    const t = ctx.wrap_socket(socket.socket(), { server_hostname: "localhost" });
+    try {
+      await t.connectAsync(lsock.getsockname());
+      await t.sendallAsync(text);
+      assertEquals(dec.decode(await t.recvAsync(100)), "ack");
+    } finally {
+      t.close();
+    }
+  }
+  assertEquals(await served, ["first over tls", "second over tls"]);
+});
+
 Deno.test("ssl cleartext: shutdown(SHUT_WR) sends close_notify and TLS stays on for reading", async () => {
   const c = await certs();
   const server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH);
