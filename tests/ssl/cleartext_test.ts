@@ -390,6 +390,45 @@ Deno.test("ssl cleartext: acceptAsync wraps and handshakes the connection", asyn
   }
 });
 
+Deno.test("ssl cleartext: every Socket method SSLSocket inherits as it is moves no data, or moves it through TLS", () => {
+  // What SSLSocket does not override, from both classes of a socket object.
+  // A method added to Socket or SocketType lands here and fails this test
+  // until it is classified: overridden in SSLSocket when it moves bytes
+  // itself, or added below when it cannot leak any.
+  const names = (p: object) => Object.getOwnPropertyNames(p).filter((n) => n !== "constructor");
+  const own = new Set(names(ssl.SSLSocket.prototype));
+  const inherited = [...names(socket.SocketType.prototype), ...names(socket.Socket.prototype)]
+    .filter((n) => !own.has(n)).sort();
+  assertEquals(inherited, [
+    "_ioref", // makefile bookkeeping
+    "_sendfileVia", // sendfile's reader; SSLSocket passes its TLS write
+    "bind",
+    "closed",
+    "family",
+    "fileno",
+    "get_inheritable",
+    "getblocking",
+    "getpeername",
+    "getsockname",
+    "getsockopt",
+    "gettimeout",
+    "ioctl",
+    "listen",
+    "makefile", // over recv_into/send, which SSLSocket overrides (tested above)
+    "proto",
+    "readable", // idem, over recv_intoAsync
+    "set_inheritable",
+    "setblocking",
+    "setsockopt",
+    "settimeout",
+    "share", // Windows: hands the descriptor to another process, as CPython's SSLSocket does
+    "timeout",
+    "toString",
+    "type",
+    "writable", // idem, over sendallAsync
+  ]);
+});
+
 Deno.test("ssl cleartext: acceptAsyncIter wraps and handshakes every connection", async () => {
   const c = await certs();
   const server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH);
