@@ -26,6 +26,10 @@ function forgotten(): error {
  * ms, null: none) passes, or `signal` aborts (then rejects with its reason).
  * Returns the descriptors the reactor refused (epoll's EPERM for regular
  * files, …): the caller counts those as always ready, as select(2) does.
+ * A descriptor this library closed while the call waited (the reactor
+ * rejects its waiter with EBADF) wakes the call too, and goes into
+ * `closed` when given: the caller must not poll that number again, as
+ * another thread may own it by now.
  * Registrations made for this call are dropped afterwards when no other
  * waiter uses them, so a later close and reuse of the number is untouched.
  */
@@ -33,6 +37,7 @@ export async function waitAny(
   wants: readonly Want[],
   deadline: number | null,
   signal?: AbortSignal,
+  closed?: Set<number>,
 ): Promise<Set<number>> {
   signal?.throwIfAborted();
   const refused = new Set<number>();
@@ -61,8 +66,10 @@ export async function waitAny(
         // A rejection other than our own abort (the descriptor was
         // forgotten or closed meanwhile) is a wake-up too: the poll that
         // follows reports what happened.
-        p.then(wake, () => {
-          if (!inner.signal.aborted) wake();
+        p.then(wake, (reason) => {
+          if (inner.signal.aborted) return;
+          if (reason instanceof error && reason.errno === EBADF) closed?.add(fd);
+          wake();
         });
       }
       if (refused.size > 0) return wake();

@@ -187,7 +187,9 @@ export function select<
  * @returns The ready subsets of the three lists.
  * @throws {TypeError} As {@linkcode select}.
  * @throws {RangeError} As {@linkcode select}.
- * @throws {error} EBADF for a descriptor that is not open.
+ * @throws {error} EBADF for a descriptor that is not open, and for a
+ *   socket this library closes while the call waits (on every OS: the
+ *   closed number is not polled again, as another thread may own it).
  */
 export async function selectAsync<
   R extends FileDescriptorLike,
@@ -213,7 +215,11 @@ export async function selectAsync<
       if (res[0].length + res[1].length + res[2].length > 0) return res;
     }
     if (deadline !== null && performance.now() >= deadline) return [[], [], []];
-    const refused = await waitAny(plan.wants(), deadline, signal);
+    const closed = new Set<number>();
+    const refused = await waitAny(plan.wants(), deadline, signal, closed);
+    // Closed by this library mid-wait: select(2)'s EBADF, without polling
+    // the number again (a parallel thread may have it already).
+    if (closed.size > 0) throw badFd("select");
     if (refused.size > 0) {
       pfds.clear();
       pollLoop(pfds, 0);
@@ -319,9 +325,14 @@ export class Poll {
     if (!this.#fds.delete(n)) throw new KeyError(String(n));
   }
 
-  #pack(): [PollFds, number[]] {
-    const fds = [...this.#fds.keys()];
-    return [new PollFds(fds, [...this.#fds.values()]), fds];
+  #pack(skip?: ReadonlySet<number>): [PollFds, number[]] {
+    if (skip === undefined) {
+      const fds = [...this.#fds.keys()];
+      return [new PollFds(fds, [...this.#fds.values()]), fds];
+    }
+    const entries = [...this.#fds].filter(([fd]) => !skip.has(fd));
+    const fds = entries.map(([fd]) => fd);
+    return [new PollFds(fds, entries.map(([, ev]) => ev)), fds];
   }
 
   static #result(pfds: PollFds, fds: number[], extra?: Map<number, number>): [number, number][] {
@@ -403,16 +414,22 @@ export class Poll {
         if (dirs.length === 0) dirs.push(READ); // POLLHUP/POLLERR only: readers wake on them
         for (const d of dirs) wants.push([fd, d]);
       }
-      const refused = await waitAny(wants, deadline, signal);
-      if (refused.size > 0) {
+      const closed = new Set<number>();
+      const refused = await waitAny(wants, deadline, signal, closed);
+      if (refused.size > 0 || closed.size > 0) {
         const extra = new Map<number, number>();
         for (const fd of refused) {
           const ev = this.#fds.get(fd);
           if (ev !== undefined) extra.set(fd, ev & (WANT_IN | WANT_OUT) & ~(C.POLLRDHUP ?? 0));
         }
-        const [p2, f2] = this.#pack();
+        // A socket this library closed mid-wait is POLLNVAL, as poll(2)
+        // reports a closed descriptor, and its number is not polled again:
+        // another thread may own it by now.
+        const [p2, f2] = this.#pack(closed);
         pollLoop(p2, 0);
-        return Poll.#result(p2, f2, extra);
+        const out = Poll.#result(p2, f2, extra);
+        for (const fd of closed) if (this.#fds.has(fd)) out.push([fd, C.POLLNVAL]);
+        return out;
       }
     }
   }
