@@ -140,10 +140,13 @@ Deno.test("lifecycle: pending recvAsync on 100 sockets uses no CPU", async () =>
   }
 });
 
-Deno.test("lifecycle: the async echo server serves 1000 concurrent async clients", async () => {
+Deno.test("lifecycle: the async echo server serves 1000 concurrent async clients (250 emulated)", async () => {
   const [soft, hard] = nofileLimits();
   // This process: 1000 clients plus what the test runner already holds.
-  const N = Math.min(1000, soft - 300);
+  // Under emulation 250: qemu-user, with another test file running beside
+  // this one, once failed a server recv with ENOMEM at 1000 (CI, aarch64);
+  // the 1000 are proven natively, the emulated run checks the same code.
+  const N = Math.min(PREFIX.length > 0 ? 250 : 1000, soft - 300);
   assert(N >= 100, `open-file limit ${soft} too low`);
   const raise = Number.isFinite(hard) ? String(hard) : "65536";
   const argv = denoArgv([
