@@ -160,6 +160,13 @@ export function intrinsicBuffer(view: ArrayBufferView): unknown {
  * caller's own buffer, whose live bounds are read before every attempt.
  */
 export function liveSource(data: unknown): Data {
-  const bytes = toBytes(data);
+  return sourceOf(data, toBytes(data));
+}
+
+/**
+ * {@linkcode liveSource} for a caller that already has `toBytes(data)` (and
+ * uses that view for an attempt made before any wait).
+ */
+export function sourceOf(data: unknown, bytes: Uint8Array): Data {
   return typeof data === "string" ? bytes : data as Data;
 }

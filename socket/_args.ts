@@ -8,6 +8,7 @@
  */
 import { byteLength, writableBytes } from "../core/bytes.ts";
 import { int } from "../core/ints.ts";
+import type { AsyncOptions } from "./types.ts";
 
 /** Largest buffer a single call may request (fits the `i32` result). */
 export const MAX_IO = 0x7fff_f000;
@@ -56,4 +57,15 @@ export function received(buf: Uint8Array, size: number, n: number, shared: boole
     return out;
   }
   return !shared && n === byteLength(buf) ? buf : buf.slice(0, n);
+}
+
+/**
+ * Whether an async method's optional numeric argument (`flags`, `nbytes`,
+ * `ancbufsize`) is the final options object given in its place:
+ * `recvAsync(1024, { signal })`. A number is never an object, so this can't
+ * be ambiguous; `null` stays a (wrong) number argument, as before. Socket's
+ * and SSLSocket's async methods both ask it.
+ */
+export function isOptions(arg: unknown): arg is AsyncOptions {
+  return typeof arg === "object" && arg !== null;
 }

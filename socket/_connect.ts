@@ -185,8 +185,9 @@ export async function acceptAsync<S>(
  * `acceptAsyncIter()`: the socket object's own `acceptAsync` (`acceptOne`;
  * a subclass's, such as SSLSocket's, wraps each connection) in a loop, as
  * an async iterator that ends (returns, without an error) when `signal`
- * aborts or the listening socket is closed, before or during a wait. Any other failure (a timeout,
- * EMFILE…) ends the iteration by throwing it, as `accept()` would.
+ * aborts or the listening socket is closed, before or during a wait. Any
+ * other failure (a timeout, EMFILE…) ends the iteration by throwing it, as
+ * `accept()` would.
  */
 export async function* acceptAsyncIter<S>(
   st: SocketState,

@@ -24,7 +24,14 @@ import {
 } from "./address/mod.ts";
 import { reactor, READ, WRITE } from "../sys/reactor.ts";
 import { MSG_DONTWAIT, SEND_FLAGS } from "../sys/platform.ts";
-import { byteLength, type Data, liveSource, toBytes, writableBytes } from "../core/bytes.ts";
+import {
+  byteLength,
+  type Data,
+  liveSource,
+  sourceOf,
+  toBytes,
+  writableBytes,
+} from "../core/bytes.ts";
 import { cint } from "../core/ints.ts";
 import { isAgain } from "./_io.ts";
 import { FROM_LEN, FROM_LEN_BYTES, FROM_NAME } from "./_scratch.ts";
@@ -324,10 +331,10 @@ export function sendallAsync(
   flags: number,
   options?: AsyncOptions,
 ): Promise<void> {
-  // One look at the data (what liveSource does, keeping the view): a string
-  // is encoded once; a buffer's view is re-derived only after a wait.
+  // One look at the data, kept for the first attempt: a string is encoded
+  // once; a buffer's view is re-derived only after a wait.
   const bytes = toBytes(data);
-  const src: Data = typeof data === "string" ? bytes : data;
+  const src = sourceOf(data, bytes);
   const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
   // Fast path: a send that completes at once needs no async machinery (and,
   // no await having run, `bytes` still has the bounds toBytes read).

@@ -56,6 +56,7 @@ import { readable, writable } from "./_streams.ts";
 import { repr } from "./_repr.ts";
 import type { AsyncOptions, RecvMsgResult, SendfileSource } from "./types.ts";
 import { SocketType, stateOf } from "./socket_type.ts";
+import { isOptions } from "./_args.ts";
 
 export { SocketType };
 
@@ -771,16 +772,6 @@ export class Socket<F extends number = number, T extends number = number> extend
   [Symbol.for("Deno.customInspect")](): string {
     return this.toString();
   }
-}
-
-/**
- * Whether an async method's optional numeric argument (`flags`, `nbytes`,
- * `ancbufsize`) is the final options object given in its place:
- * `recvAsync(1024, { signal })`. A number is never an object, so this can't
- * be ambiguous; `null` stays a (wrong) number argument, as before.
- */
-function isOptions(arg: number | AsyncOptions): arg is AsyncOptions {
-  return typeof arg === "object" && arg !== null;
 }
 
 /** Makes the socket object of a descriptor from `accept()` or `dup()`. */

@@ -8,7 +8,6 @@
  */
 import { cint, int } from "../core/ints.ts";
 import { byteLength, writableBytes } from "../core/bytes.ts";
-import type { AsyncOptions } from "../socket/types.ts";
 
 /**
  * The most one `SSL_read_ex` returns (a TLS record carries at most 16 KiB
@@ -52,11 +51,6 @@ export function noFlags(flags: unknown, method: string): void {
   if (cint(flags, "flags") !== 0) {
     throw new RangeError(`non-zero flags not allowed in calls to ${method}() on SSLSocket`);
   }
-}
-
-/** Whether an async method's flags argument is its options (as `Socket` allows). */
-export function isOptions(arg: unknown): arg is AsyncOptions {
-  return typeof arg === "object" && arg !== null;
 }
 
 /** CPython's ValueError/NotImplementedError for a method TLS cannot carry. */
