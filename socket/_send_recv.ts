@@ -11,10 +11,8 @@
  *
  * @module
  */
-import { constants as C, table } from "../constants/mod.ts";
+import { constants as C } from "../constants/mod.ts";
 import { libc } from "../ffi/library.ts";
-import { errno } from "../ffi/errno.ts";
-import { fromErrno } from "../core/errors.ts";
 import {
   type Address,
   type AddressLike,
@@ -24,22 +22,21 @@ import {
 } from "./address/mod.ts";
 import { reactor, READ, WRITE } from "../sys/reactor.ts";
 import { MSG_DONTWAIT, SEND_FLAGS } from "../sys/platform.ts";
-import {
-  byteLength,
-  type Data,
-  liveSource,
-  sourceOf,
-  toBytes,
-  writableBytes,
-} from "../core/bytes.ts";
+import { byteLength, type Data, sourceOf, toBytes, writableBytes } from "../core/bytes.ts";
 import { cint } from "../core/ints.ts";
-import { isAgain } from "./_io.ts";
 import { FROM_LEN, FROM_LEN_BYTES, FROM_NAME } from "./_scratch.ts";
 import { intoArgs, intoView, MAX_IO, received, sizeArg } from "./_args.ts";
-import { deadline, io, ioAsyncOn, liveFd, type SocketState } from "./_state.ts";
+import {
+  attemptNow,
+  deadline,
+  io,
+  ioAsyncOn,
+  liveFd,
+  NOT_READY,
+  type SocketState,
+} from "./_state.ts";
 import type { AsyncOptions } from "./types.ts";
 
-const EINTR = table.errnoNames.EINTR;
 const MSG_TRUNC = C.MSG_TRUNC ?? 0;
 
 /** Scratch space for synchronous `recv` (never held across an await). */
@@ -190,29 +187,56 @@ function sendtoArgs(
 // ---------------------------------------------------------------------------
 // Async twins
 
+/**
+ * The buffer an attempt receives `size` bytes into: the shared scratch
+ * when the kernel writes exactly the bytes it reports (the attempt copies
+ * them out before it returns; scratch is never held across an await), or
+ * fresh zeroed memory with `MSG_TRUNC` (see `recv`). A fresh ArrayBuffer
+ * per receive was most of an async datagram's cost.
+ */
+function receiveInto(size: number, f: number): Uint8Array {
+  return size <= scratch.length && (f & MSG_TRUNC) === 0 ? scratch : new Uint8Array(size);
+}
+
 /** `recvAsync(bufsize, flags, options)`. */
-export async function recvAsync(
+export function recvAsync(
   st: SocketState,
   bufsize: number,
   flags: number,
   options?: AsyncOptions,
 ): Promise<Uint8Array> {
-  const buf = new Uint8Array(sizeArg(bufsize, "recv"));
-  const plain = cint(flags, "flags") === 0;
-  const f = flags | MSG_DONTWAIT;
-  if (buf.length === 0 && liveFd(st) >= 0) return buf; // as recv(0): nothing to wait for
-  const size = buf.length;
-  const big = BigInt(size);
-  const n = await ioAsyncOn(
-    st,
-    READ,
-    (fd) => noteShortRead(st, fd, libc.recv(fd, buf, big, f), size, plain),
-    "recv",
-    options,
-    undefined,
-    plain && drained(st),
-  );
-  return received(buf, buf.length, n, false);
+  try {
+    const size = sizeArg(bufsize, "recv");
+    const plain = cint(flags, "flags") === 0;
+    const f = flags | MSG_DONTWAIT;
+    if (size === 0 && liveFd(st) >= 0) return Promise.resolve(new Uint8Array(0));
+    const big = BigInt(size);
+    let data: Uint8Array = EMPTY;
+    const attempt = (fd: number) => {
+      const buf = receiveInto(size, f);
+      const r = libc.recv(fd, buf, big, f);
+      if (r >= 0) data = received(buf, size, r, buf === scratch);
+      return noteShortRead(st, fd, r, size, plain);
+    };
+    // Nothing has arrived since a read emptied the queue: wait first.
+    const r = plain && drained(st) ? NOT_READY : attemptNow(st, attempt, "recv", options);
+    if (r >= 0) return Promise.resolve(data);
+    return finish(
+      ioAsyncOn(st, READ, attempt, "recv", options, undefined, r === NOT_READY),
+      () => data,
+    );
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** Zero bytes: what an attempt's result holds until a receive fills it. */
+const EMPTY: Uint8Array = new Uint8Array(0);
+
+/** `p`, then what `result` says the operation produced. */
+async function finish<T>(p: Promise<number>, result: () => T): Promise<T> {
+  await p;
+  return result();
 }
 
 /**
@@ -245,83 +269,97 @@ export function recv_intoAsync(
   flags: number,
   options?: AsyncOptions,
 ): Promise<number> {
+  // Argument errors are thrown, before a promise exists; what the socket
+  // says (or an aborted signal) rejects.
   const [checked, want] = intoView(buffer, nbytes, "recv_into");
   const plain = cint(flags, "flags") === 0;
   const f = flags | MSG_DONTWAIT;
-  // Re-derived before every attempt after a wait: the buffer may shrink or
-  // go away while the operation waits.
-  const attempt = (fd: number) => {
-    const view = writableBytes(buffer);
-    const n = Math.min(want, byteLength(view));
-    return n === 0 ? 0 : noteShortRead(st, fd, libc.recv(fd, view, BigInt(n), f), n, plain);
-  };
-  if (want === 0 && st.fd >= 0) return Promise.resolve(0); // nothing requested
-  // Nothing has arrived since a read emptied the queue: wait first.
-  if (plain && drained(st)) {
-    return ioAsyncOn(st, READ, attempt, "recv", options, undefined, true);
+  try {
+    // Re-derived before every attempt after a wait: the buffer may shrink or
+    // go away while the operation waits.
+    const attempt = (fd: number) => {
+      const view = writableBytes(buffer);
+      const n = Math.min(want, byteLength(view));
+      return n === 0 ? 0 : noteShortRead(st, fd, libc.recv(fd, view, BigInt(n), f), n, plain);
+    };
+    if (want === 0 && st.fd >= 0) return Promise.resolve(0); // nothing requested
+    // Nothing has arrived since a read emptied the queue: wait first.
+    let r = NOT_READY;
+    if (!(plain && drained(st))) {
+      // Fast path: data already there costs one syscall and no reactor turn.
+      // No await has run since `checked` was derived: its bounds still hold
+      // (`want` is at most its length), so this attempt needs no second look.
+      const big = BigInt(want);
+      r = attemptNow(
+        st,
+        (fd) => noteShortRead(st, fd, libc.recv(fd, checked, big, f), want, plain),
+        "recv",
+        options,
+      );
+      if (r >= 0) return Promise.resolve(r);
+    }
+    return ioAsyncOn(st, READ, attempt, "recv", options, undefined, r === NOT_READY);
+  } catch (e) {
+    return Promise.reject(e);
   }
-  // Fast path: data already there costs one syscall and no reactor turn.
-  // No await has run since `checked` was derived: its bounds still hold
-  // (`want` is at most its length), so this attempt needs no second look.
-  let again = false;
-  if (options?.signal?.aborted !== true && st.fd >= 0) {
-    const fd = st.fd;
-    const r = noteShortRead(st, fd, libc.recv(fd, checked, BigInt(want), f), want, plain);
-    if (r !== -1) return Promise.resolve(r);
-    const e = errno();
-    if (!isAgain(e) && e !== EINTR) return Promise.reject(fromErrno(e, "recv"));
-    again = isAgain(e);
-  }
-  return ioAsyncOn(st, READ, attempt, "recv", options, undefined, again);
 }
 
 /** `recvfromAsync(bufsize, flags, options)`. */
-export async function recvfromAsync(
+export function recvfromAsync(
   st: SocketState,
   bufsize: number,
   flags: number,
   options?: AsyncOptions,
 ): Promise<[Uint8Array, Address | null]> {
-  const buf = new Uint8Array(sizeArg(bufsize, "recvfrom"));
-  const f = cint(flags, "flags") | MSG_DONTWAIT;
-  const big = BigInt(buf.length);
-  // The sender is decoded inside the attempt, right after its syscall:
-  // the shared FROM_NAME is never read across an await.
-  let from: Address | null = null;
-  const n = await ioAsyncOn(
-    st,
-    READ,
-    (fd) => {
+  try {
+    const size = sizeArg(bufsize, "recvfrom");
+    const f = cint(flags, "flags") | MSG_DONTWAIT;
+    const big = BigInt(size);
+    // The data is copied out and the sender decoded inside the attempt,
+    // right after its syscall: neither scratch nor the shared FROM_NAME is
+    // read across an await.
+    let got: [Uint8Array, Address | null] = [EMPTY, null];
+    const attempt = (fd: number) => {
+      const buf = receiveInto(size, f);
       FROM_LEN[0] = SOCKADDR_MAX;
       const r = libc.recvfrom(fd, buf, big, f, FROM_NAME, FROM_LEN_BYTES);
-      if (r >= 0) from = sender(st);
+      if (r >= 0) got = [received(buf, size, r, buf === scratch), sender(st)];
       return r;
-    },
-    "recvfrom",
-    options,
-  );
-  return [received(buf, buf.length, n, false), from];
+    };
+    const r = attemptNow(st, attempt, "recvfrom", options);
+    if (r >= 0) return Promise.resolve(got);
+    const p = ioAsyncOn(st, READ, attempt, "recvfrom", options, undefined, r === NOT_READY);
+    return finish(p, () => got);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
-/** `sendAsync(data, flags, options)`: the bytes are re-read before every attempt. */
+/** `sendAsync(data, flags, options)`: the bytes are re-read before every attempt after a wait. */
 export function sendAsync(
   st: SocketState,
   data: Data,
   flags: number,
   options?: AsyncOptions,
 ): Promise<number> {
-  const src = liveSource(data);
+  // One look at the data for the first attempt; later ones look again.
+  // Argument errors are thrown, before a promise exists.
+  const bytes = toBytes(data);
+  const src = sourceOf(data, bytes);
   const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
-  return ioAsyncOn(
-    st,
-    WRITE,
-    (fd) => {
-      const bytes = toBytes(src);
-      return libc.send(fd, bytes, BigInt(Math.min(byteLength(bytes), MAX_IO)), f);
-    },
-    "send",
-    options,
-  );
+  try {
+    const r = attemptNow(st, (fd) => sendNow(fd, bytes, f), "send", options);
+    if (r >= 0) return Promise.resolve(r);
+    const attempt = (fd: number) => sendNow(fd, toBytes(src), f);
+    return ioAsyncOn(st, WRITE, attempt, "send", options, undefined, r === NOT_READY);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** One `send(2)` of `bytes` (at most MAX_IO of them). */
+function sendNow(fd: number, bytes: Uint8Array, f: number): number {
+  return libc.send(fd, bytes, BigInt(Math.min(byteLength(bytes), MAX_IO)), f);
 }
 
 /** `sendallAsync(data, flags, options)`: one `send(2)` when it completes at once. */
@@ -332,24 +370,20 @@ export function sendallAsync(
   options?: AsyncOptions,
 ): Promise<void> {
   // One look at the data, kept for the first attempt: a string is encoded
-  // once; a buffer's view is re-derived only after a wait.
+  // once; a buffer's view is re-derived only after a wait. Argument errors
+  // are thrown, before a promise exists.
   const bytes = toBytes(data);
   const src = sourceOf(data, bytes);
   const f = cint(flags, "flags") | SEND_FLAGS | MSG_DONTWAIT;
-  // Fast path: a send that completes at once needs no async machinery (and,
-  // no await having run, `bytes` still has the bounds toBytes read).
-  if (options?.signal?.aborted !== true && st.fd >= 0) {
-    const total = byteLength(bytes);
-    const r = libc.send(st.fd, bytes, BigInt(Math.min(total, MAX_IO)), f);
-    if (r === total) return Promise.resolve();
-    if (r === -1) {
-      const e = errno();
-      if (!isAgain(e) && e !== EINTR) return Promise.reject(fromErrno(e, "send"));
-      return sendallRest(st, src, 0, f, options);
-    }
-    return sendallRest(st, src, r, f, options);
+  try {
+    // Fast path: a send that completes at once needs no async machinery (and,
+    // no await having run, `bytes` still has the bounds toBytes read).
+    const r = attemptNow(st, (fd) => sendNow(fd, bytes, f), "send", options);
+    if (r === byteLength(bytes)) return Promise.resolve();
+    return sendallRest(st, src, Math.max(r, 0), f, options);
+  } catch (e) {
+    return Promise.reject(e);
   }
-  return sendallRest(st, src, 0, f, options);
 }
 
 async function sendallRest(
@@ -389,22 +423,27 @@ export function sendtoAsync(
   b?: AddressLike | AsyncOptions,
   c?: AsyncOptions,
 ): Promise<number> {
+  // Argument errors are thrown, before a promise exists.
   const threeArg = typeof a === "number";
   const options = (threeArg ? c : b) as AsyncOptions | undefined;
-  const [f, sa] = threeArg ? sendtoArgs(st, data, a, b, 3) : sendtoArgs(st, data, a, undefined, 2);
-  const src = liveSource(data);
-  return ioAsyncOn(
-    st,
-    WRITE,
-    (fd) => {
-      const bytes = toBytes(src);
-      const big = BigInt(Math.min(byteLength(bytes), MAX_IO));
-      return libc.sendto(fd, bytes, big, f | MSG_DONTWAIT, sa, sa.length);
-    },
-    "sendto",
-    options,
-    undefined,
-    false,
-    sa,
-  );
+  const [flags, sa] = threeArg
+    ? sendtoArgs(st, data, a, b, 3)
+    : sendtoArgs(st, data, a, undefined, 2);
+  const f = flags | MSG_DONTWAIT;
+  // One look at the data for the first attempt; later ones look again.
+  const bytes = toBytes(data);
+  const src = sourceOf(data, bytes);
+  try {
+    const r = attemptNow(st, (fd) => sendtoNow(fd, bytes, f, sa), "sendto", options, sa);
+    if (r >= 0) return Promise.resolve(r);
+    const attempt = (fd: number) => sendtoNow(fd, toBytes(src), f, sa);
+    return ioAsyncOn(st, WRITE, attempt, "sendto", options, undefined, r === NOT_READY, sa);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** One `sendto(2)` of `bytes` (at most MAX_IO of them) to `sa`. */
+function sendtoNow(fd: number, bytes: Uint8Array, f: number, sa: Uint8Array): number {
+  return libc.sendto(fd, bytes, BigInt(Math.min(byteLength(bytes), MAX_IO)), f, sa, sa.length);
 }

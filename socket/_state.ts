@@ -37,7 +37,8 @@ import {
   TYPE_FLAGS,
 } from "../sys/platform.ts";
 import { cint, fdArg } from "../core/ints.ts";
-import { deadlineFor, ioAsync, ioBlocking, retryLater, waitReady } from "./_io.ts";
+import { deadlineFor, ioAsync, ioBlocking, isAgain, retryLater, waitReady } from "./_io.ts";
+import { aboutAddress } from "./_subject.ts";
 import { getdefaulttimeout, timeoutArg } from "./timeout.ts";
 import type { AsyncOptions } from "./types.ts";
 
@@ -338,6 +339,36 @@ export async function wait(
     // Made off this chain (a timer, a close() elsewhere): the awaiting stack.
     throw restack(e);
   }
+}
+
+/** {@linkcode attemptNow}: the socket was not ready (EAGAIN); wait before the next attempt. */
+export const NOT_READY = -1;
+/** {@linkcode attemptNow}: nothing was decided (no attempt, or EINTR); attempt again. */
+export const UNDECIDED = -2;
+
+/**
+ * An async operation's fast path: one attempt at once, on the caller's
+ * turn, so that an operation that can complete costs one syscall and no
+ * reactor turn. Returns the attempt's result; {@linkcode NOT_READY} after
+ * EAGAIN; {@linkcode UNDECIDED} when it made no attempt (an aborted signal
+ * or a closed socket, which the slow path reports) or the call was
+ * interrupted. Any other failure is thrown, naming `sa` when given.
+ */
+export function attemptNow(
+  st: SocketState,
+  attempt: (fd: number) => number,
+  syscall: string,
+  options: AsyncOptions | undefined,
+  sa?: Uint8Array,
+): number {
+  if (options?.signal?.aborted === true || st.fd < 0) return UNDECIDED;
+  const r = attempt(st.fd);
+  if (r !== -1) return r;
+  const e = errno();
+  if (isAgain(e)) return NOT_READY;
+  if (e === EINTR) return UNDECIDED;
+  const err = fromErrno(e, syscall);
+  throw sa === undefined ? err : aboutAddress(err, sa, st.proto, syscall);
 }
 
 /** Runs a MSG_DONTWAIT-style attempt until it stops returning EAGAIN. */

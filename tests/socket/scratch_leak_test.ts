@@ -112,6 +112,9 @@ Deno.test("scratch: the other receive calls give zeros for TCP MSG_TRUNC (guard)
   const r = await s.recvAsync(10, S.MSG_TRUNC);
   assertEquals([r.length, zeros(r)], [10, true]);
   fillRecvScratch();
+  const [ra, rfrom] = await s.recvfromAsync(10, S.MSG_TRUNC);
+  assertEquals([ra.length, zeros(ra), rfrom], [10, true, null]);
+  fillRecvScratch();
   const [[d]] = s.recvmmsg(10, 1, S.MSG_TRUNC);
   assertEquals([d.length, zeros(d)], [10, true]);
 });
@@ -191,4 +194,34 @@ Deno.test("scratch: senders and ancillary data after longer earlier ones (guard)
   txShort.sendto("j", to);
   unnamed.sendto("k", to);
   assertEquals(rx.recvmmsg(8, 4).map(([d, a]) => [d.length, a]), [[1, short], [1, null]]);
+});
+
+Deno.test("scratch: async receives copy out of the shared buffer they receive into", async () => {
+  // recvAsync and recvfromAsync receive into the synchronous recv's scratch
+  // memory and copy the bytes out: each result is its own memory, which a
+  // later receive (of any kind, on any socket) never overwrites.
+  using u = S.socket(S.AF_INET, S.SOCK_DGRAM);
+  u.bind(["127.0.0.1", 0]);
+  using v = S.socket(S.AF_INET, S.SOCK_DGRAM);
+  v.bind(["127.0.0.1", 0]);
+  const [x, y] = S.socketpair();
+  using _x = x;
+  using _y = y;
+  for (const m of ["first datagram", "second", "third one"]) v.sendto(m, u.getsockname());
+  x.sendall("stream bytes");
+  const [a, from] = await u.recvfromAsync(100);
+  const b = await u.recvAsync(100);
+  const c = await y.recvAsync(100);
+  fillRecvScratch();
+  const [d] = await u.recvfromAsync(100);
+  const dec = (z: Uint8Array) => new TextDecoder().decode(z);
+  assertEquals([dec(a), dec(b), dec(c), dec(d)], [
+    "first datagram",
+    "second",
+    "stream bytes",
+    "third one",
+  ]);
+  assertEquals(from, v.getsockname());
+  // Each result has a buffer of its own, of exactly its length.
+  for (const z of [a, b, c, d]) assertEquals(z.buffer.byteLength, z.length);
 });
