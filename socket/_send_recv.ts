@@ -22,7 +22,14 @@ import {
 } from "./address/mod.ts";
 import { reactor, READ, WRITE } from "../sys/reactor.ts";
 import { MSG_DONTWAIT, SEND_FLAGS } from "../sys/platform.ts";
-import { byteLength, type Data, sourceOf, toBytes, writableBytes } from "../core/bytes.ts";
+import {
+  byteLength,
+  type Data,
+  isBytesLike,
+  sourceOf,
+  toBytes,
+  writableBytes,
+} from "../core/bytes.ts";
 import { cint } from "../core/ints.ts";
 import { FROM_LEN, FROM_LEN_BYTES, FROM_NAME } from "./_scratch.ts";
 import { intoArgs, intoView, MAX_IO, received, sizeArg } from "./_args.ts";
@@ -179,7 +186,9 @@ function sendtoArgs(
   } else if (argc < 2) {
     throw new TypeError("sendto() takes 2 or 3 arguments");
   }
-  toBytes(data); // type-check only: callers take the bytes after every other argument
+  // Type-check only (toBytes throws its TypeError), encoding no string and
+  // making no view: callers take the bytes after every other argument.
+  if (typeof data !== "string" && !isBytesLike(data)) toBytes(data);
   const sa = encodeAddress(st.family, addr, "sendto(): ", st.proto);
   return [flags | SEND_FLAGS, sa];
 }

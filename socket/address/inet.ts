@@ -28,10 +28,14 @@ export function formatIPv4(b: Uint8Array, at = 0): string {
 }
 
 const ntopBuf = new Uint8Array(64);
+const ntopSrc = new Uint8Array(16);
 /** Formats 16 bytes as an IPv6 address (`inet_ntop`). */
 export function formatIPv6(b: Uint8Array, at = 0): string {
-  const src = at === 0 && b.length === 16 ? b : b.slice(at, at + 16);
-  if (libc.inet_ntop(C.AF_INET6, src, ntopBuf, ntopBuf.length) === null) {
+  // Copied into kept memory: a fresh array per address costs more than the call.
+  const bytes = b.subarray(at, at + 16);
+  if (bytes.length !== 16) throw new RangeError("an IPv6 address is 16 bytes");
+  ntopSrc.set(bytes);
+  if (libc.inet_ntop(C.AF_INET6, ntopSrc, ntopBuf, ntopBuf.length) === null) {
     throw new Error("inet_ntop(AF_INET6) failed");
   }
   return fromCBytes(ntopBuf);
@@ -203,6 +207,10 @@ function packInet(
 const NUMERIC_V4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const inetCache = new Map<string, Uint8Array>();
 const INET_CACHE_MAX = 256;
+/** The entry the last call found or made, with the parts it was read from. */
+let lastInet:
+  | { family: number; host: string; port: number; flowinfo: number; scope: number; sa: Uint8Array }
+  | undefined;
 
 function plainInt(v: unknown): v is number {
   return typeof v === "number" && Number.isInteger(v) && !Object.is(v, -0);
@@ -225,6 +233,14 @@ function cachedInet(family: number, address: unknown): Uint8Array | undefined {
   if (typeof host !== "string" || !plainInt(port) || !plainInt(flowinfo) || !plainInt(scope)) {
     return undefined;
   }
+  // The peer of the last call again (a server answering a client): no key, no lookup.
+  const l = lastInet;
+  if (
+    l !== undefined && host === l.host && port === l.port && family === l.family &&
+    flowinfo === l.flowinfo && scope === l.scope
+  ) {
+    return l.sa;
+  }
   const numeric = family === C.AF_INET
     ? NUMERIC_V4.test(host)
     : host.includes(":") && !host.includes("%");
@@ -238,6 +254,7 @@ function cachedInet(family: number, address: unknown): Uint8Array | undefined {
     if (inetCache.size >= INET_CACHE_MAX) inetCache.clear();
     inetCache.set(key, sa);
   }
+  lastInet = { family, host, port, flowinfo, scope, sa };
   return sa;
 }
 
@@ -280,11 +297,26 @@ export async function encodeInetAsync(
   return packInet(parsed, await setipaddrAsync(parsed.host, family, signal), fn);
 }
 
-/** The `[host, port]` of a `sockaddr_in` (laid out as `s` says). */
-export function decodeIPv4(buf: Uint8Array, view: DataView, s: SockaddrTable): IPv4Address {
+/** The `[host, port]` of a `sockaddr_in` (laid out as `s` says; `buf` holds all of it). */
+export function decodeIPv4(buf: Uint8Array, s: SockaddrTable): IPv4Address {
   const { SIN } = s;
-  const port = view.getUint16(SIN.fields.sin_port.offset, false);
-  return [formatIPv4(buf, SIN.fields.sin_addr.offset), port];
+  const p = SIN.fields.sin_port.offset; // network byte order
+  return [hostIPv4(buf, SIN.fields.sin_addr.offset), (buf[p] << 8) | buf[p + 1]];
+}
+
+// The dotted quad last formatted, by its 32-bit value: a server hears from
+// the same few peers over and over (strings are immutable: sharing is safe).
+let lastQuad = -1;
+let lastHost = "";
+
+/** {@linkcode formatIPv4}, reusing the last string when the 4 bytes repeat. */
+function hostIPv4(b: Uint8Array, at: number): string {
+  const quad = ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+  if (quad !== lastQuad) {
+    lastHost = formatIPv4(b, at);
+    lastQuad = quad;
+  }
+  return lastHost;
 }
 
 /** The `[host, port, flowinfo, scope_id]` of a `sockaddr_in6` (laid out as `s` says). */

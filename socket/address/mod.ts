@@ -95,6 +95,9 @@ export function encodeAddress(
   throw new error(`${fn}bad family ${family}: no address codec for it`);
 }
 
+/** The running platform's layouts (`sockaddrTable(table)`, looked up once). */
+const HERE = sockaddrTable(table);
+
 /**
  * Unpacks the first `len` bytes of `buf` (as filled in by the kernel) into a
  * JS address. Families without a codec give `[family, bytes]`.
@@ -108,13 +111,17 @@ export function decodeAddress(
   proto = 0,
   t: PlatformTable = table,
 ): Address {
-  const s = sockaddrTable(t);
+  const s = t === table ? HERE : sockaddrTable(t);
   const { C, SA_FAMILY, FIXED } = s; // `t`'s numbers and layouts
   if (len < SA_FAMILY.offset + SA_FAMILY.size) {
     // Unnamed (e.g. an unbound AF_UNIX socket or socketpair peer).
     return "";
   }
   const family = familyOf(buf, t);
+  // A datagram server decodes a sender per receive: IPv4 needs no DataView.
+  if (family === C.AF_INET && len >= s.SIN.size && buf.length >= s.SIN.size) {
+    return decodeIPv4(buf, s);
+  }
   // Only the first `len` bytes are the kernel's answer (`buf` may be reused
   // memory): fields past them read as zeros, as from CPython's zeroed
   // sockaddr buffer, never as what an earlier call left there.
@@ -125,7 +132,7 @@ export function decodeAddress(
     buf = padded;
   }
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (family === C.AF_INET) return decodeIPv4(buf, view, s);
+  if (family === C.AF_INET) return decodeIPv4(buf, s);
   if (family === C.AF_INET6) return decodeIPv6(buf, view, s);
   if (family === C.AF_UNIX) return decodeUnix(buf, len, s);
   if (family === C.AF_NETLINK) return decodeNetlink(view);
