@@ -10,6 +10,8 @@
  *   sockets on 127.0.0.1 (the blocking UDP echo server's pair of calls).
  * - `udp-async`: `sendtoAsync` then `recvfromAsync(2048)` (the async UDP
  *   echo server's pair).
+ * - `udp-mmsg`: `sendmmsg` of 32 datagrams then `recvmmsg_into` of them
+ *   (the batched UDP echo server's pair); reported per datagram.
  *
  *   deno run -A bench/fast_path.ts [--only tcp,udp-sync,udp-async] [MOD_TS ...]
  *
@@ -22,10 +24,17 @@
  */
 import type * as Lib from "../mod.ts";
 
-const CASES = ["tcp", "udp-sync", "udp-async"] as const;
+const CASES = ["tcp", "udp-sync", "udp-async", "udp-mmsg"] as const;
 type Case = typeof CASES[number];
 const ROUNDS = 5;
-const PAIRS: Record<Case, number> = { "tcp": 200_000, "udp-sync": 100_000, "udp-async": 100_000 };
+const PAIRS: Record<Case, number> = {
+  "tcp": 200_000,
+  "udp-sync": 100_000,
+  "udp-async": 100_000,
+  "udp-mmsg": 200_000,
+};
+/** Datagrams per `sendmmsg`/`recvmmsg_into` batch in `udp-mmsg`. */
+const BATCH = 32;
 
 const args = [...Deno.args];
 let only: Case[] = [...CASES];
@@ -92,10 +101,25 @@ function udpAsync(socket: typeof Lib): Round {
   };
 }
 
+function udpMmsg(socket: typeof Lib): Round {
+  const [a, b, to] = udpPair(socket);
+  const bufs = Array.from({ length: BATCH }, () => new Uint8Array(2048));
+  const batch = Array.from({ length: BATCH }, () => [new Uint8Array(64), to] as const);
+  return (n) => {
+    for (let i = 0; i < n; i += BATCH) {
+      if (a.sendmmsg(batch) !== BATCH) throw new Error("short batch");
+      let got = 0;
+      while (got < BATCH) got += b.recvmmsg_into(bufs.slice(got)).length;
+    }
+    return Promise.resolve();
+  };
+}
+
 const MAKERS: Record<Case, (socket: typeof Lib) => Round> = {
   "tcp": tcp,
   "udp-sync": udpSync,
   "udp-async": udpAsync,
+  "udp-mmsg": udpMmsg,
 };
 
 async function setup(spec: string): Promise<Record<string, () => Promise<number>>> {
@@ -123,7 +147,9 @@ for (const c of only) {
   for (let i = 0; i < mods.length; i++) {
     const t = times[i].toSorted((x, y) => x - y);
     console.log(
-      `${c} ${mods[i]}: ns per pair: best ${t[0].toFixed(0)}, ` +
+      `${c} ${mods[i]}: ns per ${c === "udp-mmsg" ? "datagram" : "pair"}: best ${
+        t[0].toFixed(0)
+      }, ` +
         `median ${t[Math.floor(ROUNDS / 2)].toFixed(0)}`,
     );
   }
