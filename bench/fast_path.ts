@@ -6,6 +6,10 @@
  *
  * - `tcp`: `sendallAsync` then `recv_intoAsync`, 64 bytes over a
  *   non-blocking socketpair.
+ * - `tcp-wait`: a ping-pong of 64 bytes over a socketpair, both ends in this
+ *   process: every `recv_intoAsync` waits on the reactor, so a round trip
+ *   is two reactor wake-ups (the path of a server whose clients wait for
+ *   each answer).
  * - `udp-sync`: `sendto` then `recvfrom_into`, 64 bytes between two UDP
  *   sockets on 127.0.0.1 (the blocking UDP echo server's pair of calls).
  * - `udp-async`: `sendtoAsync` then `recvfromAsync(2048)` (the async UDP
@@ -24,11 +28,12 @@
  */
 import type * as Lib from "../mod.ts";
 
-const CASES = ["tcp", "udp-sync", "udp-async", "udp-mmsg"] as const;
+const CASES = ["tcp", "tcp-wait", "udp-sync", "udp-async", "udp-mmsg"] as const;
 type Case = typeof CASES[number];
 const ROUNDS = 5;
 const PAIRS: Record<Case, number> = {
   "tcp": 200_000,
+  "tcp-wait": 50_000,
   "udp-sync": 100_000,
   "udp-async": 100_000,
   "udp-mmsg": 200_000,
@@ -63,6 +68,28 @@ function tcp(socket: typeof Lib): Round {
       await a.sendallAsync(msg);
       if (await b.recv_intoAsync(buf) !== 64) throw new Error("short read");
     }
+  };
+}
+
+function tcpWait(socket: typeof Lib): Round {
+  const [a, b] = socket.socketpair();
+  a.setblocking(false);
+  b.setblocking(false);
+  const bufA = new Uint8Array(65536);
+  const bufB = new Uint8Array(65536);
+  const msg = new Uint8Array(64);
+  return async (n) => {
+    const echo = (async () => {
+      for (let i = 0; i < n; i++) {
+        const k = await b.recv_intoAsync(bufB);
+        await b.sendallAsync(bufB.subarray(0, k));
+      }
+    })();
+    for (let i = 0; i < n; i++) {
+      await a.sendallAsync(msg);
+      if (await a.recv_intoAsync(bufA) !== 64) throw new Error("short read");
+    }
+    await echo;
   };
 }
 
@@ -117,6 +144,7 @@ function udpMmsg(socket: typeof Lib): Round {
 
 const MAKERS: Record<Case, (socket: typeof Lib) => Round> = {
   "tcp": tcp,
+  "tcp-wait": tcpWait,
   "udp-sync": udpSync,
   "udp-async": udpAsync,
   "udp-mmsg": udpMmsg,
