@@ -22,18 +22,11 @@ export function sizeArg(bufsize: unknown, fn: string): number {
 }
 
 /**
- * Checks a `*_into` call's buffer and `nbytes`; returns how many bytes to
- * receive (the buffer's intrinsic size when `nbytes` is 0). Callers take
- * the buffer's view afterwards, right before the syscall.
- */
-export function intoArgs(buffer: unknown, nbytes: unknown, fn: string): number {
-  return intoView(buffer, nbytes, fn)[1];
-}
-
-/**
- * {@linkcode intoArgs}, also returning the view it checked: valid until the
- * caller's next `await` (a wait may detach or shrink the buffer), so an
- * attempt made before any wait uses it instead of deriving it again.
+ * Checks a `*_into` call's buffer and `nbytes`; returns the buffer's view
+ * and how many bytes to receive (the buffer's intrinsic size when `nbytes`
+ * is 0, and never more than the view holds). The view is valid until the
+ * caller's next `await` (a wait may detach or shrink the buffer): an attempt
+ * made before any wait uses it instead of deriving it again.
  */
 export function intoView(buffer: unknown, nbytes: unknown, fn: string): [Uint8Array, number] {
   const view = writableBytes(buffer);

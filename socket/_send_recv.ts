@@ -32,7 +32,7 @@ import {
 } from "../core/bytes.ts";
 import { cint } from "../core/ints.ts";
 import { FROM_LEN, FROM_LEN_BYTES, FROM_NAME } from "./_scratch.ts";
-import { intoArgs, intoView, MAX_IO, received, sizeArg } from "./_args.ts";
+import { intoView, MAX_IO, received, sizeArg } from "./_args.ts";
 import {
   attemptNow,
   deadline,
@@ -77,10 +77,10 @@ export function recv_into(
   nbytes: number,
   flags: number,
 ): number {
-  const want = intoArgs(buffer, nbytes, "recv_into");
+  // One look at the buffer: `want` is at most the view's length.
+  const [view, want] = intoView(buffer, nbytes, "recv_into");
   const f = cint(flags, "flags");
-  const view = writableBytes(buffer);
-  const big = BigInt(Math.min(want, byteLength(view)));
+  const big = BigInt(want);
   if (big === 0n && liveFd(st) >= 0) return 0; // as CPython: nothing requested
   return io(st, READ, (fd) => libc.recv(fd, view, big, f), "recv");
 }
@@ -108,10 +108,9 @@ export function recvfrom_into(
   nbytes: number,
   flags: number,
 ): [number, Address | null] {
-  const want = intoArgs(buffer, nbytes, "recvfrom_into");
+  const [view, want] = intoView(buffer, nbytes, "recvfrom_into");
   const f = cint(flags, "flags");
-  const view = writableBytes(buffer);
-  const big = BigInt(Math.min(want, byteLength(view)));
+  const big = BigInt(want);
   const n = io(st, READ, (fd) => {
     FROM_LEN[0] = SOCKADDR_MAX;
     return libc.recvfrom(fd, view, big, f, FROM_NAME, FROM_LEN_BYTES);

@@ -49,8 +49,11 @@ const FIXED_LAYOUTS = [
   ["AF_QIPCRTR", "sockaddr_qrtr"],
 ] as const;
 const SOCKADDR_TABLES = new WeakMap<PlatformTable, SockaddrTable>();
+/** The running platform's, once looked up: every send and receive asks for it. */
+let here: SockaddrTable | undefined;
 /** The sockaddr layouts of table `t` (kept per table). */
 export function sockaddrTable(t: PlatformTable): SockaddrTable {
+  if (t === table && here !== undefined) return here;
   let s = SOCKADDR_TABLES.get(t);
   if (!s) {
     s = {
@@ -67,6 +70,7 @@ export function sockaddrTable(t: PlatformTable): SockaddrTable {
     };
     SOCKADDR_TABLES.set(t, s);
   }
+  if (t === table) here = s;
   return s;
 }
 

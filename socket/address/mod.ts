@@ -95,9 +95,6 @@ export function encodeAddress(
   throw new error(`${fn}bad family ${family}: no address codec for it`);
 }
 
-/** The running platform's layouts (`sockaddrTable(table)`, looked up once). */
-const HERE = sockaddrTable(table);
-
 /**
  * Unpacks the first `len` bytes of `buf` (as filled in by the kernel) into a
  * JS address. Families without a codec give `[family, bytes]`.
@@ -111,7 +108,7 @@ export function decodeAddress(
   proto = 0,
   t: PlatformTable = table,
 ): Address {
-  const s = t === table ? HERE : sockaddrTable(t);
+  const s = sockaddrTable(t);
   const { C, SA_FAMILY, FIXED } = s; // `t`'s numbers and layouts
   if (len < SA_FAMILY.offset + SA_FAMILY.size) {
     // Unnamed (e.g. an unbound AF_UNIX socket or socketpair peer).
