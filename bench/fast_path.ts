@@ -57,10 +57,16 @@ const mods = args.length > 0 ? args : [new URL("../mod.ts", import.meta.url).hre
 
 type Round = (n: number) => Promise<void>;
 
-function tcp(socket: typeof Lib): Round {
+/** A non-blocking socketpair (AF_UNIX stream, or the platform's stand-in). */
+function streamPair(socket: typeof Lib) {
   const [a, b] = socket.socketpair();
   a.setblocking(false);
   b.setblocking(false);
+  return [a, b] as const;
+}
+
+function tcp(socket: typeof Lib): Round {
+  const [a, b] = streamPair(socket);
   const buf = new Uint8Array(65536);
   const msg = new Uint8Array(64);
   return async (n) => {
@@ -72,9 +78,7 @@ function tcp(socket: typeof Lib): Round {
 }
 
 function tcpWait(socket: typeof Lib): Round {
-  const [a, b] = socket.socketpair();
-  a.setblocking(false);
-  b.setblocking(false);
+  const [a, b] = streamPair(socket);
   const bufA = new Uint8Array(65536);
   const bufB = new Uint8Array(65536);
   const msg = new Uint8Array(64);
