@@ -46,8 +46,20 @@ import type { AsyncOptions } from "./types.ts";
 
 const MSG_TRUNC = C.MSG_TRUNC ?? 0;
 
-/** Scratch space for synchronous `recv` (never held across an await). */
+/** Scratch space for receives (never held across an await). */
 const scratch = new Uint8Array(65536);
+
+/**
+ * Whether a receive of `size` bytes may land in the shared scratch: only
+ * when the kernel writes exactly the bytes it reports (not with
+ * `MSG_TRUNC`, see `recv`). The bytes are copied out before the call
+ * returns (an async attempt's, before it returns): scratch is never held
+ * across an await. A fresh ArrayBuffer costs more than the copy (~1.1 µs
+ * each in Deno, whatever its size).
+ */
+function scratchFits(size: number, f: number): boolean {
+  return size <= scratch.length && (f & MSG_TRUNC) === 0;
+}
 
 // ---------------------------------------------------------------------------
 // Receiving
@@ -64,7 +76,7 @@ export function recv(st: SocketState, bufsize: number, flags: number): Uint8Arra
   // MSG_TRUNC: on TCP it discards them unwritten, and a datagram's length
   // may exceed what it copied. Those receives get zeroed memory, never
   // what an earlier receive (on any socket) left in the scratch buffer.
-  const buf = size <= scratch.length && (f & MSG_TRUNC) === 0 ? scratch : new Uint8Array(size);
+  const buf = scratchFits(size, f) ? scratch : new Uint8Array(size);
   const big = BigInt(size);
   const n = io(st, READ, (fd) => libc.recv(fd, buf, big, f), "recv");
   return received(buf, size, n, buf === scratch);
@@ -91,14 +103,17 @@ export function recvfrom(
   bufsize: number,
   flags: number,
 ): [Uint8Array, Address | null] {
-  const buf = new Uint8Array(sizeArg(bufsize, "recvfrom"));
+  const size = sizeArg(bufsize, "recvfrom");
   const f = cint(flags, "flags");
-  const big = BigInt(buf.length);
+  // As `recv`: small receives land in scratch and are copied out.
+  const shared = scratchFits(size, f);
+  const buf = shared ? scratch : new Uint8Array(size);
+  const big = BigInt(size);
   const n = io(st, READ, (fd) => {
     FROM_LEN[0] = SOCKADDR_MAX;
     return libc.recvfrom(fd, buf, big, f, FROM_NAME, FROM_LEN_BYTES);
   }, "recvfrom");
-  return [received(buf, buf.length, n, false), sender(st)];
+  return [received(buf, size, n, shared), sender(st)];
 }
 
 /** `recvfrom_into(buffer, nbytes, flags)`. */
@@ -195,17 +210,6 @@ function sendtoArgs(
 // ---------------------------------------------------------------------------
 // Async twins
 
-/**
- * The buffer an attempt receives `size` bytes into: the shared scratch
- * when the kernel writes exactly the bytes it reports (the attempt copies
- * them out before it returns; scratch is never held across an await), or
- * fresh zeroed memory with `MSG_TRUNC` (see `recv`). A fresh ArrayBuffer
- * per receive was most of an async datagram's cost.
- */
-function receiveInto(size: number, f: number): Uint8Array {
-  return size <= scratch.length && (f & MSG_TRUNC) === 0 ? scratch : new Uint8Array(size);
-}
-
 /** `recvAsync(bufsize, flags, options)`. */
 export function recvAsync(
   st: SocketState,
@@ -220,10 +224,12 @@ export function recvAsync(
     if (size === 0 && liveFd(st) >= 0) return Promise.resolve(new Uint8Array(0));
     const big = BigInt(size);
     let data: Uint8Array = EMPTY;
+    const shared = scratchFits(size, f);
+    let own: Uint8Array | undefined; // zeroed, made once (a failed attempt writes nothing)
     const attempt = (fd: number) => {
-      const buf = receiveInto(size, f);
+      const buf = shared ? scratch : (own ??= new Uint8Array(size));
       const r = libc.recv(fd, buf, big, f);
-      if (r >= 0) data = received(buf, size, r, buf === scratch);
+      if (r >= 0) data = received(buf, size, r, shared);
       return noteShortRead(st, fd, r, size, plain);
     };
     // Nothing has arrived since a read emptied the queue: wait first.
@@ -327,11 +333,13 @@ export function recvfromAsync(
     // right after its syscall: neither scratch nor the shared FROM_NAME is
     // read across an await.
     let got: [Uint8Array, Address | null] = [EMPTY, null];
+    const shared = scratchFits(size, f);
+    let own: Uint8Array | undefined; // zeroed, made once (a failed attempt writes nothing)
     const attempt = (fd: number) => {
-      const buf = receiveInto(size, f);
+      const buf = shared ? scratch : (own ??= new Uint8Array(size));
       FROM_LEN[0] = SOCKADDR_MAX;
       const r = libc.recvfrom(fd, buf, big, f, FROM_NAME, FROM_LEN_BYTES);
-      if (r >= 0) got = [received(buf, size, r, buf === scratch), sender(st)];
+      if (r >= 0) got = [received(buf, size, r, shared), sender(st)];
       return r;
     };
     const r = attemptNow(st, attempt, "recvfrom", options);

@@ -196,9 +196,9 @@ Deno.test("scratch: senders and ancillary data after longer earlier ones (guard)
   assertEquals(rx.recvmmsg(8, 4).map(([d, a]) => [d.length, a]), [[1, short], [1, null]]);
 });
 
-Deno.test("scratch: async receives copy out of the shared buffer they receive into", async () => {
-  // recvAsync and recvfromAsync receive into the synchronous recv's scratch
-  // memory and copy the bytes out: each result is its own memory, which a
+Deno.test("scratch: receives copy out of the shared buffer they receive into", async () => {
+  // recv, recvfrom, recvAsync and recvfromAsync receive into one scratch
+  // buffer and copy the bytes out: each result is its own memory, which a
   // later receive (of any kind, on any socket) never overwrites.
   using u = S.socket(S.AF_INET, S.SOCK_DGRAM);
   u.bind(["127.0.0.1", 0]);
@@ -207,21 +207,28 @@ Deno.test("scratch: async receives copy out of the shared buffer they receive in
   const [x, y] = S.socketpair();
   using _x = x;
   using _y = y;
-  for (const m of ["first datagram", "second", "third one"]) v.sendto(m, u.getsockname());
+  for (const m of ["first datagram", "second", "third one", "4th", "fifth"]) {
+    v.sendto(m, u.getsockname());
+  }
   x.sendall("stream bytes");
   const [a, from] = await u.recvfromAsync(100);
   const b = await u.recvAsync(100);
   const c = await y.recvAsync(100);
   fillRecvScratch();
   const [d] = await u.recvfromAsync(100);
+  const [e] = u.recvfrom(100);
+  const f = u.recv(100);
+  fillRecvScratch();
   const dec = (z: Uint8Array) => new TextDecoder().decode(z);
-  assertEquals([dec(a), dec(b), dec(c), dec(d)], [
+  assertEquals([a, b, c, d, e, f].map(dec), [
     "first datagram",
     "second",
     "stream bytes",
     "third one",
+    "4th",
+    "fifth",
   ]);
   assertEquals(from, v.getsockname());
   // Each result has a buffer of its own, of exactly its length.
-  for (const z of [a, b, c, d]) assertEquals(z.buffer.byteLength, z.length);
+  for (const z of [a, b, c, d, e, f]) assertEquals(z.buffer.byteLength, z.length);
 });
