@@ -173,12 +173,36 @@ export async function ioAsync(
         throw about(restack(e), syscall, sa, proto);
       }
     }
-    const r = attempt(fd());
-    if (r !== -1) return r;
-    const e = errno();
-    if (!isAgain(e) && e !== EINTR) throw about(fromErrno(e, syscall), syscall, sa, proto);
-    wait = e !== EINTR;
+    const r = attemptOnce(fd(), attempt, syscall, sa, proto);
+    if (r >= 0) return r;
+    wait = r === NOT_READY;
   }
+}
+
+/** {@linkcode attemptOnce}: the socket was not ready (EAGAIN); wait before the next attempt. */
+export const NOT_READY = -1;
+/** {@linkcode attemptOnce}: nothing was decided (EINTR, or no attempt made); attempt again. */
+export const UNDECIDED = -2;
+
+/**
+ * One MSG_DONTWAIT-style attempt: its result (≥ 0); {@linkcode NOT_READY}
+ * after EAGAIN; {@linkcode UNDECIDED} after EINTR. Any other failure is
+ * thrown, naming `sa` when there is one. {@linkcode ioAsync}'s every
+ * attempt, and an async operation's first one, made on the caller's turn.
+ */
+export function attemptOnce(
+  fd: number,
+  attempt: (fd: number) => number,
+  syscall: string,
+  sa?: Uint8Array,
+  proto = 0,
+): number {
+  const r = attempt(fd);
+  if (r !== -1) return r;
+  const e = errno();
+  if (isAgain(e)) return NOT_READY;
+  if (e === EINTR) return UNDECIDED;
+  throw about(fromErrno(e, syscall), syscall, sa, proto);
 }
 
 /** Waits `ms` (at most until `deadline`) before a retry; rejects like {@linkcode waitReady}. */

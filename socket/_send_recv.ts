@@ -33,15 +33,8 @@ import {
 import { cint } from "../core/ints.ts";
 import { FROM_LEN, FROM_LEN_BYTES, FROM_NAME } from "./_scratch.ts";
 import { intoView, MAX_IO, received, sizeArg } from "./_args.ts";
-import {
-  attemptNow,
-  deadline,
-  io,
-  ioAsyncOn,
-  liveFd,
-  NOT_READY,
-  type SocketState,
-} from "./_state.ts";
+import { attemptNow, deadline, io, ioAsyncOn, liveFd, type SocketState } from "./_state.ts";
+import { NOT_READY } from "./_io.ts";
 import type { AsyncOptions } from "./types.ts";
 
 const MSG_TRUNC = C.MSG_TRUNC ?? 0;

@@ -37,8 +37,15 @@ import {
   TYPE_FLAGS,
 } from "../sys/platform.ts";
 import { cint, fdArg } from "../core/ints.ts";
-import { deadlineFor, ioAsync, ioBlocking, isAgain, retryLater, waitReady } from "./_io.ts";
-import { aboutAddress } from "./_subject.ts";
+import {
+  attemptOnce,
+  deadlineFor,
+  ioAsync,
+  ioBlocking,
+  retryLater,
+  UNDECIDED,
+  waitReady,
+} from "./_io.ts";
 import { getdefaulttimeout, timeoutArg } from "./timeout.ts";
 import type { AsyncOptions } from "./types.ts";
 
@@ -341,18 +348,12 @@ export async function wait(
   }
 }
 
-/** {@linkcode attemptNow}: the socket was not ready (EAGAIN); wait before the next attempt. */
-export const NOT_READY = -1;
-/** {@linkcode attemptNow}: nothing was decided (no attempt, or EINTR); attempt again. */
-export const UNDECIDED = -2;
-
 /**
  * An async operation's fast path: one attempt at once, on the caller's
  * turn, so that an operation that can complete costs one syscall and no
- * reactor turn. Returns the attempt's result; {@linkcode NOT_READY} after
- * EAGAIN; {@linkcode UNDECIDED} when it made no attempt (an aborted signal
- * or a closed socket, which the slow path reports) or the call was
- * interrupted. Any other failure is thrown, naming `sa` when given.
+ * reactor turn. What `attemptOnce` (`_io.ts`) returns or throws, or
+ * `UNDECIDED` without an attempt when the signal is aborted or the socket
+ * closed (the slow path reports those).
  */
 export function attemptNow(
   st: SocketState,
@@ -362,13 +363,7 @@ export function attemptNow(
   sa?: Uint8Array,
 ): number {
   if (options?.signal?.aborted === true || st.fd < 0) return UNDECIDED;
-  const r = attempt(st.fd);
-  if (r !== -1) return r;
-  const e = errno();
-  if (isAgain(e)) return NOT_READY;
-  if (e === EINTR) return UNDECIDED;
-  const err = fromErrno(e, syscall);
-  throw sa === undefined ? err : aboutAddress(err, sa, st.proto, syscall);
+  return attemptOnce(st.fd, attempt, syscall, sa, st.proto);
 }
 
 /** Runs a MSG_DONTWAIT-style attempt until it stops returning EAGAIN. */
